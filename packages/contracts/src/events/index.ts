@@ -1,0 +1,7 @@
+export {
+  type EventDefinition,
+  EventEnvelope,
+  EventType,
+  defineEvent,
+  parseEvent,
+} from './event-envelope.schema.ts';

@@ -1,0 +1,1 @@
+export { CurrencyCode, Money, money } from './money.schema.ts';

@@ -1,0 +1,1 @@
+export { FieldError, PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE, Problem } from './problem.schema.ts';

@@ -1,0 +1,125 @@
+import type { RouteConfig } from '@hono/zod-openapi';
+
+export type KeyType = 'S' | 'N' | 'B';
+
+export interface KeyAttribute {
+  readonly name: string;
+  readonly type: KeyType;
+}
+
+export interface GlobalSecondaryIndex {
+  readonly indexName: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  /** `ALL` unless said otherwise. */
+  readonly projection?: 'ALL' | 'KEYS_ONLY';
+}
+
+/** The one DynamoDB table a service owns. On-demand capacity, encryption and PITR are not options. */
+export interface TableDefinition {
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  readonly globalSecondaryIndexes?: readonly GlobalSecondaryIndex[];
+  /** Enables the table's stream (the outbox relay reads it). */
+  readonly stream?: 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES' | 'KEYS_ONLY' | 'OLD_IMAGE';
+  readonly timeToLiveAttribute?: string;
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** What the HTTP API gateway attaches to a route: its JWT authorizer, or nothing. */
+export type GatewayAuth = 'jwt' | 'none';
+
+/** A route as the HTTP API gateway sees it, in API Gateway syntax (`/products/{productId}`). */
+export interface HttpRoute {
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly auth: GatewayAuth;
+}
+
+export interface HttpTrigger {
+  readonly type: 'http';
+  /** The OpenAPI route configs the function's Hono app implements; routes and the API document derive from them. */
+  readonly routes: readonly RouteConfig[];
+}
+
+export interface SqsTrigger {
+  readonly type: 'sqs';
+  /** Event types this function consumes; the relay routes each to the function's queue. */
+  readonly events: readonly string[];
+  readonly batchSize?: number;
+  readonly maxBatchingWindowSeconds?: number;
+  readonly maxConcurrency?: number;
+  /** Receives before a message moves to the queue's DLQ. */
+  readonly maxReceiveCount?: number;
+  readonly visibilityTimeoutSeconds?: number;
+}
+
+/** The service's own table stream (the outbox relay). */
+export interface StreamTrigger {
+  readonly type: 'stream';
+  readonly batchSize?: number;
+}
+
+/** A saga task: the function is invoked by a state machine under this name. */
+export interface TaskTrigger {
+  readonly type: 'task';
+  readonly name: string;
+}
+
+export type Trigger = HttpTrigger | SqsTrigger | StreamTrigger | TaskTrigger;
+
+export interface FunctionDefinition {
+  /** Entry file, relative to the service folder, e.g. `src/handlers/http.ts`. */
+  readonly entry: string;
+  /** Exported handler name; `handler` by default. */
+  readonly handler?: string;
+  readonly memoryMb?: number;
+  readonly timeoutSeconds?: number;
+  readonly environment?: Readonly<Record<string, string>>;
+  readonly triggers: readonly Trigger[];
+}
+
+export interface StateMachineDefinition {
+  /** ASL (JSON) file, relative to the service folder. `${Name}` placeholders are resolved by each runtime. */
+  readonly definitionFile: string;
+  readonly type?: 'STANDARD' | 'EXPRESS';
+}
+
+export interface SeedDefinition {
+  /** A module run once by the local runtime with the service's environment, after tables exist. */
+  readonly entry: string;
+  readonly handler?: string;
+}
+
+export interface ServiceDefinitionInput {
+  /** kebab-case service name: `catalog`, `cart`, ... */
+  readonly name: string;
+  /** Absolute path of the service folder (`new URL('..', import.meta.url)` from `src/service.ts`). */
+  readonly root: string | URL;
+  readonly table?: TableDefinition;
+  readonly functions: Readonly<Record<string, FunctionDefinition>>;
+  readonly publishes?: readonly string[];
+  readonly stateMachines?: Readonly<Record<string, StateMachineDefinition>>;
+  readonly seed?: SeedDefinition;
+}
+
+export interface ResolvedFunction {
+  /** Key in the definition, e.g. `http`, `reserveStock`. */
+  readonly id: string;
+  /** Deployed name: `<service>-<kebab id>`, e.g. `catalog-reserve-stock`. */
+  readonly name: string;
+  readonly service: string;
+  /** Absolute entry path. */
+  readonly entry: string;
+  readonly handler: string;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly triggers: readonly Trigger[];
+}
+
+export interface ServiceDefinition extends Omit<ServiceDefinitionInput, 'root' | 'functions'> {
+  readonly root: string;
+  readonly functions: readonly ResolvedFunction[];
+}
