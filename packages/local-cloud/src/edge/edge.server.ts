@@ -1,0 +1,79 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { EdgeHandler, EdgeRequest, EdgeResponse } from './edge.types.ts';
+
+export interface StartedServer {
+  readonly server: Server;
+  readonly port: number;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export const readBody = (req: IncomingMessage): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+
+const awsError = (status: number, type: string, message: string): EdgeResponse => ({
+  status,
+  headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': type },
+  body: JSON.stringify({ __type: type, message }),
+});
+
+const send = (res: ServerResponse, response: EdgeResponse): void => {
+  res.writeHead(response.status, response.headers);
+  res.end(response.body);
+};
+
+/** Listens on 127.0.0.1 (port 0 picks a free one) and resolves once it is listening. */
+export const listen = (server: Server, port: number, host = '127.0.0.1'): Promise<StartedServer> =>
+  new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const actual = (server.address() as AddressInfo).port;
+      resolve({
+        server,
+        port: actual,
+        url: `http://${host}:${actual}`,
+        close: () =>
+          new Promise((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+
+/**
+ * The AWS edge: one HTTP endpoint for every emulated AWS API. Each request goes to the first
+ * handler that claims it (by `X-Amz-Target`, path or `Action` parameter).
+ */
+export const createEdgeServer = (handlers: readonly EdgeHandler[]): Server =>
+  createServer(async (req, res) => {
+    try {
+      const body = await readBody(req);
+      const request: EdgeRequest = {
+        method: req.method ?? 'GET',
+        url: new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`),
+        headers: req.headers,
+        body,
+      };
+      const handler = handlers.find((h) => h.canHandle(request));
+      if (!handler) {
+        send(res, awsError(400, 'UnknownOperationException', `No emulated AWS API serves ${req.method} ${req.url}`));
+        return;
+      }
+      send(res, await handler.handle(request));
+    } catch (error) {
+      console.error('[edge] request failed', error);
+      if (!res.headersSent) send(res, awsError(500, 'InternalFailure', 'The local edge failed to handle the request'));
+      else res.end();
+    }
+  });
+
+export const startEdge = (handlers: readonly EdgeHandler[], port = 0): Promise<StartedServer> =>
+  listen(createEdgeServer(handlers), port);
