@@ -1,0 +1,1 @@
+export { AuthEnv, EnvError, PlatformEnv, parseEnv } from './parse-env.ts';

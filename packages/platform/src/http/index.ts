@@ -1,0 +1,10 @@
+export { type AppEnv, type AppVariables, createApp, renderError } from './create-app.ts';
+export {
+  type ApiInfo,
+  BEARER_AUTH,
+  BEARER_OR_CART_TOKEN,
+  buildOpenApiDocument,
+  jsonBody,
+  jsonResponse,
+  problemResponses,
+} from './openapi.ts';

@@ -1,0 +1,113 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { describe, expect, it } from 'vitest';
+import { createApp, jsonBody, jsonResponse, NotFoundError, problemResponses } from '../src/index.ts';
+
+class WidgetNotFoundError extends NotFoundError {
+  override readonly code = 'WIDGET.NOT_FOUND';
+}
+
+const Widget = z.object({ name: z.string().min(1).max(20), price: z.number().int().positive() });
+
+const createWidget = createRoute({
+  method: 'post',
+  path: '/widgets',
+  request: { body: jsonBody(Widget) },
+  responses: { 201: jsonResponse(Widget, 'created'), ...problemResponses(400) },
+});
+
+const getWidget = createRoute({
+  method: 'get',
+  path: '/widgets/{id}',
+  request: { params: z.object({ id: z.string().regex(/^w-\d+$/) }) },
+  responses: { 200: jsonResponse(Widget, 'the widget'), ...problemResponses(404) },
+});
+
+const buildApp = () => {
+  const app = createApp();
+  app.openapi(createWidget, (c) => c.json(c.req.valid('json'), 201));
+  app.openapi(getWidget, (c) => {
+    const { id } = c.req.valid('param');
+    if (id === 'w-1') return c.json({ name: 'one', price: 100 }, 200);
+    throw new WidgetNotFoundError(`widget ${id} does not exist`);
+  });
+  app.get('/boom', () => {
+    throw new Error('connection string postgres://secret@db leaked?');
+  });
+  return app;
+};
+
+const post = (body: string, contentType = 'application/json') =>
+  buildApp().request('/widgets', { method: 'POST', body, headers: { 'content-type': contentType } });
+
+describe('createApp', () => {
+  it('answers a valid request', async () => {
+    const res = await post(JSON.stringify({ name: 'gear', price: 250 }));
+    expect(res.status).toBe(201);
+    expect(await res.json()).toEqual({ name: 'gear', price: 250 });
+  });
+
+  it('turns zod failures into a 400 problem with a pointer per field', async () => {
+    const res = await post(JSON.stringify({ name: '', price: 2.5 }));
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    const problem = await res.json();
+    expect(problem).toMatchObject({ status: 400, code: 'REQUEST.INVALID', title: 'Your request is not valid' });
+    expect(problem.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(['/body/name', '/body/price']);
+  });
+
+  it('turns malformed JSON into a 400 problem', async () => {
+    const res = await post('{"name": "gear",');
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect((await res.json()).detail).toMatch(/json/i);
+  });
+
+  it('refuses a body of another media type with 415', async () => {
+    const res = await post('name=gear', 'application/x-www-form-urlencoded');
+    expect(res.status).toBe(415);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  it('validates path parameters', async () => {
+    const res = await buildApp().request('/widgets/nope');
+    expect(res.status).toBe(400);
+    expect((await res.json()).errors[0].pointer).toBe('/path/id');
+  });
+
+  it('renders an AppError with its status and stable code', async () => {
+    const res = await buildApp().request('/widgets/w-2');
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({
+      status: 404,
+      code: 'WIDGET.NOT_FOUND',
+      detail: 'widget w-2 does not exist',
+      type: 'https://shop.example/problems/widget/not-found',
+      instance: '/widgets/w-2',
+    });
+  });
+
+  it('hides unknown errors behind a generic 500', async () => {
+    const res = await buildApp().request('/boom');
+    expect(res.status).toBe(500);
+    const text = await res.text();
+    expect(text).not.toContain('secret');
+    expect(JSON.parse(text)).toMatchObject({ status: 500, code: 'INTERNAL' });
+  });
+
+  it('answers unknown routes with a 404 problem', async () => {
+    const res = await buildApp().request('/nowhere');
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  it('echoes a well-formed correlation id and issues a request id', async () => {
+    const res = await buildApp().request('/widgets/w-1', { headers: { 'x-correlation-id': 'checkout-42' } });
+    expect(res.headers.get('x-correlation-id')).toBe('checkout-42');
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('does not trust a correlation id that could inject into logs', async () => {
+    const res = await buildApp().request('/widgets/w-1', { headers: { 'x-correlation-id': 'a b"c' } });
+    expect(res.headers.get('x-correlation-id')).toBe(res.headers.get('x-request-id'));
+  });
+});

@@ -1,0 +1,66 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { describe, expect, it } from 'vitest';
+import { BEARER_AUTH, BEARER_OR_CART_TOKEN, buildOpenApiDocument, jsonResponse } from '../src/index.ts';
+import { defineService, functionName, httpRoutesOf } from '../src/service/index.ts';
+
+const Thing = z.object({ id: z.string() }).meta({ id: 'Thing' });
+const routes = [
+  createRoute({ method: 'get', path: '/things/{id}', responses: { 200: jsonResponse(Thing, 'a thing') } }),
+  createRoute({ method: 'post', path: '/things', security: BEARER_AUTH, responses: { 201: jsonResponse(Thing, 'created') } }),
+  createRoute({ method: 'put', path: '/basket', security: BEARER_OR_CART_TOKEN, responses: { 200: jsonResponse(Thing, 'ok') } }),
+];
+
+const service = () =>
+  defineService({
+    name: 'things',
+    root: new URL('file:///srv/things/'),
+    table: { partitionKey: { name: 'pk', type: 'S' } },
+    functions: {
+      http: { entry: 'src/handlers/http.ts', triggers: [{ type: 'http', routes }] },
+      reserveThing: { entry: 'src/handlers/reserve-thing.task.ts', timeoutSeconds: 5, triggers: [{ type: 'task', name: 'ReserveThing' }] },
+    },
+  });
+
+describe('defineService', () => {
+  it('resolves names, entries and defaults', () => {
+    const [http, task] = service().functions;
+    expect(http).toMatchObject({ name: 'things-http', entry: '/srv/things/src/handlers/http.ts', handler: 'handler', memoryMb: 512 });
+    expect(task).toMatchObject({ name: 'things-reserve-thing', timeoutSeconds: 5 });
+    expect(functionName('order', 'startCheckoutSaga')).toBe('order-start-checkout-saga');
+  });
+
+  it('puts the JWT authorizer only on routes that always need a bearer token', () => {
+    const http = service().functions[0];
+    expect(http && httpRoutesOf(http)).toEqual([
+      { method: 'GET', path: '/things/{id}', auth: 'none' },
+      { method: 'POST', path: '/things', auth: 'jwt' },
+      { method: 'PUT', path: '/basket', auth: 'none' },
+    ]);
+  });
+
+  it('refuses a stream trigger without a table stream', () => {
+    expect(() =>
+      defineService({
+        name: 'things',
+        root: '/srv/things',
+        table: { partitionKey: { name: 'pk', type: 'S' } },
+        functions: { relay: { entry: 'src/handlers/relay.ts', triggers: [{ type: 'stream' }] } },
+      }),
+    ).toThrowError(/needs table.stream/);
+  });
+
+  it('refuses names that are not kebab-case', () => {
+    expect(() => defineService({ name: 'Things', root: '/srv', functions: {} })).toThrowError(/kebab-case/);
+  });
+});
+
+describe('buildOpenApiDocument', () => {
+  it('builds one OpenAPI 3.1 document with shared components and security schemes', () => {
+    const doc = buildOpenApiDocument(routes, { title: 'Shop', version: '1.0.0' });
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths ?? {})).toEqual(['/things/{id}', '/things', '/basket']);
+    expect(doc.components?.schemas).toHaveProperty('Thing');
+    expect(doc.components?.securitySchemes).toHaveProperty('bearerAuth');
+    expect(doc.paths?.['/things']?.post?.security).toEqual([{ bearerAuth: [] }]);
+  });
+});

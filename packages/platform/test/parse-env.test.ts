@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { describe, expect, it } from 'vitest';
+import { EnvError, parseEnv } from '../src/index.ts';
+
+const Schema = z.object({ TABLE_NAME: z.string().min(1), PORT: z.coerce.number().int().default(3000) });
+
+describe('parseEnv', () => {
+  it('parses and applies defaults', () => {
+    expect(parseEnv(Schema, { TABLE_NAME: 'catalog' })).toEqual({ TABLE_NAME: 'catalog', PORT: 3000 });
+  });
+
+  it('names the missing variable', () => {
+    expect(() => parseEnv(Schema, {})).toThrowError(/TABLE_NAME is missing/);
+  });
+
+  it('names every invalid variable', () => {
+    try {
+      parseEnv(Schema, { TABLE_NAME: '', PORT: 'eighty' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(EnvError);
+      expect((error as EnvError).variables).toEqual(['TABLE_NAME', 'PORT']);
+    }
+  });
+});
