@@ -1,3 +1,4 @@
+export { AuthEnv, EnvError, PlatformEnv, parseEnv } from './env/index.ts';
 export {
   AppError,
   BadRequestError,
@@ -14,7 +15,6 @@ export {
   ValidationError,
   validationErrorOf,
 } from './errors/index.ts';
-export { AuthEnv, EnvError, PlatformEnv, parseEnv } from './env/index.ts';
 export {
   type ApiInfo,
   type AppEnv,
@@ -28,4 +28,10 @@ export {
   problemResponses,
   renderError,
 } from './http/index.ts';
-export { CORRELATION_HEADER, flushMetrics, getLogger, getMetrics, METRICS_NAMESPACE } from './observability/index.ts';
+export {
+  CORRELATION_HEADER,
+  flushMetrics,
+  getLogger,
+  getMetrics,
+  METRICS_NAMESPACE,
+} from './observability/index.ts';

@@ -51,8 +51,15 @@ describe('createApp', () => {
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     const problem = await res.json();
-    expect(problem).toMatchObject({ status: 400, code: 'REQUEST.INVALID', title: 'Your request is not valid' });
-    expect(problem.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(['/body/name', '/body/price']);
+    expect(problem).toMatchObject({
+      status: 400,
+      code: 'REQUEST.INVALID',
+      title: 'Your request is not valid',
+    });
+    expect(problem.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual([
+      '/body/name',
+      '/body/price',
+    ]);
   });
 
   it('turns malformed JSON into a 400 problem', async () => {

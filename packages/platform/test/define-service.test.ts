@@ -6,8 +6,18 @@ import { defineService, functionName, httpRoutesOf } from '../src/service/index.
 const Thing = z.object({ id: z.string() }).meta({ id: 'Thing' });
 const routes = [
   createRoute({ method: 'get', path: '/things/{id}', responses: { 200: jsonResponse(Thing, 'a thing') } }),
-  createRoute({ method: 'post', path: '/things', security: BEARER_AUTH, responses: { 201: jsonResponse(Thing, 'created') } }),
-  createRoute({ method: 'put', path: '/basket', security: BEARER_OR_CART_TOKEN, responses: { 200: jsonResponse(Thing, 'ok') } }),
+  createRoute({
+    method: 'post',
+    path: '/things',
+    security: BEARER_AUTH,
+    responses: { 201: jsonResponse(Thing, 'created') },
+  }),
+  createRoute({
+    method: 'put',
+    path: '/basket',
+    security: BEARER_OR_CART_TOKEN,
+    responses: { 200: jsonResponse(Thing, 'ok') },
+  }),
 ];
 
 const service = () =>
@@ -17,14 +27,23 @@ const service = () =>
     table: { partitionKey: { name: 'pk', type: 'S' } },
     functions: {
       http: { entry: 'src/handlers/http.ts', triggers: [{ type: 'http', routes }] },
-      reserveThing: { entry: 'src/handlers/reserve-thing.task.ts', timeoutSeconds: 5, triggers: [{ type: 'task', name: 'ReserveThing' }] },
+      reserveThing: {
+        entry: 'src/handlers/reserve-thing.task.ts',
+        timeoutSeconds: 5,
+        triggers: [{ type: 'task', name: 'ReserveThing' }],
+      },
     },
   });
 
 describe('defineService', () => {
   it('resolves names, entries and defaults', () => {
     const [http, task] = service().functions;
-    expect(http).toMatchObject({ name: 'things-http', entry: '/srv/things/src/handlers/http.ts', handler: 'handler', memoryMb: 512 });
+    expect(http).toMatchObject({
+      name: 'things-http',
+      entry: '/srv/things/src/handlers/http.ts',
+      handler: 'handler',
+      memoryMb: 512,
+    });
     expect(task).toMatchObject({ name: 'things-reserve-thing', timeoutSeconds: 5 });
     expect(functionName('order', 'startCheckoutSaga')).toBe('order-start-checkout-saga');
   });

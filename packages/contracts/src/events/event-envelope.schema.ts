@@ -39,7 +39,10 @@ export const defineEvent = <TType extends string, TData>(
 };
 
 /** Validates an envelope and its payload against an event definition. */
-export const parseEvent = <TData>(definition: EventDefinition<string, TData>, input: unknown): EventEnvelope<TData> => {
+export const parseEvent = <TData>(
+  definition: EventDefinition<string, TData>,
+  input: unknown,
+): EventEnvelope<TData> => {
   const envelope = EventEnvelope.parse(input);
   if (envelope.type !== definition.type) {
     throw new Error(`expected event type ${definition.type}, got ${envelope.type}`);

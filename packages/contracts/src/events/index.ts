@@ -1,7 +1,7 @@
 export {
+  defineEvent,
   type EventDefinition,
   EventEnvelope,
   EventType,
-  defineEvent,
   parseEvent,
 } from './event-envelope.schema.ts';

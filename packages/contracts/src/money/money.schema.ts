@@ -13,7 +13,10 @@ export const Money = z
     amount: z.number().int('must be an integer number of minor units').min(0).max(100_000_000_00),
     currency: CurrencyCode,
   })
-  .meta({ id: 'Money', description: 'An amount in integer minor units, e.g. {"amount": 1999, "currency": "USD"} is $19.99.' });
+  .meta({
+    id: 'Money',
+    description: 'An amount in integer minor units, e.g. {"amount": 1999, "currency": "USD"} is $19.99.',
+  });
 export type Money = z.infer<typeof Money>;
 
 export const money = (amount: number, currency = 'USD'): Money => ({ amount, currency });

@@ -3,7 +3,9 @@ import { z } from 'zod';
 /** One field-level error of a validation problem: where it is and what is wrong. */
 export const FieldError = z
   .object({
-    pointer: z.string().meta({ description: 'JSON Pointer (RFC 6901) into the request: /body/..., /query/..., /path/..., /header/...' }),
+    pointer: z.string().meta({
+      description: 'JSON Pointer (RFC 6901) into the request: /body/..., /query/..., /path/..., /header/...',
+    }),
     detail: z.string(),
   })
   .meta({ id: 'FieldError' });
@@ -17,7 +19,10 @@ export const Problem = z
     status: z.number().int().min(400).max(599),
     detail: z.string().optional(),
     instance: z.string().optional(),
-    code: z.string().optional().meta({ description: 'Stable machine-readable error code, e.g. ORDER.NOT_FOUND' }),
+    code: z
+      .string()
+      .optional()
+      .meta({ description: 'Stable machine-readable error code, e.g. ORDER.NOT_FOUND' }),
     errors: z.array(FieldError).optional(),
   })
   .meta({ id: 'Problem' });

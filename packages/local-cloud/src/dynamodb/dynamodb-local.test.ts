@@ -2,12 +2,18 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient, ListTablesCommand, PutItemCommand, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBClient,
+  GetItemCommand,
+  ListTablesCommand,
+  PutItemCommand,
+  QueryCommand,
+} from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEdge, type StartedServer } from '../edge/index.ts';
-import { createDynamoDbProxy } from './dynamodb-proxy.ts';
+import { type StartedServer, startEdge } from '../edge/index.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
+import { createDynamoDbProxy } from './dynamodb-proxy.ts';
 import { createServiceTable } from './service-tables.ts';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -41,7 +47,13 @@ describe('DynamoDB Local behind the edge', () => {
     const created = await createServiceTable(client, 'things', {
       partitionKey: { name: 'pk', type: 'S' },
       sortKey: { name: 'sk', type: 'S' },
-      globalSecondaryIndexes: [{ indexName: 'byStatus', partitionKey: { name: 'status', type: 'S' }, sortKey: { name: 'sk', type: 'S' } }],
+      globalSecondaryIndexes: [
+        {
+          indexName: 'byStatus',
+          partitionKey: { name: 'status', type: 'S' },
+          sortKey: { name: 'sk', type: 'S' },
+        },
+      ],
       stream: 'NEW_AND_OLD_IMAGES',
       timeToLiveAttribute: 'expiresAt',
     });
@@ -51,8 +63,15 @@ describe('DynamoDB Local behind the edge', () => {
     expect(stream.StreamDescription?.StreamViewType).toBe('NEW_AND_OLD_IMAGES');
     streams.destroy();
 
-    await client.send(new PutItemCommand({ TableName: 'things', Item: { pk: { S: 'a' }, sk: { S: '1' }, status: { S: 'new' } } }));
-    const item = await client.send(new GetItemCommand({ TableName: 'things', Key: { pk: { S: 'a' }, sk: { S: '1' } } }));
+    await client.send(
+      new PutItemCommand({
+        TableName: 'things',
+        Item: { pk: { S: 'a' }, sk: { S: '1' }, status: { S: 'new' } },
+      }),
+    );
+    const item = await client.send(
+      new GetItemCommand({ TableName: 'things', Key: { pk: { S: 'a' }, sk: { S: '1' } } }),
+    );
     expect(item.Item?.status?.S).toBe('new');
     const byStatus = await client.send(
       new QueryCommand({
@@ -78,7 +97,12 @@ describe('DynamoDB Local behind the edge', () => {
   });
 
   it('keeps an existing table when asked to create it again', async () => {
-    await expect(createServiceTable(client, 'things', { partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } })).resolves.toBeDefined();
+    await expect(
+      createServiceTable(client, 'things', {
+        partitionKey: { name: 'pk', type: 'S' },
+        sortKey: { name: 'sk', type: 'S' },
+      }),
+    ).resolves.toBeDefined();
   });
 });
 
@@ -121,8 +145,12 @@ describe('DynamoDB Local lifecycle', () => {
       setInterval(() => {}, 1000);
     `;
     const { spawn } = await import('node:child_process');
-    const parent = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const javaPid = await new Promise<number>((resolve) => parent.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
+    const parent = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const javaPid = await new Promise<number>((resolve) =>
+      parent.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))),
+    );
     expect(isAlive(javaPid)).toBe(true);
     parent.kill('SIGKILL');
     const deadline = Date.now() + 10_000;

@@ -77,7 +77,12 @@ export const startDynamoDbLocal = async (options: StartDynamoDbLocalOptions = {}
   // A small heap and the client JIT keep DynamoDB Local's footprint near 200 MiB; telemetry off (no network here).
   process.env.JAVA_TOOL_OPTIONS ??= '-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1';
   process.env.DDB_LOCAL_TELEMETRY = '0';
-  const child = spawn({ port, sharedDb: true, stdio: 'pipe', ...(options.dataDir ? { path: options.dataDir } : {}) });
+  const child = spawn({
+    port,
+    sharedDb: true,
+    stdio: 'pipe',
+    ...(options.dataDir ? { path: options.dataDir } : {}),
+  });
   killWithParent(child);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -93,7 +98,9 @@ export const startDynamoDbLocal = async (options: StartDynamoDbLocalOptions = {}
     }
     if (Date.now() > deadline) {
       await stopChild(child);
-      throw new Error(`DynamoDB Local did not answer within ${options.readyTimeoutMs ?? 20_000} ms:\n${output}`);
+      throw new Error(
+        `DynamoDB Local did not answer within ${options.readyTimeoutMs ?? 20_000} ms:\n${output}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 50));
   }

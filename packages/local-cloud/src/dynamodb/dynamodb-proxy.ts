@@ -15,7 +15,8 @@ export const createDynamoDbProxy = (endpoint: string): EdgeHandler => {
       new Promise<EdgeResponse>((resolve, reject) => {
         const headers: Record<string, string> = {};
         for (const [name, value] of Object.entries(req.headers)) {
-          if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = Array.isArray(value) ? value.join(',') : value;
+          if (value !== undefined && !HOP_BY_HOP.has(name))
+            headers[name] = Array.isArray(value) ? value.join(',') : value;
         }
         headers['content-length'] = String(req.body.length);
         const upstream = request(
@@ -26,7 +27,8 @@ export const createDynamoDbProxy = (endpoint: string): EdgeHandler => {
             res.on('end', () => {
               const out: Record<string, string> = {};
               for (const [name, value] of Object.entries(res.headers)) {
-                if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = Array.isArray(value) ? value.join(',') : value;
+                if (value !== undefined && !HOP_BY_HOP.has(name))
+                  out[name] = Array.isArray(value) ? value.join(',') : value;
               }
               resolve({ status: res.statusCode ?? 502, headers: out, body: Buffer.concat(chunks) });
             });

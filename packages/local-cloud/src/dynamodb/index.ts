@@ -1,4 +1,3 @@
-export { createDynamoDbProxy } from './dynamodb-proxy.ts';
 export {
   checkJava,
   type DynamoDbLocal,
@@ -6,4 +5,10 @@ export {
   type StartDynamoDbLocalOptions,
   startDynamoDbLocal,
 } from './dynamodb-local.ts';
-export { createServiceTable, createServiceTables, localTableName, type ServiceTable } from './service-tables.ts';
+export { createDynamoDbProxy } from './dynamodb-proxy.ts';
+export {
+  createServiceTable,
+  createServiceTables,
+  localTableName,
+  type ServiceTable,
+} from './service-tables.ts';

@@ -53,7 +53,9 @@ export const createServiceTable = async (
               })),
             }
           : {}),
-        ...(table.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: table.stream } } : {}),
+        ...(table.stream
+          ? { StreamSpecification: { StreamEnabled: true, StreamViewType: table.stream } }
+          : {}),
       }),
     );
     if (table.timeToLiveAttribute) {

@@ -64,13 +64,17 @@ export const createEdgeServer = (handlers: readonly EdgeHandler[]): Server =>
       };
       const handler = handlers.find((h) => h.canHandle(request));
       if (!handler) {
-        send(res, awsError(400, 'UnknownOperationException', `No emulated AWS API serves ${req.method} ${req.url}`));
+        send(
+          res,
+          awsError(400, 'UnknownOperationException', `No emulated AWS API serves ${req.method} ${req.url}`),
+        );
         return;
       }
       send(res, await handler.handle(request));
     } catch (error) {
       console.error('[edge] request failed', error);
-      if (!res.headersSent) send(res, awsError(500, 'InternalFailure', 'The local edge failed to handle the request'));
+      if (!res.headersSent)
+        send(res, awsError(500, 'InternalFailure', 'The local edge failed to handle the request'));
       else res.end();
     }
   });

@@ -28,6 +28,10 @@ export interface InvokeOptions {
   readonly async?: boolean;
   /** Carried to the function's logs as the correlation id when the platform sees it in the event. */
   readonly requestId?: string;
+  /** The invocation's `context.awsRequestId` (a fresh UUID when absent); the Invoke API sets it to its `x-amzn-RequestId`. */
+  readonly awsRequestId?: string;
+  /** An incoming X-Ray trace header; the function sees it as `_X_AMZN_TRACE_ID` (a new trace when absent). */
+  readonly traceId?: string;
 }
 
 /** Invokes a function by name (or function ARN). Implemented by the local Lambda host. */

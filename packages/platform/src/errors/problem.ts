@@ -2,7 +2,8 @@ import { type FieldError, PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE, type Problem 
 import type { ZodError } from 'zod';
 import { AppError, ValidationError } from './app-error.ts';
 
-const typeOf = (code: string): string => `${PROBLEM_TYPE_BASE}${code.toLowerCase().replaceAll('.', '/').replaceAll('_', '-')}`;
+const typeOf = (code: string): string =>
+  `${PROBLEM_TYPE_BASE}${code.toLowerCase().replaceAll('.', '/').replaceAll('_', '-')}`;
 
 /** The RFC 9457 document of a known error. */
 export const problemOf = (error: AppError, instance?: string): Problem & Record<string, unknown> => ({
@@ -40,14 +41,24 @@ export const fieldErrorsOf = (error: ZodError, target: string): FieldError[] =>
     detail: issue.message,
   }));
 
-const TARGET_NAMES: Record<string, string> = { json: 'body', form: 'body', param: 'path', query: 'query', header: 'header', cookie: 'cookie' };
+const TARGET_NAMES: Record<string, string> = {
+  json: 'body',
+  form: 'body',
+  param: 'path',
+  query: 'query',
+  header: 'header',
+  cookie: 'cookie',
+};
 
 export const validationErrorOf = (error: ZodError, target: string): ValidationError => {
   const part = TARGET_NAMES[target] ?? target;
   const errors = fieldErrorsOf(error, part);
   const first = errors[0];
   const detail = first ? `${first.pointer}: ${first.detail}` : `the request ${part} is invalid`;
-  return new ValidationError(errors.length > 1 ? `${detail} (and ${errors.length - 1} more)` : detail, errors);
+  return new ValidationError(
+    errors.length > 1 ? `${detail} (and ${errors.length - 1} more)` : detail,
+    errors,
+  );
 };
 
 export { AppError };

@@ -5,7 +5,10 @@ import { Problem } from '@shop/contracts';
 export const BEARER_AUTH = [{ bearerAuth: [] }] as const satisfies RouteConfig['security'];
 
 /** Routes open to a signed-in customer or a guest holding a cart token. */
-export const BEARER_OR_CART_TOKEN = [{ bearerAuth: [] }, { cartToken: [] }] as const satisfies RouteConfig['security'];
+export const BEARER_OR_CART_TOKEN = [
+  { bearerAuth: [] },
+  { cartToken: [] },
+] as const satisfies RouteConfig['security'];
 
 export const jsonBody = <T extends z.ZodType>(schema: T, description?: string) => ({
   required: true,
@@ -40,7 +43,12 @@ export const problemResponses = <const S extends readonly number[]>(...statuses:
         content: { 'application/problem+json': { schema: Problem } },
       },
     ]),
-  ) as { [K in S[number]]: { description: string; content: { 'application/problem+json': { schema: typeof Problem } } } };
+  ) as {
+    [K in S[number]]: {
+      description: string;
+      content: { 'application/problem+json': { schema: typeof Problem } };
+    };
+  };
 
 export interface ApiInfo {
   readonly title: string;
@@ -68,7 +76,11 @@ export const buildOpenApiDocument = (routes: readonly RouteConfig[], info: ApiIn
   for (const route of routes) registry.registerPath(route);
   return app.getOpenAPI31Document({
     openapi: '3.1.0',
-    info: { title: info.title, version: info.version, ...(info.description ? { description: info.description } : {}) },
+    info: {
+      title: info.title,
+      version: info.version,
+      ...(info.description ? { description: info.description } : {}),
+    },
     ...(info.serverUrl ? { servers: [{ url: info.serverUrl }] } : {}),
   });
 };

@@ -1,1 +1,7 @@
-export { CORRELATION_HEADER, flushMetrics, getLogger, getMetrics, METRICS_NAMESPACE } from './observability.ts';
+export {
+  CORRELATION_HEADER,
+  flushMetrics,
+  getLogger,
+  getMetrics,
+  METRICS_NAMESPACE,
+} from './observability.ts';

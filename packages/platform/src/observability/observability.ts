@@ -5,7 +5,10 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 export const METRICS_NAMESPACE = 'Shop';
 
 const serviceName = (): string =>
-  process.env.SERVICE_NAME ?? process.env.POWERTOOLS_SERVICE_NAME ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'shop';
+  process.env.SERVICE_NAME ??
+  process.env.POWERTOOLS_SERVICE_NAME ??
+  process.env.AWS_LAMBDA_FUNCTION_NAME ??
+  'shop';
 
 /**
  * One Powertools logger per function (module scope, created on first use): JSON lines with the
@@ -13,7 +16,10 @@ const serviceName = (): string =>
  */
 let sharedLogger: Logger | undefined;
 export const getLogger = (): Logger => {
-  sharedLogger ??= new Logger({ serviceName: serviceName(), logLevel: (process.env.LOG_LEVEL ?? 'INFO') as LogLevel });
+  sharedLogger ??= new Logger({
+    serviceName: serviceName(),
+    logLevel: (process.env.LOG_LEVEL ?? 'INFO') as LogLevel,
+  });
   return sharedLogger;
 };
 

@@ -13,6 +13,7 @@ export const LAMBDA_BUNDLING = {
   sourcemap: true,
   mainFields: ['module', 'main'],
   /** ESM bundles of CommonJS packages need `require`. */
-  banner: "import { createRequire as __shopCreateRequire } from 'node:module';const require = __shopCreateRequire(import.meta.url);",
+  banner:
+    "import { createRequire as __shopCreateRequire } from 'node:module';const require = __shopCreateRequire(import.meta.url);",
   outExtension: '.mjs',
 } as const;

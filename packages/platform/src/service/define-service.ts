@@ -21,7 +21,12 @@ const kebab = (id: string): string => id.replace(/[A-Z]/g, (c) => `-${c.toLowerC
 /** `catalog` + `reserveStock` -> `catalog-reserve-stock`, the function's name in both runtimes. */
 export const functionName = (service: string, id: string): string => `${service}-${kebab(id)}`;
 
-const resolveFunction = (service: string, root: string, id: string, fn: FunctionDefinition): ResolvedFunction => {
+const resolveFunction = (
+  service: string,
+  root: string,
+  id: string,
+  fn: FunctionDefinition,
+): ResolvedFunction => {
   if (isAbsolute(fn.entry)) throw new Error(`${service}.${id}: entry must be relative to the service folder`);
   if (fn.triggers.length === 0) throw new Error(`${service}.${id}: a function needs at least one trigger`);
   return {
@@ -52,7 +57,9 @@ const resolveFunction = (service: string, root: string, id: string, fn: Function
 export const defineService = (input: ServiceDefinitionInput): ServiceDefinition => {
   if (!KEBAB.test(input.name)) throw new Error(`service name "${input.name}" must be kebab-case`);
   const root = typeof input.root === 'string' ? input.root : fileURLToPath(input.root);
-  const functions = Object.entries(input.functions).map(([id, fn]) => resolveFunction(input.name, root, id, fn));
+  const functions = Object.entries(input.functions).map(([id, fn]) =>
+    resolveFunction(input.name, root, id, fn),
+  );
   const tasks = new Set<string>();
   for (const fn of functions) {
     for (const trigger of fn.triggers) {

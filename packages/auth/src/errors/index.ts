@@ -1,0 +1,7 @@
+export {
+  AuthError,
+  AuthUnavailableError,
+  ForbiddenError,
+  InvalidTokenError,
+  UnauthenticatedError,
+} from './auth.errors.ts';

@@ -1,0 +1,1 @@
+export { isRole, Role, rolesFromClaims } from './role.schema.ts';

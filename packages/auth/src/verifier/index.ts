@@ -1,0 +1,7 @@
+export {
+  type AuthUser,
+  createJwtVerifier,
+  type JwtAlgorithm,
+  type JwtVerifier,
+  type JwtVerifierOptions,
+} from './jwt-verifier.ts';
