@@ -1,3 +1,4 @@
+export { type Auth, createAuth } from './auth.ts';
 export { type AppEnv, type AppVariables, createApp, renderError } from './create-app.ts';
 export {
   type ApiInfo,
