@@ -1,0 +1,32 @@
+export { type ExecutionEnvironment, INIT_TIMEOUT_MS } from './execution-environment.ts';
+export { createLambdaApi } from './lambda.api.ts';
+export { type BundleResult, bundleFunctions, lambdaBuildOptions } from './lambda.bundler.ts';
+export {
+  FunctionNotFoundError,
+  InvalidRequestContentError,
+  LambdaServiceError,
+  RequestTooLargeError,
+  ReservedEnvironmentVariableError,
+} from './lambda.errors.ts';
+export {
+  createLambdaHost,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_CONCURRENCY_PER_FUNCTION,
+  type LambdaHost,
+  type LambdaHostOptions,
+  MAX_ASYNC_PAYLOAD_BYTES,
+  MAX_SYNC_PAYLOAD_BYTES,
+  RESERVED_ENVIRONMENT_VARIABLES,
+  type RegisteredFunction,
+} from './lambda.host.ts';
+export {
+  type FunctionError,
+  type FunctionSpec,
+  functionArn,
+  functionNameOf,
+  type InvokeOptions,
+  type InvokeResult,
+  type LambdaInvoker,
+  LOCAL_ACCOUNT_ID,
+  LOCAL_REGION,
+} from './lambda.types.ts';

@@ -1,0 +1,144 @@
+import type { FunctionError } from './lambda.types.ts';
+
+/** What an execution environment knows about its function for its whole life. */
+export interface RuntimeWorkerData {
+  readonly bundlePath: string;
+  readonly handlerName: string;
+  /** `_HANDLER`, e.g. `catalog-http.handler`, as error messages name it. */
+  readonly handlerLabel: string;
+  readonly functionName: string;
+  readonly memoryLimitInMB: string;
+  readonly logGroupName: string;
+  readonly logStreamName: string;
+}
+
+/** Host -> environment: run the handler once. */
+export interface InvokeMessage {
+  readonly type: 'invoke';
+  readonly awsRequestId: string;
+  readonly eventJson: string;
+  readonly deadlineMs: number;
+  readonly traceId: string;
+  readonly invokedFunctionArn: string;
+}
+
+/** Environment -> host. */
+export type RuntimeMessage =
+  | { readonly type: 'ready' }
+  | { readonly type: 'init-error'; readonly error: FunctionError }
+  | { readonly type: 'result'; readonly awsRequestId: string; readonly payloadJson: string }
+  | { readonly type: 'error'; readonly awsRequestId: string; readonly error: FunctionError };
+
+type Handler = (event: unknown, context: object) => unknown;
+
+/**
+ * The runtime inside one execution environment: imports the bundle (the init phase), then runs the
+ * handler for each invoke message, one at a time, like Lambda's runtime interface client.
+ *
+ * It runs in the worker from its source text (`lambdaRuntime.toString()`), so it must not touch
+ * anything outside its own body: the modules it needs, and even `import()` (which test runners
+ * rewrite), arrive as arguments. Loading it that way keeps a cold start free of TypeScript compilation.
+ */
+export function lambdaRuntime(
+  threads: typeof import('node:worker_threads'),
+  url: typeof import('node:url'),
+  importModule: (specifier: string) => Promise<unknown>,
+): void {
+  const port = threads.parentPort;
+  if (!port) return;
+  const data = threads.workerData as RuntimeWorkerData;
+  // CDK's NodejsFunction sets NODE_OPTIONS=--enable-source-maps when bundles carry maps; do the same.
+  process.setSourceMapsEnabled(true);
+
+  const post = (message: RuntimeMessage): void => port.postMessage(message);
+
+  const toFunctionError = (error: unknown, errorType?: string): FunctionError => {
+    if (error instanceof Error) {
+      return {
+        errorType: errorType ?? error.name,
+        errorMessage: error.message,
+        trace: (error.stack ?? '').split('\n'),
+      };
+    }
+    return { errorType: errorType ?? typeof error, errorMessage: String(error), trace: [] };
+  };
+
+  const importErrorType = (error: unknown): string | undefined => {
+    if (error instanceof SyntaxError) return 'Runtime.UserCodeSyntaxError';
+    const code = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
+    return code === 'ERR_MODULE_NOT_FOUND' ? 'Runtime.ImportModuleError' : undefined;
+  };
+
+  const invoke = async (handler: Handler, message: InvokeMessage): Promise<void> => {
+    process.env._X_AMZN_TRACE_ID = message.traceId;
+    const context = {
+      callbackWaitsForEmptyEventLoop: true,
+      functionName: data.functionName,
+      functionVersion: '$LATEST',
+      invokedFunctionArn: message.invokedFunctionArn,
+      memoryLimitInMB: data.memoryLimitInMB,
+      awsRequestId: message.awsRequestId,
+      logGroupName: data.logGroupName,
+      logStreamName: data.logStreamName,
+      getRemainingTimeInMillis: (): number => Math.max(0, message.deadlineMs - Date.now()),
+    };
+    let result: unknown;
+    try {
+      result = await handler(JSON.parse(message.eventJson), context);
+    } catch (error) {
+      post({ type: 'error', awsRequestId: message.awsRequestId, error: toFunctionError(error) });
+      return;
+    }
+    let payloadJson: string;
+    try {
+      // JSON.stringify answers undefined for undefined, functions and symbols; Lambda answers null.
+      payloadJson = JSON.stringify(result) ?? 'null';
+    } catch (error) {
+      post({
+        type: 'error',
+        awsRequestId: message.awsRequestId,
+        error: toFunctionError(error, 'Runtime.MarshalError'),
+      });
+      return;
+    }
+    post({ type: 'result', awsRequestId: message.awsRequestId, payloadJson });
+  };
+
+  const init = async (): Promise<void> => {
+    let module: Record<string, unknown>;
+    try {
+      module = (await importModule(url.pathToFileURL(data.bundlePath).href)) as Record<string, unknown>;
+    } catch (error) {
+      post({ type: 'init-error', error: toFunctionError(error, importErrorType(error)) });
+      return;
+    }
+    const handler = module[data.handlerName];
+    if (typeof handler !== 'function') {
+      post({
+        type: 'init-error',
+        error: {
+          errorType: 'Runtime.HandlerNotFound',
+          errorMessage: `${data.handlerLabel} is undefined or not exported`,
+        },
+      });
+      return;
+    }
+    // The nodejs24.x runtime refuses (event, context, callback) handlers at init.
+    if (handler.length >= 3) {
+      post({
+        type: 'init-error',
+        error: {
+          errorType: 'Runtime.CallbackHandlerDeprecated',
+          errorMessage: `${data.handlerLabel} takes a callback; the nodejs24.x runtime only runs async (event, context) handlers`,
+        },
+      });
+      return;
+    }
+    port.on('message', (message: InvokeMessage) => {
+      void invoke(handler as Handler, message);
+    });
+    post({ type: 'ready' });
+  };
+
+  void init();
+}

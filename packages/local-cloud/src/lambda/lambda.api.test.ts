@@ -1,0 +1,187 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  GetFunctionConfigurationCommand,
+  InvokeCommand,
+  LambdaClient,
+  ListFunctionsCommand,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type StartedServer, startEdge } from '../edge/edge.server.ts';
+import { createLambdaApi } from './lambda.api.ts';
+import { bundleFunctions } from './lambda.bundler.ts';
+import { createLambdaHost, type LambdaHost } from './lambda.host.ts';
+import { type FunctionSpec, functionArn } from './lambda.types.ts';
+
+const fixture = (file: string): string => new URL(`./test-fixtures/${file}`, import.meta.url).pathname;
+
+const specs: FunctionSpec[] = [
+  {
+    name: 'api-echo',
+    entry: fixture('probe.handler.ts'),
+    handler: 'echo',
+    memoryMb: 128,
+    timeoutSeconds: 3,
+    environment: { STAGE: 'test' },
+  },
+  {
+    name: 'api-declines',
+    entry: fixture('probe.handler.ts'),
+    handler: 'fail',
+    memoryMb: 128,
+    timeoutSeconds: 3,
+    environment: {},
+  },
+  {
+    name: 'api-probe',
+    entry: fixture('probe.handler.ts'),
+    handler: 'handler',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    environment: {},
+  },
+];
+
+const encode = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
+const decode = (bytes: Uint8Array | undefined): unknown =>
+  bytes && bytes.length > 0 ? JSON.parse(new TextDecoder().decode(bytes)) : undefined;
+
+describe('Lambda Invoke API on the edge', () => {
+  let outDir: string;
+  let host: LambdaHost;
+  let edge: StartedServer;
+  let lambda: LambdaClient;
+
+  beforeAll(async () => {
+    outDir = await mkdtemp(join(tmpdir(), 'lambda-api-'));
+    const { bundles } = await bundleFunctions(specs, outDir);
+    host = createLambdaHost({ log: () => {} });
+    for (const spec of specs) {
+      const bundle = bundles[spec.name];
+      if (!bundle) throw new Error(`No bundle for ${spec.name}`);
+      host.register(spec, bundle);
+    }
+    edge = await startEdge([createLambdaApi(host)]);
+    lambda = new LambdaClient({
+      endpoint: edge.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+  });
+
+  afterAll(async () => {
+    lambda?.destroy();
+    await edge?.close();
+    await host?.close();
+    if (outDir) await rm(outDir, { recursive: true, force: true });
+  });
+
+  it('invokes a function synchronously and returns its result', async () => {
+    const response = await lambda.send(
+      new InvokeCommand({ FunctionName: 'api-echo', Payload: encode({ orderId: 'o-1', lines: [1, 2] }) }),
+    );
+
+    expect(response.StatusCode).toBe(200);
+    expect(response.ExecutedVersion).toBe('$LATEST');
+    expect(response.FunctionError).toBeUndefined();
+    expect(decode(response.Payload)).toEqual({ orderId: 'o-1', lines: [1, 2] });
+  });
+
+  it('invokes a function by ARN and passes the request id to the context', async () => {
+    const response = await lambda.send(
+      new InvokeCommand({ FunctionName: functionArn('api-probe'), Payload: encode({}) }),
+    );
+    const result = decode(response.Payload) as {
+      context: { awsRequestId: string; invokedFunctionArn: string };
+    };
+
+    expect(response.StatusCode).toBe(200);
+    expect(result.context.invokedFunctionArn).toBe(functionArn('api-probe'));
+    expect(result.context.awsRequestId).toBe(response.$metadata.requestId);
+  });
+
+  it('reports a function error with X-Amz-Function-Error and the Lambda error body', async () => {
+    const response = await lambda.send(
+      new InvokeCommand({ FunctionName: 'api-declines', Payload: encode({ reason: 'insufficient funds' }) }),
+    );
+    const body = decode(response.Payload) as { errorType: string; errorMessage: string; trace: string[] };
+
+    expect(response.StatusCode).toBe(200);
+    expect(response.FunctionError).toBe('Unhandled');
+    expect(body.errorType).toBe('PaymentDeclinedError');
+    expect(body.errorMessage).toBe('insufficient funds');
+    expect(body.trace[0]).toBe('PaymentDeclinedError: insufficient funds');
+  });
+
+  it('accepts an Event invocation with 202 and runs it in the background', async () => {
+    const response = await lambda.send(
+      new InvokeCommand({
+        FunctionName: 'api-probe',
+        InvocationType: 'Event',
+        Payload: encode({ sleepMs: 300 }),
+      }),
+    );
+
+    expect(response.StatusCode).toBe(202);
+    expect(response.Payload?.length ?? 0).toBe(0);
+    expect(host.get('api-probe')?.busyEnvironments).toBe(1);
+    await expect.poll(() => host.get('api-probe')?.busyEnvironments, { timeout: 3_000 }).toBe(0);
+  });
+
+  it('answers a DryRun with 204 without running the function', async () => {
+    const response = await lambda.send(
+      new InvokeCommand({ FunctionName: 'api-echo', InvocationType: 'DryRun' }),
+    );
+
+    expect(response.StatusCode).toBe(204);
+  });
+
+  it('answers 404 ResourceNotFoundException for an unknown function', async () => {
+    const failure = lambda.send(new InvokeCommand({ FunctionName: 'no-such-function', Payload: encode({}) }));
+
+    await expect(failure).rejects.toBeInstanceOf(ResourceNotFoundException);
+    await expect(failure).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 404 },
+      message: `Function not found: ${functionArn('no-such-function')}`,
+    });
+  });
+
+  it('answers 404 for a qualifier other than $LATEST', async () => {
+    await expect(
+      lambda.send(new InvokeCommand({ FunctionName: 'api-echo', Qualifier: 'prod', Payload: encode({}) })),
+    ).rejects.toBeInstanceOf(ResourceNotFoundException);
+  });
+
+  it('answers 400 InvalidRequestContentException for a payload that is not JSON', async () => {
+    const response = await fetch(`${edge.url}/2015-03-31/functions/api-echo/invocations`, {
+      method: 'POST',
+      body: '{not json',
+    });
+
+    expect(response.status).toBe(400);
+    expect(response.headers.get('x-amzn-errortype')).toBe('InvalidRequestContentException');
+    expect(await response.json()).toMatchObject({ Type: 'User', message: expect.stringContaining('json') });
+  });
+
+  it('lists the registered functions and describes their configuration', async () => {
+    const list = await lambda.send(new ListFunctionsCommand({}));
+    const config = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'api-echo' }));
+
+    expect(list.Functions?.map((f) => f.FunctionName).sort()).toEqual([
+      'api-declines',
+      'api-echo',
+      'api-probe',
+    ]);
+    expect(config).toMatchObject({
+      FunctionName: 'api-echo',
+      FunctionArn: functionArn('api-echo'),
+      Runtime: 'nodejs24.x',
+      Handler: 'api-echo.echo',
+      MemorySize: 128,
+      Timeout: 3,
+      Environment: { Variables: { STAGE: 'test' } },
+    });
+  });
+});

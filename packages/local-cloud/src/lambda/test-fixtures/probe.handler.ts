@@ -1,0 +1,72 @@
+import { threadId } from 'node:worker_threads';
+import type { Context } from 'aws-lambda';
+
+// Module scope lives as long as the execution environment: a warm invocation sees it again.
+let invocations = 0;
+const loadedAt = Date.now();
+
+interface ProbeEvent {
+  readonly sleepMs?: number;
+  readonly spin?: boolean;
+  readonly env?: readonly string[];
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Reports what the function can see of its environment. */
+export const handler = async (event: ProbeEvent, context: Context) => {
+  invocations += 1;
+  const startedAt = Date.now();
+  const remainingAtStart = context.getRemainingTimeInMillis();
+  // A handler that never yields: only terminating the environment can stop it.
+  if (event.spin) for (;;);
+  if (event.sleepMs) await sleep(event.sleepMs);
+  const env: Record<string, string | null> = {};
+  for (const name of event.env ?? []) env[name] = process.env[name] ?? null;
+  return {
+    invocations,
+    loadedAt,
+    threadId,
+    startedAt,
+    endedAt: Date.now(),
+    remainingAtStart,
+    remainingAtEnd: context.getRemainingTimeInMillis(),
+    env,
+    envNames: Object.keys(process.env),
+    context: {
+      awsRequestId: context.awsRequestId,
+      functionName: context.functionName,
+      functionVersion: context.functionVersion,
+      invokedFunctionArn: context.invokedFunctionArn,
+      memoryLimitInMB: context.memoryLimitInMB,
+      logGroupName: context.logGroupName,
+      logStreamName: context.logStreamName,
+      callbackWaitsForEmptyEventLoop: context.callbackWaitsForEmptyEventLoop,
+    },
+    traceId: process.env._X_AMZN_TRACE_ID ?? null,
+  };
+};
+
+export class PaymentDeclinedError extends Error {
+  override readonly name = 'PaymentDeclinedError';
+}
+
+export const fail = async (event: { readonly reason: string }) => {
+  throw new PaymentDeclinedError(event.reason);
+};
+
+export const echo = async (event: unknown) => event;
+
+export const nothing = async () => undefined;
+
+export const logs = async () => {
+  console.log(JSON.stringify({ level: 'INFO', message: 'first' }));
+  console.error('second line\nthird line');
+  return 'logged';
+};
+
+export const callbackStyle = (
+  _event: unknown,
+  _context: Context,
+  callback: (error: null, result: string) => void,
+) => callback(null, 'never');
