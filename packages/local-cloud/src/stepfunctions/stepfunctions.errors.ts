@@ -1,0 +1,47 @@
+/** The AWS error codes (`__type`) this emulator answers with; names as in `@aws-sdk/client-sfn`. */
+export type StepFunctionsErrorType =
+  | 'ExecutionAlreadyExists'
+  | 'ExecutionDoesNotExist'
+  | 'InvalidArn'
+  | 'InvalidDefinition'
+  | 'InvalidExecutionInput'
+  | 'InvalidName'
+  | 'InvalidToken'
+  | 'MissingRequiredParameter'
+  | 'StateMachineAlreadyExists'
+  | 'StateMachineDoesNotExist'
+  | 'ValidationException';
+
+/** An error the Step Functions API reports to its caller (HTTP 400 with `__type`). */
+export class StepFunctionsApiError extends Error {
+  readonly type: StepFunctionsErrorType;
+  readonly status = 400;
+
+  constructor(type: StepFunctionsErrorType, message: string) {
+    super(message);
+    this.name = 'StepFunctionsApiError';
+    this.type = type;
+  }
+}
+
+/** An ASL file references `${Key}` placeholders that no substitution provides. */
+export class UnknownPlaceholderError extends Error {
+  readonly placeholders: readonly string[];
+
+  constructor(source: string, placeholders: readonly string[]) {
+    super(
+      `${source} references unknown placeholder(s) ${placeholders.map((p) => `\${${p}}`).join(', ')}; ` +
+        'pass a substitution for each of them',
+    );
+    this.name = 'UnknownPlaceholderError';
+    this.placeholders = placeholders;
+  }
+}
+
+/** `waitForExecution` gave up while the execution was still running. */
+export class ExecutionWaitTimeoutError extends Error {
+  constructor(executionArn: string, timeoutMs: number) {
+    super(`Execution ${executionArn} was still RUNNING after ${timeoutMs} ms`);
+    this.name = 'ExecutionWaitTimeoutError';
+  }
+}
