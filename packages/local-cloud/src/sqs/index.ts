@@ -1,0 +1,28 @@
+export { md5OfMessageAttributes } from './sqs.checksums.ts';
+export { createSqsEdgeHandler } from './sqs.edge.ts';
+export { SqsEngine, type SqsEngineOptions } from './sqs.engine.ts';
+export { SQS_ERRORS, SqsApiError, type SqsErrorCode } from './sqs.errors.ts';
+export type {
+  BatchResult,
+  BatchResultError,
+  MessageAttributes,
+  MessageAttributeValue,
+  MessageMoveTask,
+  ReceivedMessage,
+  ReceiveMessageInput,
+  SendMessageBatchEntry,
+  SendMessageInput,
+  SendMessageResult,
+} from './sqs.types.ts';
+export {
+  failedMessageIds,
+  type SqsEvent,
+  type SqsEventRecord,
+  type SqsEventRecordMessageAttribute,
+  type SqsEventSource,
+  SqsEventSourceConfigError,
+  type SqsEventSourceOptions,
+  startSqsEventSource,
+  toSqsEventRecord,
+} from './sqs-event-source.poller.ts';
+export { MAX_MESSAGE_BYTES, type RedrivePolicy } from './sqs-queue.attributes.ts';
