@@ -29,6 +29,11 @@ const resolveFunction = (
 ): ResolvedFunction => {
   if (isAbsolute(fn.entry)) throw new Error(`${service}.${id}: entry must be relative to the service folder`);
   if (fn.triggers.length === 0) throw new Error(`${service}.${id}: a function needs at least one trigger`);
+  for (const ref of fn.invokes ?? []) {
+    if (!/^[a-z][a-z0-9-]*\.[a-z][A-Za-z0-9]*$/.test(ref)) {
+      throw new Error(`${service}.${id}: invokes "${ref}" must be "<service>.<functionId>"`);
+    }
+  }
   return {
     id,
     name: functionName(service, id),
@@ -39,6 +44,7 @@ const resolveFunction = (
     timeoutSeconds: fn.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
     environment: fn.environment ?? {},
     triggers: fn.triggers,
+    invokes: fn.invokes ?? [],
   };
 };
 
@@ -92,10 +98,4 @@ export const httpRoutesOf = (fn: Pick<ResolvedFunction, 'triggers'>): HttpRoute[
           auth: gatewayAuthOf(route),
         }))
       : [],
-  );
-
-/** Every event type a definition subscribes to, with the function that consumes it. */
-export const subscriptionsOf = (service: ServiceDefinition) =>
-  service.functions.flatMap((fn) =>
-    fn.triggers.flatMap((trigger) => (trigger.type === 'sqs' ? [{ function: fn, trigger }] : [])),
   );

@@ -5,8 +5,8 @@ export {
   defineService,
   functionName,
   httpRoutesOf,
-  subscriptionsOf,
 } from './define-service.ts';
+export { loadServiceDefinitions } from './load-services.ts';
 export type {
   FunctionDefinition,
   GatewayAuth,
@@ -26,3 +26,19 @@ export type {
   TaskTrigger,
   Trigger,
 } from './service-definition.ts';
+export {
+  DEFAULT_MAX_RECEIVE_COUNT,
+  deadLetterQueueNameOf,
+  eventRoutesOf,
+  type FunctionBindings,
+  functionEnvironment,
+  invokedFunctionVariable,
+  queueNameOf,
+  resolveInvokedFunction,
+  type Subscription,
+  stateMachineArnVariable,
+  stateMachineNameOf,
+  subscriptionsOfAll,
+  taskPlaceholderOf,
+  taskSubstitutionsOf,
+} from './wiring.ts';

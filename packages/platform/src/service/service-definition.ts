@@ -78,6 +78,12 @@ export interface FunctionDefinition {
   readonly timeoutSeconds?: number;
   readonly environment?: Readonly<Record<string, string>>;
   readonly triggers: readonly Trigger[];
+  /**
+   * Functions of other services this one invokes directly (Lambda Invoke), as `service.functionId`,
+   * e.g. `cart.checkoutView`. Each becomes an environment variable (`CART_CHECKOUT_VIEW_FUNCTION_NAME`)
+   * and, in AWS, an invoke permission for exactly that function.
+   */
+  readonly invokes?: readonly string[];
 }
 
 export interface StateMachineDefinition {
@@ -117,6 +123,7 @@ export interface ResolvedFunction {
   readonly timeoutSeconds: number;
   readonly environment: Readonly<Record<string, string>>;
   readonly triggers: readonly Trigger[];
+  readonly invokes: readonly string[];
 }
 
 export interface ServiceDefinition extends Omit<ServiceDefinitionInput, 'root' | 'functions'> {

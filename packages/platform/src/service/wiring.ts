@@ -1,0 +1,134 @@
+import type { ResolvedFunction, ServiceDefinition, SqsTrigger } from './service-definition.ts';
+
+/** The queue an SQS-triggered function reads (its DLQ is `<name>-dlq`). */
+export const queueNameOf = (fn: Pick<ResolvedFunction, 'name'>): string => fn.name;
+export const deadLetterQueueNameOf = (fn: Pick<ResolvedFunction, 'name'>): string => `${fn.name}-dlq`;
+
+export const DEFAULT_MAX_RECEIVE_COUNT = 5;
+
+export interface Subscription {
+  readonly service: ServiceDefinition;
+  readonly function: ResolvedFunction;
+  readonly trigger: SqsTrigger;
+}
+
+/** Every SQS-triggered function of every service. */
+export const subscriptionsOfAll = (services: readonly ServiceDefinition[]): Subscription[] =>
+  services.flatMap((service) =>
+    service.functions.flatMap((fn) =>
+      fn.triggers.flatMap((trigger) => (trigger.type === 'sqs' ? [{ service, function: fn, trigger }] : [])),
+    ),
+  );
+
+/**
+ * `EVENT_ROUTES` of a service's outbox relay: for each event type it publishes, the queues of the
+ * functions (of any service) subscribed to it.
+ */
+export const eventRoutesOf = (
+  publisher: ServiceDefinition,
+  services: readonly ServiceDefinition[],
+  queueUrlOf: (fn: ResolvedFunction) => string,
+): Record<string, string[]> => {
+  const routes: Record<string, string[]> = {};
+  for (const type of publisher.publishes ?? []) {
+    routes[type] = subscriptionsOfAll(services)
+      .filter((s) => s.trigger.events.includes(type))
+      .map((s) => queueUrlOf(s.function));
+  }
+  return routes;
+};
+
+/** `checkout` -> `CHECKOUT_STATE_MACHINE_ARN`, the variable through which a function finds a state machine. */
+export const stateMachineArnVariable = (name: string): string =>
+  `${name
+    .replace(/[A-Z]/g, (c) => `_${c}`)
+    .replace(/-/g, '_')
+    .toUpperCase()}_STATE_MACHINE_ARN`;
+
+/** `cart.checkoutView` -> `CART_CHECKOUT_VIEW_FUNCTION_NAME`. */
+export const invokedFunctionVariable = (ref: string): string => {
+  const [service = '', id = ''] = ref.split('.');
+  return `${service}_${id.replace(/[A-Z]/g, (c) => `_${c}`)}_FUNCTION_NAME`.replace(/-/g, '_').toUpperCase();
+};
+
+/** Finds the function an `invokes` reference names; throws when no service defines it. */
+export const resolveInvokedFunction = (
+  services: readonly ServiceDefinition[],
+  ref: string,
+): ResolvedFunction => {
+  const [serviceName, id] = ref.split('.');
+  const fn = services.find((s) => s.name === serviceName)?.functions.find((f) => f.id === id);
+  if (!fn) throw new Error(`"${ref}" names no function of the defined services`);
+  return fn;
+};
+
+export interface FunctionBindings {
+  readonly tableName?: string;
+  readonly auth: { readonly issuer: string; readonly audience: string; readonly jwksUrl: string };
+  /** Relay routing, for functions triggered by the table stream. */
+  readonly eventRoutes?: Record<string, string[]>;
+  /** ARNs of the service's own state machines, by name. */
+  readonly stateMachineArns?: Record<string, string>;
+  readonly logLevel?: string;
+  /** Deployed names of the functions this one invokes, by `service.functionId` reference. */
+  readonly invokedFunctionNames?: Record<string, string>;
+}
+
+/**
+ * The environment of a function, the same in both runtimes (the CDK app passes tokens, the local
+ * runtime plain values): what `env.ts` files parse.
+ */
+export const functionEnvironment = (
+  service: ServiceDefinition,
+  fn: ResolvedFunction,
+  bindings: FunctionBindings,
+): Record<string, string> => {
+  const isRelay = fn.triggers.some((t) => t.type === 'stream');
+  return {
+    SERVICE_NAME: service.name,
+    POWERTOOLS_SERVICE_NAME: service.name,
+    POWERTOOLS_METRICS_NAMESPACE: 'Shop',
+    LOG_LEVEL: bindings.logLevel ?? 'INFO',
+    ...(bindings.tableName ? { TABLE_NAME: bindings.tableName } : {}),
+    AUTH_ISSUER: bindings.auth.issuer,
+    AUTH_AUDIENCE: bindings.auth.audience,
+    AUTH_JWKS_URL: bindings.auth.jwksUrl,
+    ...(isRelay ? { EVENT_ROUTES: JSON.stringify(bindings.eventRoutes ?? {}) } : {}),
+    ...Object.fromEntries(
+      Object.entries(bindings.stateMachineArns ?? {}).map(([name, arn]) => [
+        stateMachineArnVariable(name),
+        arn,
+      ]),
+    ),
+    ...Object.fromEntries(
+      fn.invokes.map((ref) => {
+        const name = bindings.invokedFunctionNames?.[ref];
+        if (!name) throw new Error(`${fn.name}: no deployed name for invoked function ${ref}`);
+        return [invokedFunctionVariable(ref), name];
+      }),
+    ),
+    ...fn.environment,
+  };
+};
+
+/** `ReserveStock` -> `ReserveStockFunctionArn`: the `${...}` placeholder an ASL file uses for a saga task. */
+export const taskPlaceholderOf = (taskName: string): string => `${taskName}FunctionArn`;
+
+/** ASL substitutions for every saga task of every service: `{ ReserveStockFunctionArn: <arn> }`. */
+export const taskSubstitutionsOf = (
+  services: readonly ServiceDefinition[],
+  arnOf: (fn: ResolvedFunction) => string,
+): Record<string, string> =>
+  Object.fromEntries(
+    services.flatMap((service) =>
+      service.functions.flatMap((fn) =>
+        fn.triggers.flatMap((trigger) =>
+          trigger.type === 'task' ? [[taskPlaceholderOf(trigger.name), arnOf(fn)]] : [],
+        ),
+      ),
+    ),
+  );
+
+/** The deployed name of a service's state machine: `order-checkout`. */
+export const stateMachineNameOf = (service: Pick<ServiceDefinition, 'name'>, name: string): string =>
+  `${service.name}-${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
