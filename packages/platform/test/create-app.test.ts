@@ -1,7 +1,15 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { createDevIssuer } from '@shop/auth/dev-issuer';
 import type { Problem } from '@shop/contracts';
 import { describe, expect, it } from 'vitest';
-import { createApp, jsonBody, jsonResponse, NotFoundError, problemResponses } from '../src/index.ts';
+import {
+  createApp,
+  createAuth,
+  jsonBody,
+  jsonResponse,
+  NotFoundError,
+  problemResponses,
+} from '../src/index.ts';
 
 class WidgetNotFoundError extends NotFoundError {
   override readonly code = 'WIDGET.NOT_FOUND';
@@ -116,5 +124,25 @@ describe('createApp', () => {
   it('does not trust a correlation id that could inject into logs', async () => {
     const res = await buildApp().request('/widgets/w-1', { headers: { 'x-correlation-id': 'a b"c' } });
     expect(res.headers.get('x-correlation-id')).toBe(res.headers.get('x-request-id'));
+  });
+});
+
+describe('createApp with auth', () => {
+  it('keeps the auth problem document, its code and WWW-Authenticate', async () => {
+    const issuer = await createDevIssuer({ issuer: 'https://shop.test', audience: 'shop' });
+    const auth = createAuth({ issuer: issuer.issuer, audience: issuer.audience, jwks: issuer.jwks });
+    const app = createApp();
+    app.get('/me', auth.authenticate, (c) => c.json({}));
+    app.get('/admin', auth.authenticate, auth.requireRole('admin'), (c) => c.json({}));
+
+    const anonymous = await app.request('/me');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    expect(await problemOf(anonymous)).toMatchObject({ code: 'AUTH.UNAUTHENTICATED' });
+
+    const { token } = await issuer.mint({ sub: 'alice', roles: ['customer'] });
+    const forbidden = await app.request('/admin', { headers: { authorization: `Bearer ${token}` } });
+    expect(forbidden.status).toBe(403);
+    expect(await problemOf(forbidden)).toMatchObject({ code: 'AUTH.FORBIDDEN' });
   });
 });

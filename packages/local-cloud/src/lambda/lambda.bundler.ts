@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { LAMBDA_BUNDLING } from '@shop/platform/service';
 import { type BuildOptions, build } from 'esbuild';
@@ -56,6 +56,8 @@ export const bundleFunctions = async (
     logLevel: 'silent',
   });
   const metafilePath = join(absoluteOutDir, 'meta.json');
+  // With no entry points esbuild writes nothing, not even the folder.
+  await mkdir(absoluteOutDir, { recursive: true });
   await writeFile(metafilePath, JSON.stringify(result.metafile));
   const bundles: Record<string, string> = {};
   for (const name of Object.keys(entryPoints)) {

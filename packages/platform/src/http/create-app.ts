@@ -77,8 +77,9 @@ export const renderError = (error: unknown, c: Context): Response => {
     return problemResponse(problemOf(error, instance));
   }
   if (error instanceof HTTPException) {
-    const own = error.res;
-    if (own?.headers.get('content-type')?.startsWith('application/problem+json')) return own;
+    // Errors that carry their own problem document (the auth middleware's) keep it, headers included.
+    const own = error.getResponse();
+    if (own.headers.get('content-type')?.startsWith('application/problem+json')) return own;
     const status = error.status;
     const title = statusTitles[status] ?? 'Request failed';
     // Hono's messages for 4xx (malformed JSON, unsupported media type) are written for clients.

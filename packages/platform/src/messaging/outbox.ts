@@ -7,6 +7,8 @@ export const OUTBOX_SK = 'EVENT';
 /** The relay only needs the stream's INSERT; the item itself expires a day later (TTL attribute). */
 export const OUTBOX_TTL_SECONDS = 24 * 60 * 60;
 export const OUTBOX_TTL_ATTRIBUTE = 'expiresAt';
+/** Optional outbox item attribute: the FIFO message group of the event (its aggregate id, say). */
+export const OUTBOX_PARTITION_HINT_ATTRIBUTE = 'partitionHint';
 
 export interface EventOrigin {
   /** The publishing service. */
@@ -33,29 +35,53 @@ export const createEvent = <TType extends string, TData>(
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
+export interface OutboxPutOptions {
+  /** The table's partition key attribute; `pk` by default. */
+  readonly partitionKey?: string;
+  /** The table's sort key attribute; `sk` by default. */
+  readonly sortKey?: string;
+  /**
+   * Orders events that share it (e.g. an order id): the relay uses it as the `MessageGroupId` of
+   * FIFO subscriber queues, which otherwise get one group per event type.
+   */
+  readonly partitionHint?: string;
+}
+
 /**
  * The outbox half of a transactional write: put this item in the same `TransactWriteItems` as the
  * change it announces, and the event is published if and only if the change is committed.
  *
  * @example
  * await ddb.send(new TransactWriteCommand({ TransactItems: [{ Put: productPut }, outboxPut(table, event)] }));
+ * outboxPut(table, event, { partitionHint: order.id }); // FIFO subscribers get one group per order
  */
 export const outboxPut = (
   tableName: string,
   event: EventEnvelope,
-  partitionKey = 'pk',
+  partitionKeyOrOptions: string | OutboxPutOptions = 'pk',
   sortKey = 'sk',
-): TransactItem => ({
-  Put: {
-    TableName: tableName,
-    Item: {
-      [partitionKey]: `${OUTBOX_PK_PREFIX}${event.id}`,
-      [sortKey]: OUTBOX_SK,
-      kind: 'outbox',
-      event: JSON.stringify(event),
-      eventType: event.type,
-      [OUTBOX_TTL_ATTRIBUTE]: Math.floor(Date.parse(event.time) / 1000) + OUTBOX_TTL_SECONDS,
+): TransactItem => {
+  const options: OutboxPutOptions =
+    typeof partitionKeyOrOptions === 'string'
+      ? { partitionKey: partitionKeyOrOptions, sortKey }
+      : partitionKeyOrOptions;
+  const pk = options.partitionKey ?? 'pk';
+  const sk = options.sortKey ?? 'sk';
+  return {
+    Put: {
+      TableName: tableName,
+      Item: {
+        [pk]: `${OUTBOX_PK_PREFIX}${event.id}`,
+        [sk]: OUTBOX_SK,
+        kind: 'outbox',
+        event: JSON.stringify(event),
+        eventType: event.type,
+        [OUTBOX_TTL_ATTRIBUTE]: Math.floor(Date.parse(event.time) / 1000) + OUTBOX_TTL_SECONDS,
+        ...(options.partitionHint === undefined
+          ? {}
+          : { [OUTBOX_PARTITION_HINT_ATTRIBUTE]: options.partitionHint }),
+      },
+      ConditionExpression: `attribute_not_exists(${pk})`,
     },
-    ConditionExpression: `attribute_not_exists(${partitionKey})`,
-  },
-});
+  };
+};

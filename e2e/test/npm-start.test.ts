@@ -1,0 +1,110 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { freePort } from '@shop/local-cloud';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const javaPidsOf = async (parentPid: number): Promise<number[]> => {
+  const { execFileSync } = await import('node:child_process');
+  const out = execFileSync('ps', ['-eo', 'pid,ppid,comm'], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([, ppid, comm]) => Number(ppid) === parentPid && comm === 'java')
+    .map(([pid]) => Number(pid));
+};
+
+describe('npm start', () => {
+  let child: ChildProcess;
+  let output = '';
+  let port: number;
+  let edgePort: number;
+  let readyAfterMs = 0;
+
+  beforeAll(async () => {
+    [port, edgePort] = [await freePort(), await freePort()];
+    const started = Date.now();
+    child = spawn('npm', ['start', '--silent'], {
+      cwd: root,
+      env: { ...process.env, PORT: String(port), EDGE_PORT: String(edgePort) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    await new Promise<void>((resolveReady, reject) => {
+      const timer = setTimeout(() => reject(new Error(`not ready after 60 s:\n${output}`)), 60_000);
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (/ready in \d+ ms/.test(output)) {
+          clearTimeout(timer);
+          readyAfterMs = Date.now() - started;
+          resolveReady();
+        }
+      };
+      child.stdout?.on('data', onData);
+      child.stderr?.on('data', onData);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`npm start exited with ${code}:\n${output}`));
+      });
+    });
+  }, 90_000);
+
+  afterAll(() => {
+    if (child?.pid && isAlive(child.pid)) process.kill(-child.pid, 'SIGKILL');
+  });
+
+  it('prints the URLs, a curl example with a token and the start-up time', () => {
+    expect(output).toContain(`http://localhost:${port}`);
+    expect(output).toContain(`http://localhost:${edgePort}`);
+    expect(output).toMatch(/Authorization: Bearer ey/);
+    expect(readyAfterMs).toBeGreaterThan(0);
+  });
+
+  it('is healthy and serves the API document', async () => {
+    expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${port}/openapi.json`)).status).toBe(200);
+  });
+
+  it('answers DynamoDB on the edge, as `aws --endpoint-url ... dynamodb list-tables` would', async () => {
+    const client = new DynamoDBClient({
+      endpoint: `http://127.0.0.1:${edgePort}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'any', secretAccessKey: 'any' },
+    });
+    const { TableNames = [] } = await client.send(new ListTablesCommand({}));
+    client.destroy();
+    expect(Array.isArray(TableNames)).toBe(true);
+  });
+
+  it('stops every child process, Java included, on SIGTERM', async () => {
+    const pid = child.pid ?? 0;
+    // npm runs node, which runs java: find the runner under npm.
+    const { execFileSync } = await import('node:child_process');
+    const tree = execFileSync('ps', ['-eo', 'pid,ppid,comm'], { encoding: 'utf8' });
+    const runner = tree
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/))
+      .find(([, ppid, comm]) => Number(ppid) === pid && comm === 'node');
+    const runnerPid = Number(runner?.[0] ?? pid);
+    const java = await javaPidsOf(runnerPid);
+    expect(java.length).toBe(1);
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    process.kill(runnerPid, 'SIGTERM');
+    await exited;
+    const deadline = Date.now() + 10_000;
+    while (java.some(isAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(java.filter(isAlive)).toEqual([]);
+  });
+});

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { Money } from '../money/money.schema.ts';
+
+/**
+ * The cart's internal `checkoutView` function (invoked by the order service with the Lambda Invoke
+ * API, never exposed publicly): the customer's cart as checkout needs it.
+ */
+export const CheckoutViewInput = z.object({ customerId: z.string().min(1).max(128) });
+export type CheckoutViewInput = z.infer<typeof CheckoutViewInput>;
+
+export const CheckoutViewLine = z.object({
+  sku: z.string(),
+  productId: z.string(),
+  name: z.string(),
+  quantity: z.number().int().min(1).max(99),
+  /** The price the customer saw; the saga's ReserveStock returns the authoritative one. */
+  unitPrice: Money,
+});
+export type CheckoutViewLine = z.infer<typeof CheckoutViewLine>;
+
+/** An empty cart has `items: []`; the order service refuses it. */
+export const CheckoutViewOutput = z.object({
+  cartId: z.string().nullable(),
+  customerId: z.string(),
+  items: z.array(CheckoutViewLine),
+  subtotal: Money,
+});
+export type CheckoutViewOutput = z.infer<typeof CheckoutViewOutput>;
+
+/** The function reference order's definition lists in `invokes`. */
+export const CHECKOUT_VIEW_FUNCTION = 'cart.checkoutView';

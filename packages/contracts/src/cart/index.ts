@@ -1,0 +1,6 @@
+export {
+  CHECKOUT_VIEW_FUNCTION,
+  CheckoutViewInput,
+  CheckoutViewLine,
+  CheckoutViewOutput,
+} from './checkout-view.schema.ts';

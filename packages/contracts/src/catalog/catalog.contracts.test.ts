@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { parseEvent } from '../events/event-envelope.schema.ts';
+import {
+  CreateProductRequest,
+  ProductChanged,
+  ReserveStockInput,
+  Sku,
+  UpdateProductRequest,
+} from './index.ts';
+
+const variant = (sku: string, currency = 'USD') => ({ sku, name: sku, price: { amount: 100, currency } });
+
+describe('catalog contracts', () => {
+  it.each(['TEE-M-BLK', 'ABC', '9LIVES', `A${'B'.repeat(39)}`])('accepts the SKU %s', (sku) => {
+    expect(Sku.safeParse(sku).success).toBe(true);
+  });
+
+  it.each(['AB', '-ABC', 'tee-m', 'TEE M', `A${'B'.repeat(40)}`])('refuses the SKU %s', (sku) => {
+    expect(Sku.safeParse(sku).success).toBe(false);
+  });
+
+  it('defaults attributes and description of a new product', () => {
+    const parsed = CreateProductRequest.parse({
+      name: ' Tee ',
+      category: 'apparel',
+      variants: [variant('TEE-1')],
+    });
+    expect(parsed).toEqual({
+      name: 'Tee',
+      description: '',
+      category: 'apparel',
+      variants: [{ ...variant('TEE-1'), attributes: {} }],
+    });
+  });
+
+  it('refuses duplicate SKUs and mixed currencies within a product', () => {
+    const duplicate = CreateProductRequest.safeParse({
+      name: 'T',
+      category: 'apparel',
+      variants: [variant('A-1'), variant('A-1')],
+    });
+    expect(duplicate.success).toBe(false);
+    const mixed = CreateProductRequest.safeParse({
+      name: 'T',
+      category: 'apparel',
+      variants: [variant('A-1'), variant('A-2', 'EUR')],
+    });
+    expect(mixed.success).toBe(false);
+  });
+
+  it('refuses an empty patch', () => {
+    expect(UpdateProductRequest.safeParse({}).success).toBe(false);
+    expect(UpdateProductRequest.safeParse({ status: 'archived' }).success).toBe(true);
+  });
+
+  it('caps an order at 99 reservation lines', () => {
+    const lines = Array.from({ length: 100 }, (_, i) => ({ sku: `SKU-${i}`, quantity: 1 }));
+    expect(ReserveStockInput.safeParse({ orderId: 'o-1', lines }).success).toBe(false);
+    expect(ReserveStockInput.safeParse({ orderId: 'o-1', lines: lines.slice(0, 99) }).success).toBe(true);
+  });
+
+  it('describes catalog.product-changed v1', () => {
+    const event = parseEvent(ProductChanged, {
+      id: 'e-1',
+      type: 'catalog.product-changed',
+      version: 1,
+      source: 'catalog',
+      time: '2026-11-26T10:00:00.000Z',
+      correlationId: 'c-1',
+      data: {
+        productId: 'prd-tee',
+        change: 'updated',
+        revision: 2,
+        status: 'active',
+        name: 'Tee',
+        category: 'apparel',
+        variants: [{ sku: 'TEE-1', name: 'M', price: { amount: 1900, currency: 'USD' } }],
+        updatedAt: '2026-11-26T10:00:00.000Z',
+      },
+    });
+    expect(event.data.change).toBe('updated');
+  });
+});

@@ -1,0 +1,6 @@
+export {
+  OrderCancelled,
+  type OrderCancelledData,
+  OrderConfirmed,
+  type OrderConfirmedData,
+} from './order.events.ts';

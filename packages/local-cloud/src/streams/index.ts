@@ -1,0 +1,11 @@
+export {
+  MAX_RETRY_DELAY_MS,
+  outcomeOf,
+  type StreamEventSource,
+  StreamEventSourceConfigError,
+  type StreamEventSourceOptions,
+  type StreamEventSourceStats,
+  StreamRecordsDiscardedError,
+  startStreamEventSource,
+} from './stream-event-source.poller.ts';
+export { toLambdaAttributeValue, toLambdaImage, toLambdaStreamRecord } from './stream-record.mapper.ts';

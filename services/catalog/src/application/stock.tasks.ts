@@ -1,0 +1,34 @@
+import {
+  ReleaseStockInput,
+  type ReleaseStockOutput,
+  ReserveStockInput,
+  type ReserveStockOutput,
+} from '@shop/contracts/catalog';
+import type { z } from 'zod';
+import { releaseStock, reserveStock, type StockDeps } from './stock-reservation.use-cases.ts';
+
+/** A saga input that does not match its contract: a bug in the state machine, not worth a retry. */
+export class InvalidTaskInputError extends Error {
+  constructor(task: string, detail: string) {
+    super(`${task}: invalid input: ${detail}`);
+    this.name = 'InvalidTaskInput';
+  }
+}
+
+const parse = <T>(task: string, schema: z.ZodType<T>, input: unknown): T => {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new InvalidTaskInputError(task, result.error.message);
+  return result.data;
+};
+
+/** The `ReserveStock` task: the state machine's JSON in, the contract's JSON out. */
+export const createReserveStockTask =
+  (deps: StockDeps) =>
+  async (input: unknown): Promise<ReserveStockOutput> =>
+    reserveStock(deps, parse('ReserveStock', ReserveStockInput, input));
+
+/** The `ReleaseStock` task. */
+export const createReleaseStockTask =
+  (deps: StockDeps) =>
+  async (input: unknown): Promise<ReleaseStockOutput> =>
+    releaseStock(deps, parse('ReleaseStock', ReleaseStockInput, input).orderId);

@@ -1,0 +1,23 @@
+import { AuthEnv, PlatformEnv, parseEnv } from '@shop/platform';
+import { z } from 'zod';
+
+const TaskEnv = PlatformEnv.extend({ TABLE_NAME: z.string().min(1) });
+const HttpEnv = TaskEnv.extend(AuthEnv.shape);
+
+export type TaskEnv = z.infer<typeof TaskEnv>;
+export type HttpEnv = z.infer<typeof HttpEnv>;
+
+let task: TaskEnv | undefined;
+let http: HttpEnv | undefined;
+
+/** What every catalog function reads (tasks, consumer, seed). Parsed once, on first use. */
+export const taskEnv = (): TaskEnv => {
+  task ??= parseEnv(TaskEnv);
+  return task;
+};
+
+/** The HTTP function also verifies tokens. */
+export const httpEnv = (): HttpEnv => {
+  http ??= parseEnv(HttpEnv);
+  return http;
+};

@@ -1,0 +1,3 @@
+import { createOutboxRelayHandler } from '@shop/platform/messaging';
+
+export const handler = createOutboxRelayHandler();

@@ -1,0 +1,161 @@
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { Sku } from '@shop/contracts/catalog';
+import type { ReserveResult, StockReservationRepository } from '../domain/catalog.repository.port.ts';
+import type { Reservation, SkuStock } from '../domain/stock.entity.ts';
+import { RESERVATION_SK, reservationKey, SKU_SK, skuKey } from './catalog-table.keys.ts';
+import {
+  CONDITION_FAILED,
+  cancellationCodesOf,
+  TRANSACTION_CONFLICT,
+} from './dynamodb-transaction.errors.ts';
+import { batchGetSkuItems } from './sku-items.batch-get.ts';
+import { reservationOf, skuStockOf } from './stored-item.schemas.ts';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export class DynamoDbStockReservationRepository implements StockReservationRepository {
+  readonly #ddb: DynamoDBDocumentClient;
+  readonly #table: string;
+
+  constructor(ddb: DynamoDBDocumentClient, tableName: string) {
+    this.#ddb = ddb;
+    this.#table = tableName;
+  }
+
+  async load(orderId: string, skus: readonly Sku[]) {
+    const stock = new Map<Sku, SkuStock>();
+    let reservation: Reservation | undefined;
+    if (skus.length > 99) {
+      // Too many keys for one BatchGet with the reservation: read the reservation on its own.
+      reservation = await this.getReservation(orderId);
+      for (const item of await batchGetSkuItems(this.#ddb, this.#table, skus, { consistent: true })) {
+        const found = skuStockOf(item);
+        stock.set(found.sku, found);
+      }
+      return reservation ? { reservation, stock } : { stock };
+    }
+    let keys: Record<string, unknown>[] = [reservationKey(orderId), ...[...new Set(skus)].map(skuKey)];
+    // Strongly consistent: a repeated task must see the reservation its first run wrote.
+    while (keys.length > 0) {
+      const result = await this.#ddb.send(
+        new BatchGetCommand({ RequestItems: { [this.#table]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      for (const item of result.Responses?.[this.#table] ?? []) {
+        if (item.sk === RESERVATION_SK) reservation = reservationOf(item);
+        else if (item.sk === SKU_SK) {
+          const found = skuStockOf(item);
+          stock.set(found.sku, found);
+        }
+      }
+      keys = result.UnprocessedKeys?.[this.#table]?.Keys ?? [];
+    }
+    return reservation ? { reservation, stock } : { stock };
+  }
+
+  async getReservation(orderId: string): Promise<Reservation | undefined> {
+    const { Item } = await this.#ddb.send(
+      new GetCommand({ TableName: this.#table, Key: reservationKey(orderId), ConsistentRead: true }),
+    );
+    return Item ? reservationOf(Item) : undefined;
+  }
+
+  async reserve(reservation: Reservation): Promise<ReserveResult> {
+    const lineItems: TransactItem[] = reservation.lines.map((line) => ({
+      Update: {
+        TableName: this.#table,
+        Key: skuKey(line.sku),
+        // DynamoDB conditions cannot subtract, so `available` (= onHand - reserved, maintained by every
+        // write) is what the condition reads: the check and the decrement are one atomic step.
+        UpdateExpression: 'SET reserved = reserved + :qty, available = available - :qty',
+        ConditionExpression: '#status = :active AND available >= :qty',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':qty': line.quantity, ':active': 'active' },
+      },
+    }));
+    const items: TransactItem[] = [
+      ...lineItems,
+      {
+        Put: {
+          TableName: this.#table,
+          Item: { ...reservationKey(reservation.orderId), kind: 'reservation', ...reservation },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    ];
+    try {
+      await this.#ddb.send(new TransactWriteCommand({ TransactItems: items }));
+      return { kind: 'reserved' };
+    } catch (error) {
+      const codes = cancellationCodesOf(error);
+      if (!codes) throw error;
+      if (codes[lineItems.length] === CONDITION_FAILED) return { kind: 'exists' };
+      const short = reservation.lines
+        .filter((_, index) => codes[index] === CONDITION_FAILED)
+        .map((l) => l.sku);
+      if (short.length > 0) return { kind: 'short', skus: short };
+      if (codes.includes(TRANSACTION_CONFLICT)) return { kind: 'conflict' };
+      throw error;
+    }
+  }
+
+  release(reservation: Reservation, now: Date) {
+    return this.#settle(reservation, 'RELEASED', now, (line) => ({
+      UpdateExpression: 'SET reserved = reserved - :qty, available = available + :qty',
+      ConditionExpression: 'reserved >= :qty',
+      ExpressionAttributeValues: { ':qty': line.quantity },
+    }));
+  }
+
+  commit(reservation: Reservation, now: Date) {
+    // A sale takes the units out of onHand and reserved alike; available does not move.
+    return this.#settle(reservation, 'COMMITTED', now, (line) => ({
+      UpdateExpression: 'SET onHand = onHand - :qty, reserved = reserved - :qty',
+      ConditionExpression: 'reserved >= :qty AND onHand >= :qty',
+      ExpressionAttributeValues: { ':qty': line.quantity },
+    }));
+  }
+
+  /** Moves a RESERVED reservation to its final state together with the stock of every line. */
+  async #settle(
+    reservation: Reservation,
+    to: 'RELEASED' | 'COMMITTED',
+    now: Date,
+    lineUpdate: (line: { quantity: number }) => {
+      UpdateExpression: string;
+      ConditionExpression: string;
+      ExpressionAttributeValues: Record<string, unknown>;
+    },
+  ): Promise<boolean | 'conflict'> {
+    const items: TransactItem[] = [
+      {
+        Update: {
+          TableName: this.#table,
+          Key: reservationKey(reservation.orderId),
+          UpdateExpression: 'SET #status = :to, updatedAt = :now',
+          ConditionExpression: '#status = :reserved',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':to': to, ':now': now.toISOString(), ':reserved': 'RESERVED' },
+        },
+      },
+      ...reservation.lines.map((line) => ({
+        Update: { TableName: this.#table, Key: skuKey(line.sku), ...lineUpdate(line) },
+      })),
+    ];
+    try {
+      await this.#ddb.send(new TransactWriteCommand({ TransactItems: items }));
+      return true;
+    } catch (error) {
+      const codes = cancellationCodesOf(error);
+      if (!codes) throw error;
+      if (codes[0] === CONDITION_FAILED) return false;
+      if (codes.includes(TRANSACTION_CONFLICT)) return 'conflict';
+      throw error;
+    }
+  }
+}

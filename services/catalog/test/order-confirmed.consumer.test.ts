@@ -1,0 +1,94 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { OrderConfirmed } from '@shop/contracts/order';
+import { createEvent, createEventConsumer } from '@shop/platform/messaging';
+import type { Context, SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { setOnHand } from '../src/application/inventory.use-cases.ts';
+import { commitStockOnOrderConfirmed } from '../src/application/order-confirmed.handler.ts';
+import { createProduct } from '../src/application/product.use-cases.ts';
+import { reserveStock } from '../src/application/stock-reservation.use-cases.ts';
+import { reservationKey, skuKey } from '../src/infrastructure/catalog-table.keys.ts';
+import { type CatalogTestDb, productInput, startCatalogDb, uniqueSku } from './catalog-test.fixture.ts';
+
+vi.stubEnv('LOG_LEVEL', 'SILENT');
+
+let t: CatalogTestDb;
+let consumer: ReturnType<typeof createEventConsumer>;
+
+beforeAll(async () => {
+  t = await startCatalogDb();
+  // The same wiring as src/handlers/order-confirmed.consumer.ts, over DynamoDB Local.
+  consumer = createEventConsumer({
+    handlers: [commitStockOnOrderConfirmed(t.deps)],
+    idempotency: { tableName: t.tableName, client: t.db.client },
+  });
+});
+afterAll(() => t.db.stop());
+
+const lambdaContext = {
+  functionName: 'catalog-commit-stock',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:catalog-commit-stock',
+  memoryLimitInMB: '512',
+  awsRequestId: 'req-1',
+  logGroupName: '/aws/lambda/catalog-commit-stock',
+  logStreamName: 'local',
+  callbackWaitsForEmptyEventLoop: false,
+  getRemainingTimeInMillis: () => 10_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+} satisfies Context;
+
+const sqsEvent = (...bodies: string[]): SQSEvent => ({
+  Records: bodies.map((body, i) => ({
+    messageId: `m-${i}-${Math.random()}`,
+    receiptHandle: 'r',
+    body,
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: String(Date.now()),
+      SenderId: 'local',
+      ApproximateFirstReceiveTimestamp: String(Date.now()),
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:catalog-commit-stock',
+    awsRegion: 'us-east-1',
+  })),
+});
+
+const read = async (key: Record<string, string>) =>
+  (await t.db.documentClient.send(new GetCommand({ TableName: t.tableName, Key: key, ConsistentRead: true })))
+    .Item;
+
+describe('order.confirmed consumer (CommitStock)', () => {
+  it('commits the reservation once, even when the event is delivered again', async () => {
+    const sku = uniqueSku('SOLD');
+    await createProduct(t.deps, productInput({}, [sku]), { correlationId: 'test' });
+    await setOnHand(t.deps, sku, 5);
+    await reserveStock(t.deps, { orderId: 'o-confirmed', lines: [{ sku, quantity: 2 }] });
+    const event = createEvent(
+      OrderConfirmed,
+      {
+        orderId: 'o-confirmed',
+        customerId: 'carol',
+        lines: [{ sku, quantity: 2 }],
+        total: { amount: 3800, currency: 'USD' },
+      },
+      { source: 'order', correlationId: 'checkout-1' },
+    );
+
+    expect(await consumer(sqsEvent(JSON.stringify(event)), lambdaContext)).toEqual({ batchItemFailures: [] });
+    expect(await consumer(sqsEvent(JSON.stringify(event)), lambdaContext)).toEqual({ batchItemFailures: [] });
+
+    expect(await read(skuKey(sku))).toMatchObject({ onHand: 3, reserved: 0, available: 3 });
+    expect(await read(reservationKey('o-confirmed'))).toMatchObject({ status: 'COMMITTED' });
+  });
+
+  it('reports a message that is not an order.confirmed event as failed (for the DLQ)', async () => {
+    const result = await consumer(sqsEvent('{"not":"an event"}'), lambdaContext);
+    expect(result.batchItemFailures).toHaveLength(1);
+  });
+});

@@ -1,0 +1,48 @@
+import { httpRoutesOf } from '@shop/platform/service';
+import { describe, expect, it } from 'vitest';
+import catalogService from '../src/service.ts';
+
+describe('catalog service definition', () => {
+  it('declares the HTTP API of the blueprint with admin routes behind the JWT authorizer', () => {
+    const http = catalogService.functions.find((fn) => fn.id === 'http');
+    if (!http) throw new Error('no http function');
+    expect(httpRoutesOf(http)).toEqual([
+      { method: 'GET', path: '/products', auth: 'none' },
+      { method: 'GET', path: '/products/{productId}', auth: 'none' },
+      { method: 'GET', path: '/categories', auth: 'none' },
+      { method: 'POST', path: '/products', auth: 'jwt' },
+      { method: 'PATCH', path: '/products/{productId}', auth: 'jwt' },
+      { method: 'DELETE', path: '/products/{productId}', auth: 'jwt' },
+      { method: 'GET', path: '/inventory/{sku}', auth: 'none' },
+      { method: 'PUT', path: '/inventory/{sku}', auth: 'jwt' },
+    ]);
+  });
+
+  it('declares the saga tasks, the order.confirmed consumer and the outbox relay', () => {
+    const triggers = Object.fromEntries(
+      catalogService.functions.map((fn) => [fn.name, fn.triggers.map((t) => t.type)]),
+    );
+    expect(triggers).toEqual({
+      'catalog-http': ['http'],
+      'catalog-reserve-stock': ['task'],
+      'catalog-release-stock': ['task'],
+      'catalog-commit-stock': ['sqs'],
+      'catalog-outbox-relay': ['stream'],
+    });
+    const events = catalogService.functions.flatMap((fn) =>
+      fn.triggers.flatMap((trigger) => (trigger.type === 'sqs' ? trigger.events : [])),
+    );
+    expect(events).toEqual(['order.confirmed']);
+    const tasks = catalogService.functions.flatMap((fn) =>
+      fn.triggers.flatMap((trigger) => (trigger.type === 'task' ? [trigger.name] : [])),
+    );
+    expect(tasks).toEqual(['ReserveStock', 'ReleaseStock']);
+    expect(catalogService.publishes).toEqual(['catalog.product-changed']);
+    expect(catalogService.table?.stream).toBe('NEW_AND_OLD_IMAGES');
+  });
+
+  it('points every function at an entry file that exists', async () => {
+    const { existsSync } = await import('node:fs');
+    for (const fn of catalogService.functions) expect(existsSync(fn.entry), fn.entry).toBe(true);
+  });
+});

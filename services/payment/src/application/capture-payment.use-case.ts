@@ -1,0 +1,47 @@
+import { PaymentCaptured } from '@shop/contracts/payment';
+import { createEvent } from '@shop/platform/messaging';
+import { capture, type Payment } from '../domain/payment.entity.ts';
+import { PaymentInProgressError, PaymentNotFoundError } from '../domain/payment.errors.ts';
+import { clockOf, type Origin, type PaymentDeps } from './payment.deps.ts';
+import { callProvider } from './provider-call.ts';
+
+const MAX_RACES = 5;
+
+/**
+ * Captures the order's authorized amount and publishes `payment.captured` in the same transaction.
+ * Repeating it (or racing it) returns the captured payment: the provider gets the same idempotency
+ * key, and only the call whose conditional write succeeds records the capture and its event.
+ *
+ * @throws PaymentNotFoundError, InvalidPaymentTransitionError (voided, declined),
+ *   PaymentInProgressError, PaymentProviderUnavailableError
+ */
+export const capturePayment = async (
+  deps: PaymentDeps,
+  orderId: string,
+  origin: Origin,
+): Promise<Payment> => {
+  let payment = await deps.payments.findByOrderId(orderId);
+  for (let race = 0; race < MAX_RACES && payment; race++) {
+    if (payment.status === 'CAPTURED' || payment.status === 'REFUNDED') return payment;
+    if (payment.status === 'PENDING') throw new PaymentInProgressError(orderId);
+    capture(payment, clockOf(deps)); // refuses VOIDED and DECLINED before the provider is called
+    const authorized = payment;
+    await callProvider('capture', authorized.status, () =>
+      deps.provider.capture({
+        idempotencyKey: `capture:${orderId}`,
+        reference: authorized.providerReference ?? '',
+        amount: authorized.amount,
+      }),
+    );
+    const captured = capture(authorized, clockOf(deps));
+    const event = createEvent(
+      PaymentCaptured,
+      { orderId, paymentId: authorized.id, amount: authorized.amount },
+      { source: deps.source, correlationId: origin.correlationId },
+    );
+    if (await deps.payments.update(authorized, captured, [event])) return captured;
+    payment = await deps.payments.findByOrderId(orderId);
+  }
+  if (!payment) throw new PaymentNotFoundError(`order ${orderId}`);
+  throw new PaymentInProgressError(orderId);
+};

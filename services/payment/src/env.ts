@@ -1,0 +1,23 @@
+import { AuthEnv, PlatformEnv, parseEnv } from '@shop/platform';
+import { z } from 'zod';
+
+export const TaskEnv = PlatformEnv.extend({ TABLE_NAME: z.string().min(1) });
+export type TaskEnv = z.infer<typeof TaskEnv>;
+
+export const HttpEnv = TaskEnv.extend(AuthEnv.shape);
+export type HttpEnv = z.infer<typeof HttpEnv>;
+
+let task: TaskEnv | undefined;
+let http: HttpEnv | undefined;
+
+/** What the saga tasks need (no AUTH_*), parsed once. */
+export const taskEnv = (): TaskEnv => {
+  task ??= parseEnv(TaskEnv);
+  return task;
+};
+
+/** What the HTTP function needs, parsed once. */
+export const httpEnv = (): HttpEnv => {
+  http ??= parseEnv(HttpEnv);
+  return http;
+};
