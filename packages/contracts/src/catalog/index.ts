@@ -22,6 +22,12 @@ export {
   VariantInputs,
 } from './catalog.schemas.ts';
 export {
+  LOOKUP_SKUS_FUNCTION,
+  LookupSkusInput,
+  LookupSkusOutput,
+  SkuInfo,
+} from './sku-lookup.schemas.ts';
+export {
   CATALOG_TASK_ERRORS,
   CATALOG_TASKS,
   MAX_RESERVATION_LINES,

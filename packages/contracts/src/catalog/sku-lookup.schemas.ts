@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { Money } from '../money/money.schema.ts';
+import { ProductId, ProductStatus, Sku } from './catalog.schemas.ts';
+
+/**
+ * The catalog's internal `lookupSkus` function (Lambda Invoke, not public): what other services need
+ * to know about SKUs when their own replica has nothing, e.g. the cart before any
+ * `catalog.product-changed` event reached it.
+ */
+export const LookupSkusInput = z.object({ skus: z.array(Sku).min(1).max(100) });
+export type LookupSkusInput = z.infer<typeof LookupSkusInput>;
+
+export const SkuInfo = z.object({
+  sku: Sku,
+  productId: ProductId,
+  /** Product name and variant name, as the catalog shows them. */
+  productName: z.string(),
+  variantName: z.string(),
+  price: Money,
+  /** An archived product's SKUs are not sold. */
+  status: ProductStatus,
+  /** The product's revision, to compare with `catalog.product-changed` events. */
+  revision: z.number().int().min(1),
+});
+export type SkuInfo = z.infer<typeof SkuInfo>;
+
+/** SKUs the catalog does not know are listed in `missing`. */
+export const LookupSkusOutput = z.object({ items: z.array(SkuInfo), missing: z.array(Sku) });
+export type LookupSkusOutput = z.infer<typeof LookupSkusOutput>;
+
+/** The function reference a definition lists in `invokes`. */
+export const LOOKUP_SKUS_FUNCTION = 'catalog.lookupSkus';
