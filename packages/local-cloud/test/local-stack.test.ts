@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { DynamoDBClient, GetItemCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
@@ -10,6 +12,13 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS, type LocalStack, startLocalStack } from '../src/index.ts';
 import echoService from './fixtures/echo-service/src/service.ts';
@@ -166,6 +175,59 @@ describe('the local stack', () => {
     expect(execution.error).toBe('Refused');
     expect(types).toContain('PassStateEntered');
     expect(types.at(-1)).toBe('ExecutionFailed');
+  });
+
+  const cli = async (...args: string[]) => {
+    const main = new URL('../src/cli/main.ts', import.meta.url).pathname;
+    const { stdout } = await promisify(execFile)(process.execPath, [main, ...args], {
+      env: { ...process.env, AWS_ENDPOINT_URL: stack.edgeUrl },
+    });
+    return stdout;
+  };
+
+  it('lists saga executions and shows one history with the inspection CLI', async () => {
+    await runPipeline('run-3', { key: 'run-3', value: 1 });
+    expect(await cli('executions', 'SUCCEEDED')).toMatch(/echo-pipeline\s+run-3\s+SUCCEEDED/);
+    const history = await cli('history', 'run-3');
+    expect(history).toContain('run-3: SUCCEEDED');
+    expect(history).toMatch(/TaskFailed/);
+    expect(history).toMatch(/ExecutionSucceeded/);
+  });
+
+  it('lists queues, shows a dead-letter queue and redrives it with the inspection CLI', async () => {
+    const sqs = new SQSClient({
+      endpoint: stack.edgeUrl,
+      region: 'us-east-1',
+      credentials: LOCAL_CREDENTIALS,
+    });
+    try {
+      const dlq = await sqs.send(new CreateQueueCommand({ QueueName: 'inspect-dlq' }));
+      const { Attributes } = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }),
+      );
+      const source = await sqs.send(
+        new CreateQueueCommand({
+          QueueName: 'inspect',
+          Attributes: {
+            VisibilityTimeout: '0',
+            RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes?.QueueArn, maxReceiveCount: 1 }),
+          },
+        }),
+      );
+      await sqs.send(new SendMessageCommand({ QueueUrl: source.QueueUrl, MessageBody: '{"poison":true}' }));
+      // The first receive counts; the second moves the message to the DLQ.
+      await sqs.send(new ReceiveMessageCommand({ QueueUrl: source.QueueUrl }));
+      await sqs.send(new ReceiveMessageCommand({ QueueUrl: source.QueueUrl }));
+
+      expect(await cli('queues')).toMatch(/inspect-dlq\s+1\s+0\s+0/);
+      expect(await cli('dlq', 'inspect-dlq')).toContain('{"poison":true}');
+      expect(await cli('redrive', 'inspect-dlq')).toContain('moving the messages of inspect-dlq');
+      const queues = await cli('queues');
+      expect(queues).toMatch(/inspect-dlq\s+0/);
+      expect(queues).toMatch(/inspect\s+1/);
+    } finally {
+      sqs.destroy();
+    }
   });
 
   it('answers unknown routes with a 404 problem', async () => {

@@ -56,12 +56,12 @@ const listQueues = async (sqs: SQSClient): Promise<void> => {
 
 const showDlq = async (sqs: SQSClient, name: string): Promise<void> => {
   const url = await queueUrl(sqs, name);
-  // A short visibility timeout: looking at a message must not hide it for long.
+  // A zero visibility timeout: looking at a message must not hide it from a redrive right after.
   const { Messages = [] } = await sqs.send(
     new ReceiveMessageCommand({
       QueueUrl: url,
       MaxNumberOfMessages: 10,
-      VisibilityTimeout: 1,
+      VisibilityTimeout: 0,
       MessageSystemAttributeNames: ['All'],
       MessageAttributeNames: ['All'],
     }),
