@@ -3,7 +3,8 @@ import { defineService } from '@shop/platform/service';
 import { catalogRoutes } from './api/routes.ts';
 
 /**
- * The catalog: products and their SKUs, stock per SKU, and the stock side of the checkout saga.
+ * The catalog: products and their SKUs, stock per SKU, the stock side of the checkout and cancel
+ * sagas, and an internal SKU lookup for other services.
  * Data only (both runtimes import it): no clients, no environment.
  */
 export default defineService({
@@ -45,6 +46,19 @@ export default defineService({
       entry: 'src/handlers/release-stock.task.ts',
       timeoutSeconds: 10,
       triggers: [{ type: 'task', name: CATALOG_TASKS.releaseStock }],
+    },
+    restockOrder: {
+      entry: 'src/handlers/restock-order.task.ts',
+      timeoutSeconds: 10,
+      triggers: [{ type: 'task', name: CATALOG_TASKS.restockOrder }],
+    },
+    // Internal: other services invoke it directly (Lambda Invoke through `invokes:
+    // [LOOKUP_SKUS_FUNCTION]`), no state machine does. The platform has no trigger for direct
+    // invocation; a task trigger declares the function without a route, queue or stream.
+    lookupSkus: {
+      entry: 'src/handlers/lookup-skus.task.ts',
+      timeoutSeconds: 5,
+      triggers: [{ type: 'task', name: 'LookupSkus' }],
     },
     commitStock: {
       entry: 'src/handlers/order-confirmed.consumer.ts',

@@ -23,6 +23,8 @@ describe('Lambda entry points', () => {
     'http.ts': () => import('../src/handlers/http.ts'),
     'reserve-stock.task.ts': () => import('../src/handlers/reserve-stock.task.ts'),
     'release-stock.task.ts': () => import('../src/handlers/release-stock.task.ts'),
+    'restock-order.task.ts': () => import('../src/handlers/restock-order.task.ts'),
+    'lookup-skus.task.ts': () => import('../src/handlers/lookup-skus.task.ts'),
     'order-confirmed.consumer.ts': () => import('../src/handlers/order-confirmed.consumer.ts'),
     'outbox-relay.ts': () => import('../src/handlers/outbox-relay.ts'),
   };

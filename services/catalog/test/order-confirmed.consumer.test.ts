@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { setOnHand } from '../src/application/inventory.use-cases.ts';
 import { commitStockOnOrderConfirmed } from '../src/application/order-confirmed.handler.ts';
 import { createProduct } from '../src/application/product.use-cases.ts';
-import { reserveStock } from '../src/application/stock-reservation.use-cases.ts';
+import { releaseStock, reserveStock } from '../src/application/stock-reservation.use-cases.ts';
 import { reservationKey, skuKey } from '../src/infrastructure/catalog-table.keys.ts';
 import { type CatalogTestDb, productInput, startCatalogDb, uniqueSku } from './catalog-test.fixture.ts';
 
@@ -85,6 +85,29 @@ describe('order.confirmed consumer (CommitStock)', () => {
 
     expect(await read(skuKey(sku))).toMatchObject({ onHand: 3, reserved: 0, available: 3 });
     expect(await read(reservationKey('o-confirmed'))).toMatchObject({ status: 'COMMITTED' });
+  });
+
+  it('acknowledges a confirmation that arrives after the saga released the stock, selling nothing', async () => {
+    const sku = uniqueSku('LATE');
+    await createProduct(t.deps, productInput({}, [sku]), { correlationId: 'test' });
+    await setOnHand(t.deps, sku, 5);
+    await reserveStock(t.deps, { orderId: 'o-compensated', lines: [{ sku, quantity: 2 }] });
+    expect((await releaseStock(t.deps, 'o-compensated')).outcome).toBe('released');
+    const event = createEvent(
+      OrderConfirmed,
+      {
+        orderId: 'o-compensated',
+        customerId: 'carol',
+        lines: [{ sku, quantity: 2 }],
+        total: { amount: 3800, currency: 'USD' },
+      },
+      { source: 'order', correlationId: 'checkout-2' },
+    );
+
+    expect(await consumer(sqsEvent(JSON.stringify(event)), lambdaContext)).toEqual({ batchItemFailures: [] });
+
+    expect(await read(skuKey(sku))).toMatchObject({ onHand: 5, reserved: 0, available: 5 });
+    expect(await read(reservationKey('o-compensated'))).toMatchObject({ status: 'RELEASED' });
   });
 
   it('reports a message that is not an order.confirmed event as failed (for the DLQ)', async () => {

@@ -1,4 +1,5 @@
-import { httpRoutesOf } from '@shop/platform/service';
+import { CATALOG_TASKS, LOOKUP_SKUS_FUNCTION } from '@shop/contracts/catalog';
+import { httpRoutesOf, resolveInvokedFunction } from '@shop/platform/service';
 import { describe, expect, it } from 'vitest';
 import catalogService from '../src/service.ts';
 
@@ -18,7 +19,7 @@ describe('catalog service definition', () => {
     ]);
   });
 
-  it('declares the saga tasks, the order.confirmed consumer and the outbox relay', () => {
+  it('declares the saga tasks, the SKU lookup, the order.confirmed consumer and the outbox relay', () => {
     const triggers = Object.fromEntries(
       catalogService.functions.map((fn) => [fn.name, fn.triggers.map((t) => t.type)]),
     );
@@ -26,6 +27,8 @@ describe('catalog service definition', () => {
       'catalog-http': ['http'],
       'catalog-reserve-stock': ['task'],
       'catalog-release-stock': ['task'],
+      'catalog-restock-order': ['task'],
+      'catalog-lookup-skus': ['task'],
       'catalog-commit-stock': ['sqs'],
       'catalog-outbox-relay': ['stream'],
     });
@@ -36,9 +39,18 @@ describe('catalog service definition', () => {
     const tasks = catalogService.functions.flatMap((fn) =>
       fn.triggers.flatMap((trigger) => (trigger.type === 'task' ? [trigger.name] : [])),
     );
-    expect(tasks).toEqual(['ReserveStock', 'ReleaseStock']);
+    expect(tasks).toEqual([
+      CATALOG_TASKS.reserveStock,
+      CATALOG_TASKS.releaseStock,
+      CATALOG_TASKS.restockOrder,
+      'LookupSkus',
+    ]);
     expect(catalogService.publishes).toEqual(['catalog.product-changed']);
     expect(catalogService.table?.stream).toBe('NEW_AND_OLD_IMAGES');
+  });
+
+  it('offers lookupSkus under the reference other services list in invokes', () => {
+    expect(resolveInvokedFunction([catalogService], LOOKUP_SKUS_FUNCTION).name).toBe('catalog-lookup-skus');
   });
 
   it('points every function at an entry file that exists', async () => {

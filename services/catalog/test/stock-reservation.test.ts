@@ -255,14 +255,6 @@ describe('ReleaseStock', () => {
     expect(outcomes.filter((o) => o.outcome === 'released')).toHaveLength(1);
     expect(await stockOf(a)).toEqual({ onHand: 6, reserved: 0, available: 6 });
   });
-
-  it('leaves a committed order alone', async () => {
-    const [a = ''] = await stocked(3);
-    await reserve({ orderId: 'o-sold', lines: [{ sku: a, quantity: 2 }] });
-    expect(await commitStock(t.deps, 'o-sold')).toBe('committed');
-    expect(await release({ orderId: 'o-sold' })).toEqual({ orderId: 'o-sold', outcome: 'committed' });
-    expect(await stockOf(a)).toEqual({ onHand: 1, reserved: 0, available: 1 });
-  });
 });
 
 describe('CommitStock', () => {

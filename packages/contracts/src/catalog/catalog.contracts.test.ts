@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { parseEvent } from '../events/event-envelope.schema.ts';
 import {
+  CATALOG_TASKS,
   CreateProductRequest,
+  LookupSkusInput,
   ProductChanged,
+  ReleaseStockOutput,
   ReserveStockInput,
+  RestockOrderInput,
+  RestockOrderOutput,
   Sku,
   UpdateProductRequest,
 } from './index.ts';
@@ -79,5 +84,28 @@ describe('catalog contracts', () => {
       },
     });
     expect(event.data.change).toBe('updated');
+  });
+
+  it('still parses ReleaseStock outputs of earlier versions and accepts the restock outcomes', () => {
+    for (const outcome of ['committed', 'released', 'restocked', 'already-restocked']) {
+      expect(ReleaseStockOutput.safeParse({ orderId: 'o-1', outcome }).success).toBe(true);
+    }
+    expect(ReleaseStockOutput.safeParse({ orderId: 'o-1', outcome: 'sold' }).success).toBe(false);
+  });
+
+  it('describes the RestockOrder task', () => {
+    expect(CATALOG_TASKS.restockOrder).toBe('RestockOrder');
+    expect(RestockOrderInput.safeParse({ orderId: '' }).success).toBe(false);
+    expect(RestockOrderOutput.parse({ orderId: 'o-1', outcome: 'restocked' }).outcome).toBe('restocked');
+    // RestockOrder never leaves a sold order as it is, so `committed` is not one of its outcomes.
+    expect(RestockOrderOutput.safeParse({ orderId: 'o-1', outcome: 'committed' }).success).toBe(false);
+  });
+
+  it('looks up 1 to 100 valid SKUs', () => {
+    expect(LookupSkusInput.safeParse({ skus: [] }).success).toBe(false);
+    expect(LookupSkusInput.safeParse({ skus: ['lower'] }).success).toBe(false);
+    const hundred = Array.from({ length: 100 }, (_, i) => `SKU-${i}`);
+    expect(LookupSkusInput.safeParse({ skus: hundred }).success).toBe(true);
+    expect(LookupSkusInput.safeParse({ skus: [...hundred, 'SKU-X'] }).success).toBe(false);
   });
 });

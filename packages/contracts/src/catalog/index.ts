@@ -22,6 +22,7 @@ export {
   VariantInputs,
 } from './catalog.schemas.ts';
 export {
+  LOOKUP_SKUS_ERRORS,
   LOOKUP_SKUS_FUNCTION,
   LookupSkusInput,
   LookupSkusOutput,
@@ -38,5 +39,8 @@ export {
   ReservedLine,
   ReserveStockInput,
   ReserveStockOutput,
+  RestockOrderInput,
+  RestockOrderOutput,
+  RestockOutcome,
   StockLine,
 } from './stock-tasks.schemas.ts';

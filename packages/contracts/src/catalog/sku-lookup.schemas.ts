@@ -17,7 +17,10 @@ export const SkuInfo = z.object({
   productName: z.string(),
   variantName: z.string(),
   price: Money,
-  /** An archived product's SKUs are not sold. */
+  /**
+   * `archived` when the SKU is not sold: its product is archived, or no longer lists the SKU (a
+   * dropped variant). Only `active` SKUs can be ordered.
+   */
   status: ProductStatus,
   /** The product's revision, to compare with `catalog.product-changed` events. */
   revision: z.number().int().min(1),
@@ -30,3 +33,10 @@ export type LookupSkusOutput = z.infer<typeof LookupSkusOutput>;
 
 /** The function reference a definition lists in `invokes`. */
 export const LOOKUP_SKUS_FUNCTION = 'catalog.lookupSkus';
+
+/**
+ * Error names (the Lambda `errorType`) `lookupSkus` fails with: `InvalidInput` when the payload does
+ * not match `LookupSkusInput` (a caller bug, do not retry), `TransientError` when DynamoDB kept
+ * throttling the read (retry with backoff).
+ */
+export const LOOKUP_SKUS_ERRORS = { invalidInput: 'InvalidInput', transient: 'TransientError' } as const;

@@ -2,8 +2,15 @@ import { z } from 'zod';
 import { Money } from '../money/money.schema.ts';
 import { ProductId, Sku } from './catalog.schemas.ts';
 
-/** Names under which the checkout saga invokes the catalog's tasks. */
-export const CATALOG_TASKS = { reserveStock: 'ReserveStock', releaseStock: 'ReleaseStock' } as const;
+/**
+ * Names under which the sagas invoke the catalog's tasks: the checkout saga reserves and releases,
+ * the cancel saga restocks (`RestockOrder`).
+ */
+export const CATALOG_TASKS = {
+  reserveStock: 'ReserveStock',
+  releaseStock: 'ReleaseStock',
+  restockOrder: 'RestockOrder',
+} as const;
 
 /**
  * Error names the catalog's tasks fail with (Step Functions matches `ErrorEquals` on them).
@@ -47,13 +54,51 @@ export const ReleaseStockInput = z.object({ orderId: OrderId }).meta({ id: 'Rele
 export type ReleaseStockInput = z.infer<typeof ReleaseStockInput>;
 
 /**
- * What `ReleaseStock` found: `released` (units returned now), `already-released`, `committed`
- * (the order was sold; nothing to return) or `not-reserved` (no reservation for the order).
+ * What `ReleaseStock` did or found. The order's units go back in every case where it held some:
+ * - `released`: the reservation was still open; its units are available again.
+ * - `restocked`: the order was already sold (the `order.confirmed` consumer committed it); the sold
+ *   units were put back on hand.
+ * - `already-released` / `already-restocked`: an earlier call (or the other task) did it; nothing changed.
+ * - `not-reserved`: the order reserved nothing.
+ * - `committed`: no longer returned (a committed order is now restocked); kept so outputs recorded
+ *   by earlier versions still parse.
  */
-export const ReleaseOutcome = z.enum(['released', 'already-released', 'committed', 'not-reserved']);
+export const ReleaseOutcome = z.enum([
+  'released',
+  'already-released',
+  'committed',
+  'not-reserved',
+  'restocked',
+  'already-restocked',
+]);
 export type ReleaseOutcome = z.infer<typeof ReleaseOutcome>;
 
 export const ReleaseStockOutput = z
   .object({ orderId: OrderId, outcome: ReleaseOutcome })
   .meta({ id: 'ReleaseStockOutput' });
 export type ReleaseStockOutput = z.infer<typeof ReleaseStockOutput>;
+
+/** Input of `RestockOrder` (the cancel saga, after the refund). */
+export const RestockOrderInput = z.object({ orderId: OrderId }).meta({ id: 'RestockOrderInput' });
+export type RestockOrderInput = z.infer<typeof RestockOrderInput>;
+
+/**
+ * What `RestockOrder` did or found: `restocked` (the sold units are back on hand), `released` (the
+ * sale had not been committed yet: the reservation was released instead, and a late `order.confirmed`
+ * will not sell it), `already-restocked` / `already-released` (a repeat: nothing changed) or
+ * `not-reserved` (the order holds no stock).
+ */
+export const RestockOutcome = z.enum([
+  'restocked',
+  'already-restocked',
+  'released',
+  'already-released',
+  'not-reserved',
+]);
+export type RestockOutcome = z.infer<typeof RestockOutcome>;
+
+/** Output of `RestockOrder`; idempotent by order id. */
+export const RestockOrderOutput = z
+  .object({ orderId: OrderId, outcome: RestockOutcome })
+  .meta({ id: 'RestockOrderOutput' });
+export type RestockOrderOutput = z.infer<typeof RestockOrderOutput>;

@@ -4,19 +4,27 @@ import { commitStock, type StockDeps } from './stock-reservation.use-cases.ts';
 
 /**
  * `order.confirmed` -> the order's reservation becomes a sale (the catalog's `CommitStock`). A
- * confirmed order without a reservation is logged, not retried: nothing here could ever fix it.
+ * confirmed order without a live reservation is logged, not retried: nothing here could ever fix it.
  */
 export const commitStockOnOrderConfirmed = (deps: StockDeps): EventHandler<typeof OrderConfirmed> => ({
   event: OrderConfirmed,
   handle: async (event, { logger }) => {
     const outcome = await commitStock(deps, event.data.orderId);
-    if (outcome === 'not-reserved' || outcome === 'released') {
-      logger.warn('order confirmed without a live reservation: nothing to commit', {
-        orderId: event.data.orderId,
-        outcome,
-      });
-    } else {
-      logger.info('stock committed', { orderId: event.data.orderId, outcome });
+    const context = { orderId: event.data.orderId, outcome };
+    switch (outcome) {
+      case 'committed':
+        logger.info('stock committed', context);
+        return;
+      case 'already-committed':
+      case 'restocked':
+        logger.info('stock already committed', context);
+        return;
+      // A release before the commit is the saga compensating first (queues are asynchronous): the
+      // units are already back, and selling them now would take them twice.
+      case 'released':
+      case 'not-reserved':
+        logger.warn('order confirmed without a live reservation: nothing to commit', context);
+        return;
     }
   },
 });

@@ -1,12 +1,17 @@
-import type { ReleaseStockOutput, ReserveStockInput, ReserveStockOutput } from '@shop/contracts/catalog';
+import type {
+  ReleaseStockOutput,
+  ReserveStockInput,
+  ReserveStockOutput,
+  RestockOrderOutput,
+  RestockOutcome,
+} from '@shop/contracts/catalog';
 import { lineNameOf, mergeLines, type Reservation } from '../domain/stock.entity.ts';
 import { OutOfStockError, TransientStockError } from '../domain/stock.errors.ts';
 import { type CatalogDeps, nowOf } from './catalog.deps.ts';
+import { backoff, CONFLICT_ATTEMPTS } from './conflict-retry.policy.ts';
 
 /** The stock tasks need only the reservations (their functions bundle nothing else). */
 export type StockDeps = Pick<CatalogDeps, 'reservations' | 'now'>;
-
-import { backoff, CONFLICT_ATTEMPTS } from './conflict-retry.policy.ts';
 
 const outputOf = (reservation: Reservation): ReserveStockOutput => ({
   orderId: reservation.orderId,
@@ -74,29 +79,59 @@ export const reserveStock = async (
   );
 };
 
+/** What giving an order's units back did or found (the outcomes of `ReleaseStock` and `RestockOrder`). */
+export type ReturnOutcome = RestockOutcome;
+
 /**
- * The saga's `ReleaseStock`: gives an order's reserved units back. A no-op (with the reason as the
- * outcome) when the order reserved nothing, was already released, or was already sold.
+ * Gives an order's units back, whatever happened to its reservation so far: a reservation still held
+ * is released (RESERVED -> RELEASED), a sale already committed by the `order.confirmed` consumer is
+ * restocked (COMMITTED -> RESTOCKED: the units return on hand). Each transition is conditioned on the
+ * state it was read in, so when a commit slips in between the read and the write, the next round
+ * restocks what it sold. Repeats find a final state and change nothing.
  */
-export const releaseStock = async (deps: StockDeps, orderId: string): Promise<ReleaseStockOutput> => {
+export const returnStock = async (deps: StockDeps, orderId: string): Promise<ReturnOutcome> => {
   for (let attempt = 0; attempt < CONFLICT_ATTEMPTS; attempt += 1) {
     if (attempt > 0) await backoff(attempt);
     const reservation = await deps.reservations.getReservation(orderId);
-    if (!reservation) return { orderId, outcome: 'not-reserved' };
-    if (reservation.status === 'RELEASED') return { orderId, outcome: 'already-released' };
-    if (reservation.status === 'COMMITTED') return { orderId, outcome: 'committed' };
-    const released = await deps.reservations.release(reservation, nowOf(deps));
-    if (released === true) return { orderId, outcome: 'released' };
-    // false: someone settled it meanwhile (read it again); 'conflict': retry.
+    if (!reservation) return 'not-reserved';
+    switch (reservation.status) {
+      case 'RELEASED':
+        return 'already-released';
+      case 'RESTOCKED':
+        return 'already-restocked';
+      case 'RESERVED':
+        if ((await deps.reservations.release(reservation, nowOf(deps))) === true) return 'released';
+        break;
+      case 'COMMITTED':
+        if ((await deps.reservations.restock(reservation, nowOf(deps))) === true) return 'restocked';
+        break;
+    }
+    // false: the state moved on meanwhile (read it again); 'conflict': retry.
   }
-  throw new TransientStockError(`releasing stock of order ${orderId} kept conflicting with other writes`);
+  throw new TransientStockError(`returning the stock of order ${orderId} kept conflicting with other writes`);
 };
 
-export type CommitOutcome = 'committed' | 'already-committed' | 'released' | 'not-reserved';
+/**
+ * The checkout saga's `ReleaseStock` (after a declined authorization, or as compensation after a
+ * failed capture, when `order.confirmed` may already have committed the sale): see `returnStock`.
+ */
+export const releaseStock = async (deps: StockDeps, orderId: string): Promise<ReleaseStockOutput> => ({
+  orderId,
+  outcome: await returnStock(deps, orderId),
+});
+
+/** The cancel saga's `RestockOrder` (after the refund): see `returnStock`. */
+export const restockOrder = async (deps: StockDeps, orderId: string): Promise<RestockOrderOutput> => ({
+  orderId,
+  outcome: await returnStock(deps, orderId),
+});
+
+export type CommitOutcome = 'committed' | 'already-committed' | 'released' | 'restocked' | 'not-reserved';
 
 /**
  * On `order.confirmed`: the reservation becomes a sale (onHand and reserved go down together).
- * Idempotent: a reservation that is already committed, released or missing is left as it is.
+ * Idempotent, and safe when the event arrives late: a reservation that is already committed,
+ * released (the saga compensated first), restocked or missing is left as it is.
  */
 export const commitStock = async (deps: StockDeps, orderId: string): Promise<CommitOutcome> => {
   for (let attempt = 0; attempt < CONFLICT_ATTEMPTS; attempt += 1) {
@@ -105,6 +140,7 @@ export const commitStock = async (deps: StockDeps, orderId: string): Promise<Com
     if (!reservation) return 'not-reserved';
     if (reservation.status === 'COMMITTED') return 'already-committed';
     if (reservation.status === 'RELEASED') return 'released';
+    if (reservation.status === 'RESTOCKED') return 'restocked';
     const committed = await deps.reservations.commit(reservation, nowOf(deps));
     if (committed === true) return 'committed';
   }

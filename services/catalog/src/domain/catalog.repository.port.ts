@@ -1,5 +1,5 @@
 import type { EventEnvelope, Page } from '@shop/contracts';
-import type { Category, CategoryId, InventoryRecord, ProductId, Sku } from '@shop/contracts/catalog';
+import type { Category, CategoryId, InventoryRecord, ProductId, Sku, SkuInfo } from '@shop/contracts/catalog';
 import type { ProductRecord } from './product.entity.ts';
 import type { Reservation, SkuStock } from './stock.entity.ts';
 
@@ -62,4 +62,12 @@ export interface StockReservationRepository {
   release(reservation: Reservation, now: Date): Promise<boolean | 'conflict'>;
   /** RESERVED -> COMMITTED, taking the units out of onHand and reserved; false when not RESERVED any more. */
   commit(reservation: Reservation, now: Date): Promise<boolean | 'conflict'>;
+  /** COMMITTED -> RESTOCKED, putting the sold units back on hand; false when not COMMITTED any more. */
+  restock(reservation: Reservation, now: Date): Promise<boolean | 'conflict'>;
+}
+
+/** What the catalog tells other services about SKUs (the internal `lookupSkus` function). */
+export interface SkuDirectory {
+  /** The SKUs the catalog knows, by SKU (unknown ones are absent), in the fewest round trips. */
+  describe(skus: readonly Sku[]): Promise<Map<Sku, SkuInfo>>;
 }

@@ -20,7 +20,18 @@ export interface SkuStock {
   readonly available: number;
 }
 
-export type ReservationStatus = 'RESERVED' | 'RELEASED' | 'COMMITTED';
+/**
+ * The life of an order's reservation. Every transition is one conditional write on the status, in the
+ * same transaction as the stock it moves, so each happens at most once whatever the order of arrival:
+ *
+ * ```
+ * RESERVED --commit (order.confirmed)--> COMMITTED --restock (ReleaseStock, RestockOrder)--> RESTOCKED
+ * RESERVED --release (ReleaseStock, RestockOrder)--> RELEASED
+ * ```
+ *
+ * RELEASED and RESTOCKED are final: a late `order.confirmed` finds nothing to commit.
+ */
+export type ReservationStatus = 'RESERVED' | 'RELEASED' | 'COMMITTED' | 'RESTOCKED';
 
 /** The units an order holds; its lines are the task's first result, replayed on repeats. */
 export interface Reservation {

@@ -109,7 +109,7 @@ export class DynamoDbProductRepository implements ProductRepository {
       },
       ...this.#categoryChanges(previous, next),
       ...next.variants.map((variant) => this.#skuUpsert(next, variant, 0)),
-      ...dropped.map((sku) => this.#skuRemoval(next.id, sku)),
+      ...dropped.map((sku) => this.#skuRemoval(next, sku)),
       outboxPut(this.#table, event, { partitionHint: next.id }),
     ];
     if (items.length > MAX_TRANSACTION_ITEMS) {
@@ -212,8 +212,9 @@ export class DynamoDbProductRepository implements ProductRepository {
   }
 
   /**
-   * Claims or refreshes a SKU item: its product, names, price and status are the product's; its stock
-   * is kept (or initialised). The condition keeps a SKU with the product that first claimed it.
+   * Claims or refreshes a SKU item: its product, names, price, status and revision are the product's;
+   * its stock is kept (or initialised). The condition keeps a SKU with the product that first claimed
+   * it. Carrying `productRevision` lets `lookupSkus` answer from the SKU items alone.
    */
   #skuUpsert(product: ProductRecord, variant: Variant, initialOnHand: number): TransactItem {
     const set = setExpression(
@@ -225,6 +226,7 @@ export class DynamoDbProductRepository implements ProductRepository {
         name: variant.name,
         price: variant.price,
         status: product.status,
+        productRevision: product.revision,
       },
       { onHand: initialOnHand, reserved: 0, available: initialOnHand },
     );
@@ -240,15 +242,19 @@ export class DynamoDbProductRepository implements ProductRepository {
     };
   }
 
-  #skuRemoval(productId: string, sku: Sku): TransactItem {
+  #skuRemoval(product: ProductRecord, sku: Sku): TransactItem {
     return {
       Update: {
         TableName: this.#table,
         Key: skuKey(sku),
-        UpdateExpression: 'SET #status = :removed',
+        UpdateExpression: 'SET #status = :removed, productRevision = :revision',
         ConditionExpression: 'productId = :productId',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':removed': 'removed', ':productId': productId },
+        ExpressionAttributeValues: {
+          ':removed': 'removed',
+          ':revision': product.revision,
+          ':productId': product.id,
+        },
       },
     };
   }

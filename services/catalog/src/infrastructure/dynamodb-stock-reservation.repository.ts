@@ -1,5 +1,4 @@
 import {
-  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   TransactWriteCommand,
@@ -7,17 +6,24 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Sku } from '@shop/contracts/catalog';
 import type { ReserveResult, StockReservationRepository } from '../domain/catalog.repository.port.ts';
-import type { Reservation, SkuStock } from '../domain/stock.entity.ts';
+import type { Reservation, ReservationStatus, SkuStock } from '../domain/stock.entity.ts';
 import { RESERVATION_SK, reservationKey, SKU_SK, skuKey } from './catalog-table.keys.ts';
 import {
   CONDITION_FAILED,
   cancellationCodesOf,
   TRANSACTION_CONFLICT,
 } from './dynamodb-transaction.errors.ts';
-import { batchGetSkuItems } from './sku-items.batch-get.ts';
+import { batchGetItems } from './sku-items.batch-get.ts';
 import { reservationOf, skuStockOf } from './stored-item.schemas.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** The only state each transition may start from (see `ReservationStatus`). */
+const SETTLED_FROM = {
+  COMMITTED: 'RESERVED',
+  RELEASED: 'RESERVED',
+  RESTOCKED: 'COMMITTED',
+} as const satisfies Record<string, ReservationStatus>;
 
 export class DynamoDbStockReservationRepository implements StockReservationRepository {
   readonly #ddb: DynamoDBDocumentClient;
@@ -31,29 +37,15 @@ export class DynamoDbStockReservationRepository implements StockReservationRepos
   async load(orderId: string, skus: readonly Sku[]) {
     const stock = new Map<Sku, SkuStock>();
     let reservation: Reservation | undefined;
-    if (skus.length > 99) {
-      // Too many keys for one BatchGet with the reservation: read the reservation on its own.
-      reservation = await this.getReservation(orderId);
-      for (const item of await batchGetSkuItems(this.#ddb, this.#table, skus, { consistent: true })) {
+    // One round trip for up to 99 SKUs. Strongly consistent: a repeated task must see the
+    // reservation its first run wrote.
+    const keys = [reservationKey(orderId), ...[...new Set(skus)].map(skuKey)];
+    for (const item of await batchGetItems(this.#ddb, this.#table, keys, { consistent: true })) {
+      if (item.sk === RESERVATION_SK) reservation = reservationOf(item);
+      else if (item.sk === SKU_SK) {
         const found = skuStockOf(item);
         stock.set(found.sku, found);
       }
-      return reservation ? { reservation, stock } : { stock };
-    }
-    let keys: Record<string, unknown>[] = [reservationKey(orderId), ...[...new Set(skus)].map(skuKey)];
-    // Strongly consistent: a repeated task must see the reservation its first run wrote.
-    while (keys.length > 0) {
-      const result = await this.#ddb.send(
-        new BatchGetCommand({ RequestItems: { [this.#table]: { Keys: keys, ConsistentRead: true } } }),
-      );
-      for (const item of result.Responses?.[this.#table] ?? []) {
-        if (item.sk === RESERVATION_SK) reservation = reservationOf(item);
-        else if (item.sk === SKU_SK) {
-          const found = skuStockOf(item);
-          stock.set(found.sku, found);
-        }
-      }
-      keys = result.UnprocessedKeys?.[this.#table]?.Keys ?? [];
     }
     return reservation ? { reservation, stock } : { stock };
   }
@@ -121,10 +113,23 @@ export class DynamoDbStockReservationRepository implements StockReservationRepos
     }));
   }
 
-  /** Moves a RESERVED reservation to its final state together with the stock of every line. */
+  restock(reservation: Reservation, now: Date) {
+    // The sold units come back on hand and are available again; what other orders reserve is untouched.
+    return this.#settle(reservation, 'RESTOCKED', now, (line) => ({
+      UpdateExpression: 'SET onHand = onHand + :qty, available = available + :qty',
+      ConditionExpression: 'attribute_exists(onHand)',
+      ExpressionAttributeValues: { ':qty': line.quantity },
+    }));
+  }
+
+  /**
+   * One transition of the reservation (`SETTLED_FROM` says from which state) together with the stock
+   * of every line, in one transaction conditioned on the reservation still being in that state: a
+   * transition that lost a race changes nothing and reports `false`.
+   */
   async #settle(
     reservation: Reservation,
-    to: 'RELEASED' | 'COMMITTED',
+    to: keyof typeof SETTLED_FROM,
     now: Date,
     lineUpdate: (line: { quantity: number }) => {
       UpdateExpression: string;
@@ -138,9 +143,9 @@ export class DynamoDbStockReservationRepository implements StockReservationRepos
           TableName: this.#table,
           Key: reservationKey(reservation.orderId),
           UpdateExpression: 'SET #status = :to, updatedAt = :now',
-          ConditionExpression: '#status = :reserved',
+          ConditionExpression: '#status = :from',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':to': to, ':now': now.toISOString(), ':reserved': 'RESERVED' },
+          ExpressionAttributeValues: { ':to': to, ':now': now.toISOString(), ':from': SETTLED_FROM[to] },
         },
       },
       ...reservation.lines.map((line) => ({

@@ -39,9 +39,28 @@ const SkuItem = z.object({
   available: z.number().int(),
 });
 
+/**
+ * What `lookupSkus` reads of a SKU item. `productRevision` is missing on items written before SKU
+ * items carried it; the product is read for those.
+ */
+const SkuLookupItem = z.object({
+  sku: z.string(),
+  productId: z.string(),
+  productName: z.string(),
+  name: z.string(),
+  price: Money,
+  status: z.enum(['active', 'archived', 'removed']),
+  productRevision: z.number().int().min(1).optional(),
+});
+export type SkuLookupItem = z.infer<typeof SkuLookupItem>;
+export const SKU_LOOKUP_ATTRIBUTES = Object.keys(SkuLookupItem.shape);
+
+const ProductRevisionItem = z.object({ id: z.string(), revision: z.number().int().min(1) });
+export const PRODUCT_REVISION_ATTRIBUTES = Object.keys(ProductRevisionItem.shape);
+
 const ReservationItem = z.object({
   orderId: z.string(),
-  status: z.enum(['RESERVED', 'RELEASED', 'COMMITTED']),
+  status: z.enum(['RESERVED', 'RELEASED', 'COMMITTED', 'RESTOCKED']),
   lines: z.array(ReservedLine),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -50,3 +69,5 @@ const ReservationItem = z.object({
 export const productOf = (item: Record<string, unknown>): ProductRecord => ProductItem.parse(item);
 export const skuStockOf = (item: Record<string, unknown>): SkuStock => SkuItem.parse(item);
 export const reservationOf = (item: Record<string, unknown>): Reservation => ReservationItem.parse(item);
+export const skuLookupOf = (item: Record<string, unknown>): SkuLookupItem => SkuLookupItem.parse(item);
+export const productRevisionOf = (item: Record<string, unknown>) => ProductRevisionItem.parse(item);
