@@ -1,6 +1,38 @@
+export { COUNTRY_CODES, CountryCode } from './country-code.schema.ts';
 export {
   OrderCancelled,
   type OrderCancelledData,
   OrderConfirmed,
   type OrderConfirmedData,
 } from './order.events.ts';
+export {
+  AdminListOrdersQuery,
+  CheckoutAccepted,
+  CheckoutRequest,
+  IdempotencyKey,
+  ListOrdersQuery,
+  Order,
+  OrderId,
+  OrderLine,
+  OrderPage,
+  OrderStatus,
+  OrderStatusEntry,
+  OrderStatusReason,
+  OrderTotals,
+  ShippingAddress,
+} from './order.schemas.ts';
+export {
+  AbortCancellationInput,
+  CancelOrderInput,
+  CancelSagaInput,
+  CheckoutSagaInput,
+  ConfirmOrderInput,
+  ORDER_STATE_MACHINES,
+  ORDER_TASK_ERRORS,
+  ORDER_TASKS,
+  OrderTaskOutput,
+  PlaceOrderInput,
+  PriceOrderInput,
+  PriceOrderOutput,
+  RejectOrderInput,
+} from './order-saga.schemas.ts';

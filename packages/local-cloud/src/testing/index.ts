@@ -1,1 +1,15 @@
+export { type StartedServer, startEdge } from '../edge/index.ts';
+export {
+  bundleFunctions,
+  createLambdaApi,
+  createLambdaHost,
+  type FunctionSpec,
+  functionArn,
+  functionNameOf,
+  type InvokeResult,
+  type LambdaHost,
+  type LambdaInvoker,
+} from '../lambda/index.ts';
+export { createSqsEdgeHandler, SqsEngine, startSqsEventSource } from '../sqs/index.ts';
+export { createStepFunctionsEdgeHandler, StepFunctionsEmulator } from '../stepfunctions/index.ts';
 export { startTestDynamoDb, TEST_CREDENTIALS, TEST_REGION, type TestDynamoDb } from './dynamodb.harness.ts';

@@ -1,0 +1,91 @@
+import { type AuthVariables, getUser } from '@shop/auth';
+import { isCardNumberIssue } from '@shop/contracts/payment';
+import { type Auth, createApp, validationErrorOf } from '@shop/platform';
+import type { Context as LambdaContext } from 'aws-lambda';
+import type { ZodError } from 'zod';
+import { cancelOrder } from '../application/cancel-order.use-case.ts';
+import type { CheckoutDeps } from '../application/order.deps.ts';
+import { getOrder, listMyOrders, listOrdersByStatus } from '../application/order-queries.use-case.ts';
+import { CardNumberRefusedError, InvalidPaymentMethodError } from '../domain/order.errors.ts';
+import type { IdempotentCheckout } from '../infrastructure/checkout-idempotency.ts';
+import { toOrderDto, toOrderPage } from './order.dto.ts';
+import {
+  adminListOrdersRoute,
+  cancelOrderRoute,
+  checkoutRoute,
+  getOrderRoute,
+  listOrdersRoute,
+} from './routes.ts';
+
+export interface OrderAppDeps extends CheckoutDeps {
+  /** `checkout` made idempotent by the `Idempotency-Key` (see createIdempotentCheckout). */
+  readonly checkout: IdempotentCheckout;
+  readonly auth: Auth;
+}
+
+/**
+ * Checkout's validation: anything that looks like a card number is a 422 `PAYMENT.CARD_NUMBER_REFUSED`,
+ * a payment method that is not a token a 422 `ORDER.INVALID_PAYMENT_METHOD`, the rest a 400. No message
+ * echoes the value.
+ */
+const checkoutValidation = (
+  result: { target: string } & ({ success: true } | { success: false; error: ZodError }),
+): undefined => {
+  if (result.success) return undefined;
+  const issues = result.error.issues;
+  if (issues.some(isCardNumberIssue)) throw new CardNumberRefusedError();
+  const method = issues.find(
+    (issue) => result.target === 'json' && issue.path[0] === 'paymentMethod' && issue.code === 'custom',
+  );
+  if (method) throw new InvalidPaymentMethodError(`/body/paymentMethod: ${method.message}`);
+  throw validationErrorOf(result.error, result.target);
+};
+
+export const buildApp = (deps: OrderAppDeps) => {
+  const app = createApp<AuthVariables>();
+  const signedIn = [deps.auth.authenticate, deps.auth.requireRole('customer', 'admin')];
+
+  app.openapi(
+    { ...checkoutRoute, middleware: [deps.auth.authenticate, deps.auth.requireRole('customer')] },
+    async (c) => {
+      const user = getUser(c);
+      const result = await deps.checkout(
+        {
+          customerId: user.sub,
+          idempotencyKey: c.req.valid('header')['idempotency-key'],
+          body: c.req.valid('json'),
+        },
+        c.env?.lambdaContext as LambdaContext | undefined,
+      );
+      return c.json(result, 202, { Location: `/orders/${result.orderId}` });
+    },
+    checkoutValidation,
+  );
+
+  app.openapi({ ...listOrdersRoute, middleware: signedIn }, async (c) => {
+    const { limit, cursor } = c.req.valid('query');
+    const page = await listMyOrders(deps, getUser(c), { limit, ...(cursor ? { cursor } : {}) });
+    return c.json(toOrderPage(page), 200);
+  });
+
+  app.openapi({ ...getOrderRoute, middleware: signedIn }, async (c) => {
+    const order = await getOrder(deps, getUser(c), c.req.valid('param').orderId);
+    return c.json(toOrderDto(order), 200);
+  });
+
+  app.openapi({ ...cancelOrderRoute, middleware: signedIn }, async (c) => {
+    const order = await cancelOrder(deps, getUser(c), c.req.valid('param').orderId);
+    return c.json(toOrderDto(order), 202);
+  });
+
+  app.openapi(
+    { ...adminListOrdersRoute, middleware: [deps.auth.authenticate, deps.auth.requireRole('admin')] },
+    async (c) => {
+      const { status, limit, cursor } = c.req.valid('query');
+      const page = await listOrdersByStatus(deps, status, { limit, ...(cursor ? { cursor } : {}) });
+      return c.json(toOrderPage(page), 200);
+    },
+  );
+
+  return app;
+};

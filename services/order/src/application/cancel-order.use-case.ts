@@ -1,0 +1,47 @@
+import { canRead, type Order, requestCancellation } from '../domain/order.entity.ts';
+import {
+  OrderNotCancellableError,
+  OrderNotFoundError,
+  OrderWriteConflictError,
+} from '../domain/order.errors.ts';
+import { type CheckoutDeps, clockOf, type Reader } from './order.deps.ts';
+
+const MAX_RACES = 5;
+
+const cancelReasonOf = (order: Order, reader: Reader) =>
+  order.customerId === reader.sub ? ('CANCELLED_BY_CUSTOMER' as const) : ('CANCELLED_BY_ADMIN' as const);
+
+/**
+ * Cancels a `CONFIRMED` order: it becomes `CANCELLING` (a conditional write, so two concurrent requests
+ * cannot both win) and the cancel saga starts (refund, restock, `CANCELLED`).
+ *
+ * A request on a `CANCELLING` order is a 409, but it first starts the saga of the current attempt
+ * again: if the request that marked the order crashed before starting its saga, this completes it
+ * (the execution name makes the start a no-op otherwise).
+ *
+ * @throws OrderNotFoundError (also for someone else's order), OrderNotCancellableError, SagaUnavailableError
+ */
+export const cancelOrder = async (
+  deps: Pick<CheckoutDeps, 'orders' | 'sagas' | 'clock'>,
+  reader: Reader,
+  orderId: string,
+): Promise<Order> => {
+  for (let race = 0; race < MAX_RACES; race++) {
+    const order = await deps.orders.get(orderId);
+    if (!order || !canRead(order, reader)) throw new OrderNotFoundError(orderId);
+    if (order.status === 'CANCELLING') {
+      const requested = order.statusHistory.findLast((entry) => entry.reason === 'CANCELLATION_REQUESTED');
+      const reason =
+        requested?.detail === 'CANCELLED_BY_ADMIN' ? 'CANCELLED_BY_ADMIN' : 'CANCELLED_BY_CUSTOMER';
+      await deps.sagas.startCancel({ orderId, reason }, order.cancelAttempts);
+      throw new OrderNotCancellableError(order.status);
+    }
+    const reason = cancelReasonOf(order, reader);
+    const next = requestCancellation(order, reason, clockOf(deps));
+    if (await deps.orders.update(order, next)) {
+      await deps.sagas.startCancel({ orderId, reason }, next.cancelAttempts);
+      return next;
+    }
+  }
+  throw new OrderWriteConflictError(orderId);
+};

@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import type { CheckoutRequest, CheckoutSagaInput } from '@shop/contracts/order';
+import { placeOrder } from '../domain/order.entity.ts';
+import { CartEmptyError, IdempotencyKeyReusedError, TooManyLinesError } from '../domain/order.errors.ts';
+import { priceLines } from '../domain/order-pricing.ts';
+import { type CheckoutDeps, clockOf } from './order.deps.ts';
+
+/** One order reserves at most this many SKUs (the catalog reserves them in one transaction). */
+export const MAX_ORDER_LINES = 99;
+
+export interface CheckoutCommand {
+  readonly customerId: string;
+  readonly idempotencyKey: string;
+  readonly body: CheckoutRequest;
+}
+
+export interface CheckoutResult {
+  readonly orderId: string;
+  readonly status: 'PENDING';
+}
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/**
+ * The order id of a checkout: derived from the customer and the Idempotency-Key, so that running the
+ * same checkout again (after a crash, or once the idempotency record has expired) lands on the same
+ * order and the same saga execution instead of charging twice.
+ */
+export const orderIdFor = (customerId: string, idempotencyKey: string): string =>
+  `ord_${sha256(`${customerId}\n${idempotencyKey}`).slice(0, 24)}`;
+
+/** The body as validated (keys in schema order), hashed: what "the same request" means. */
+export const requestHashOf = (body: CheckoutRequest): string => sha256(JSON.stringify(body));
+
+/**
+ * Places an order from the customer's cart and starts its checkout saga.
+ *
+ * Order of effects, and why: the saga is started first, with the whole draft as its input, and its
+ * first task (`PlaceOrder`) writes the order if it does not exist yet; then this function writes the
+ * same order. A crash anywhere leaves either nothing (the client retries with the same key) or a saga
+ * that writes the order itself: never an order without a saga. The deterministic order id and the
+ * saga's execution name make every repetition a no-op.
+ *
+ * @throws CartUnavailableError, CartEmptyError, MixedCurrenciesError, TooManyLinesError,
+ *   SagaUnavailableError, IdempotencyKeyReusedError (the order of this key was placed with another body)
+ */
+export const checkout = async (deps: CheckoutDeps, command: CheckoutCommand): Promise<CheckoutResult> => {
+  const cart = await deps.cartView.read(command.customerId);
+  if (cart.items.length === 0) throw new CartEmptyError();
+  if (cart.items.length > MAX_ORDER_LINES) throw new TooManyLinesError(MAX_ORDER_LINES);
+  const { lines, totals } = priceLines(cart.items);
+  const orderId = orderIdFor(command.customerId, command.idempotencyKey);
+  const requestHash = requestHashOf(command.body);
+  const input: CheckoutSagaInput = {
+    orderId,
+    customerId: command.customerId,
+    paymentMethod: command.body.paymentMethod,
+    lines,
+    stockLines: lines.map((line) => ({ sku: line.sku, quantity: line.quantity })),
+    totals,
+    shippingAddress: command.body.shippingAddress,
+    placedAt: clockOf(deps).toISOString(),
+    requestHash,
+  };
+  const existing = await deps.orders.get(orderId);
+  if (existing) {
+    if (existing.requestHash !== requestHash) throw new IdempotencyKeyReusedError();
+    return { orderId, status: 'PENDING' };
+  }
+  await deps.sagas.startCheckout(input);
+  if (!(await deps.orders.create(placeOrder(input)))) {
+    // The saga's PlaceOrder was faster, or a concurrent run of this very checkout.
+    const placed = await deps.orders.get(orderId);
+    if (placed && placed.requestHash !== requestHash) throw new IdempotencyKeyReusedError();
+  }
+  return { orderId, status: 'PENDING' };
+};

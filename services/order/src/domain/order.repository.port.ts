@@ -1,0 +1,28 @@
+import type { EventEnvelope } from '@shop/contracts';
+import type { OrderStatus } from '@shop/contracts/order';
+import type { Order } from './order.entity.ts';
+
+export interface OrderPageRequest {
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+export interface OrderPageResult {
+  readonly items: Order[];
+  readonly nextCursor?: string;
+}
+
+export interface OrderRepository {
+  get(orderId: string): Promise<Order | undefined>;
+  /** Creates the order unless one with its id exists; false when it does. */
+  create(order: Order): Promise<boolean>;
+  /**
+   * Replaces `previous` by `next` if nobody changed it since it was read (same version), and puts the
+   * events in the outbox in the same transaction. False when the order changed meanwhile.
+   */
+  update(previous: Order, next: Order, events?: readonly EventEnvelope[]): Promise<boolean>;
+  /** A customer's orders, newest first. */
+  listByCustomer(customerId: string, page: OrderPageRequest): Promise<OrderPageResult>;
+  /** Every order in a status, newest first. */
+  listByStatus(status: OrderStatus, page: OrderPageRequest): Promise<OrderPageResult>;
+}

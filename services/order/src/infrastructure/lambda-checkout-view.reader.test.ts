@@ -1,0 +1,171 @@
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import type { CheckoutViewOutput } from '@shop/contracts/cart';
+import { startEdge } from '@shop/local-cloud';
+import {
+  createLambdaApi,
+  functionArn,
+  type InvokeResult,
+  type LambdaHost,
+  TEST_CREDENTIALS,
+  TEST_REGION,
+} from '@shop/local-cloud/testing';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CartUnavailableError } from '../domain/order.errors.ts';
+import { createCartPolicy, LambdaCheckoutViewReader } from './lambda-checkout-view.reader.ts';
+
+const FUNCTION = 'cart-checkout-view';
+
+type Behaviour = (payload: unknown) => Promise<InvokeResult>;
+
+/** The cart's checkoutView function as the Lambda API serves it: whatever the test says it does. */
+let behaviour: Behaviour;
+let invocations = 0;
+
+const view = (customerId: string): CheckoutViewOutput => ({
+  cartId: 'cart-1',
+  customerId,
+  items: [
+    {
+      sku: 'SKU-1',
+      productId: 'p-1',
+      name: 'Tee',
+      quantity: 2,
+      unitPrice: { amount: 1500, currency: 'USD' },
+    },
+  ],
+  subtotal: { amount: 3000, currency: 'USD' },
+});
+
+/** Just enough of the local Lambda host for its Invoke API: one function, run by `behaviour`. */
+const host: LambdaHost = {
+  region: TEST_REGION,
+  accountId: '000000000000',
+  register: () => undefined,
+  functions: () => [],
+  close: async () => undefined,
+  get: (nameOrArn) =>
+    nameOrArn.endsWith(FUNCTION)
+      ? {
+          spec: {
+            name: FUNCTION,
+            entry: '',
+            handler: 'handler',
+            memoryMb: 128,
+            timeoutSeconds: 3,
+            environment: {},
+          },
+          bundlePath: '',
+          arn: functionArn(FUNCTION),
+          handler: 'index.handler',
+          registeredAt: new Date(),
+          environments: 1,
+          busyEnvironments: 0,
+          queued: 0,
+        }
+      : undefined,
+  invoke: async (_name, payload) => {
+    invocations++;
+    return behaviour(payload);
+  },
+};
+
+let edge: Awaited<ReturnType<typeof startEdge>>;
+let client: LambdaClient;
+
+beforeAll(async () => {
+  edge = await startEdge([createLambdaApi(host)]);
+  client = new LambdaClient({
+    endpoint: edge.url,
+    region: TEST_REGION,
+    credentials: TEST_CREDENTIALS,
+    maxAttempts: 1,
+  });
+});
+afterAll(async () => {
+  client.destroy();
+  await edge.close();
+});
+beforeEach(() => {
+  invocations = 0;
+});
+
+const reader = (options: Parameters<typeof createCartPolicy>[0] = {}, functionName = FUNCTION) =>
+  new LambdaCheckoutViewReader({
+    client,
+    functionName,
+    policy: createCartPolicy({ timeoutMs: 200, initialDelayMs: 5, maxDelayMs: 20, ...options }),
+  });
+
+describe('LambdaCheckoutViewReader (the real Lambda client against the local Invoke API)', () => {
+  it("reads the customer's cart through the cart's function", async () => {
+    behaviour = async (payload) => ({
+      ok: true,
+      payload: view((payload as { customerId: string }).customerId),
+    });
+    expect(await reader().read('alice')).toEqual(view('alice'));
+    expect(invocations).toBe(1);
+  });
+
+  it('retries a function that timed out, then succeeds', async () => {
+    let calls = 0;
+    behaviour = async (payload) => {
+      calls++;
+      return calls < 3
+        ? {
+            ok: false,
+            error: { errorType: 'Sandbox.Timedout', errorMessage: 'Task timed out' },
+            timedOut: true,
+          }
+        : { ok: true, payload: view((payload as { customerId: string }).customerId) };
+    };
+    expect((await reader().read('alice')).customerId).toBe('alice');
+    expect(invocations).toBe(3);
+  });
+
+  it('gives up after a slow function exceeds the timeout on every attempt: 503', async () => {
+    behaviour = async (payload) => {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      return { ok: true, payload: view((payload as { customerId: string }).customerId) };
+    };
+    const started = performance.now();
+    await expect(reader().read('alice')).rejects.toBeInstanceOf(CartUnavailableError);
+    expect(invocations).toBe(3);
+    expect(performance.now() - started).toBeLessThan(1_500);
+  });
+
+  it('does not retry a function that failed with its own error, nor an answer outside the contract', async () => {
+    behaviour = async () => ({
+      ok: false,
+      error: { errorType: 'TypeError', errorMessage: 'boom' },
+      timedOut: false,
+    });
+    await expect(reader().read('alice')).rejects.toBeInstanceOf(CartUnavailableError);
+    expect(invocations).toBe(1);
+    behaviour = async () => ({ ok: true, payload: { items: 'nope' } });
+    await expect(reader().read('alice')).rejects.toBeInstanceOf(CartUnavailableError);
+    expect(invocations).toBe(2);
+  });
+
+  it('opens the circuit after consecutive failures and stops calling the cart', async () => {
+    behaviour = async () => ({
+      ok: false,
+      error: { errorType: 'TypeError', errorMessage: 'down' },
+      timedOut: false,
+    });
+    const breaking = reader({ breakAfter: 2, halfOpenAfterMs: 60_000 });
+    await expect(breaking.read('alice')).rejects.toBeInstanceOf(CartUnavailableError);
+    await expect(breaking.read('alice')).rejects.toBeInstanceOf(CartUnavailableError);
+    expect(invocations).toBe(2);
+    behaviour = async (payload) => ({
+      ok: true,
+      payload: view((payload as { customerId: string }).customerId),
+    });
+    await expect(breaking.read('alice')).rejects.toBeInstanceOf(CartUnavailableError);
+    expect(invocations).toBe(2);
+  });
+
+  it('is unavailable when the function does not exist', async () => {
+    await expect(reader({}, 'cart-missing').read('alice')).rejects.toBeInstanceOf(CartUnavailableError);
+    expect(invocations).toBe(0);
+  });
+});
