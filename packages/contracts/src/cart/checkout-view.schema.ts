@@ -29,3 +29,13 @@ export type CheckoutViewOutput = z.infer<typeof CheckoutViewOutput>;
 
 /** The function reference order's definition lists in `invokes`. */
 export const CHECKOUT_VIEW_FUNCTION = 'cart.checkoutView';
+
+/**
+ * Error names (`errorType` of the Lambda Invoke answer) the `checkoutView` function fails with:
+ * `CatalogUnavailable` is transient (the cart could not price a line; retry later), an invalid input
+ * is a caller's bug.
+ */
+export const CHECKOUT_VIEW_ERRORS = {
+  catalogUnavailable: 'CatalogUnavailable',
+  invalidInput: 'InvalidCheckoutViewInput',
+} as const;

@@ -1,0 +1,23 @@
+import { OrderConfirmed } from '@shop/contracts/order';
+import type { EventHandler } from '@shop/platform/messaging';
+import type { CartRepository } from '../domain/cart.repository.port.ts';
+import { type CartDeps, nowOf } from './cart.deps.ts';
+
+/**
+ * `order.confirmed` -> the buyer's cart is emptied (all of it, as checkout took the whole cart).
+ * Harmless when repeated: the consumer dedupes on the event id, and the cart remembers the order it
+ * was last emptied for, so even a late redelivery does not wipe lines added since.
+ */
+export const emptyCartOnOrderConfirmed = (
+  deps: { readonly carts: CartRepository } & Pick<CartDeps, 'clock'>,
+): EventHandler<typeof OrderConfirmed> => ({
+  event: OrderConfirmed,
+  handle: async (event, { logger }) => {
+    const { orderId, customerId } = event.data;
+    const emptied = await deps.carts.emptyForOrder(customerId, orderId, nowOf(deps));
+    logger.info(emptied ? 'cart emptied for a confirmed order' : 'no cart to empty for this order', {
+      orderId,
+      customerId,
+    });
+  },
+});

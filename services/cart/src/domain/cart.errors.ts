@@ -1,0 +1,92 @@
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  ServiceUnavailableError,
+  UnauthorizedError,
+  UnprocessableError,
+} from '@shop/platform';
+
+export class SkuNotFoundError extends NotFoundError {
+  override readonly code = 'CART.SKU_NOT_FOUND';
+  constructor(sku: string) {
+    super(`the catalog has no SKU ${sku}`, { extensions: { sku } });
+  }
+}
+
+/** The SKU exists but is not sold: its product is archived or the variant was removed. */
+export class SkuNotAvailableError extends UnprocessableError {
+  override readonly code = 'CART.SKU_NOT_AVAILABLE';
+  constructor(sku: string) {
+    super(`SKU ${sku} is no longer sold`, { extensions: { sku } });
+  }
+}
+
+export class CartFullError extends UnprocessableError {
+  override readonly code = 'CART.TOO_MANY_LINES';
+  constructor(maxLines: number) {
+    super(`a cart holds at most ${maxLines} different SKUs`, { extensions: { maxLines } });
+  }
+}
+
+export class CurrencyMismatchError extends UnprocessableError {
+  override readonly code = 'CART.CURRENCY_MISMATCH';
+  constructor(sku: string, currency: string, cartCurrency: string) {
+    super(`SKU ${sku} is priced in ${currency}, the cart in ${cartCurrency}`, { extensions: { sku } });
+  }
+}
+
+/** Neither a bearer token nor a cart token came with a customer-or-guest request. */
+export class CartCredentialsMissingError extends UnauthorizedError {
+  override readonly code = 'CART.CREDENTIALS_MISSING';
+  constructor() {
+    super('send a bearer token (signed-in customer) or an X-Cart-Token header (guest cart from POST /carts)');
+  }
+}
+
+/** A cart token that is malformed, not signed by the cart service, or expired. */
+export class InvalidCartTokenError extends UnauthorizedError {
+  override readonly code = 'CART.INVALID_CART_TOKEN';
+  constructor(detail = 'the cart token is invalid or expired') {
+    super(detail);
+  }
+}
+
+/** A genuine cart token whose cart no longer exists (expired, or merged into a customer's cart). */
+export class UnknownCartError extends UnauthorizedError {
+  override readonly code = 'CART.UNKNOWN_CART';
+  constructor() {
+    super('the guest cart of this token does not exist any more; create a new one with POST /carts');
+  }
+}
+
+/** The `cartToken` of a merge request is not a valid, unexpired token of this service. */
+export class InvalidMergeTokenError extends UnprocessableError {
+  override readonly code = 'CART.INVALID_MERGE_TOKEN';
+  constructor() {
+    super('cartToken is not a valid, unexpired guest cart token');
+  }
+}
+
+export class CustomerRoleRequiredError extends ForbiddenError {
+  override readonly code = 'CART.CUSTOMER_ROLE_REQUIRED';
+  constructor() {
+    super('a signed-in cart needs the customer role');
+  }
+}
+
+/** The cart changed under us too many times in a row; the client may retry. */
+export class CartConflictError extends ConflictError {
+  override readonly code = 'CART.CONCURRENT_UPDATE';
+  constructor() {
+    super('the cart was changed concurrently; retry the request');
+  }
+}
+
+/** The catalog could not be asked about a SKU the cart's replica does not know. */
+export class CatalogUnavailableError extends ServiceUnavailableError {
+  override readonly code = 'CART.CATALOG_UNAVAILABLE';
+  constructor(cause?: unknown) {
+    super('the catalog cannot be reached to price this cart; retry shortly', { cause });
+  }
+}

@@ -1,0 +1,59 @@
+import { AuthEnv, PlatformEnv, parseEnv } from '@shop/platform';
+import { z } from 'zod';
+import { DEV_CART_TOKEN_SECRET } from './dev-cart-token.secret.ts';
+
+const BaseEnv = PlatformEnv.extend({ TABLE_NAME: z.string().min(1) });
+
+/** Functions that may ask the catalog (`invokes: ['catalog.lookupSkus']`). */
+const LookupEnv = BaseEnv.extend({ CATALOG_LOOKUP_SKUS_FUNCTION_NAME: z.string().min(1) });
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+const isLocalEndpoint = (url: string | undefined): boolean => {
+  if (!url) return false;
+  try {
+    return LOCAL_HOSTS.has(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+};
+
+const HttpEnv = LookupEnv.extend(AuthEnv.shape)
+  .extend({
+    CART_TOKEN_SECRET: z.string().min(32),
+    AWS_ENDPOINT_URL: z.url().optional(),
+  })
+  .refine((env) => env.CART_TOKEN_SECRET !== DEV_CART_TOKEN_SECRET || isLocalEndpoint(env.AWS_ENDPOINT_URL), {
+    path: ['CART_TOKEN_SECRET'],
+    message: 'the dev-only cart token secret is accepted only against a local AWS endpoint',
+  });
+
+export type BaseEnv = z.infer<typeof BaseEnv>;
+export type LookupEnv = z.infer<typeof LookupEnv>;
+export type HttpEnv = z.infer<typeof HttpEnv>;
+
+let base: BaseEnv | undefined;
+let lookup: LookupEnv | undefined;
+let http: HttpEnv | undefined;
+
+/** The event consumers: their table only. Parsed once, on first use. */
+export const baseEnv = (): BaseEnv => {
+  base ??= parseEnv(BaseEnv);
+  return base;
+};
+
+/** `checkoutView`: the table and the catalog's lookup function. */
+export const lookupEnv = (): LookupEnv => {
+  lookup ??= parseEnv(LookupEnv);
+  return lookup;
+};
+
+/** The HTTP function also verifies bearer tokens and signs guest cart tokens. */
+export const httpEnv = (): HttpEnv => {
+  http ??= parseEnv(HttpEnv);
+  return http;
+};
+
+/** Exposed for the test of the secret guard. */
+export const parseHttpEnv = (source: Record<string, string | undefined>): HttpEnv =>
+  parseEnv(HttpEnv, source);

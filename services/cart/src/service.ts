@@ -1,0 +1,58 @@
+import { LOOKUP_SKUS_FUNCTION, ProductChanged } from '@shop/contracts/catalog';
+import { OrderConfirmed } from '@shop/contracts/order';
+import { defineService } from '@shop/platform/service';
+import { cartRoutes } from './api/routes.ts';
+import { CART_TOKEN_SECRET_VARIABLE, DEV_CART_TOKEN_SECRET } from './dev-cart-token.secret.ts';
+
+/**
+ * The cart: customer and guest carts, a replica of the catalog's SKU data to price them, and the
+ * cart's view for checkout. Data only (both runtimes import it): no clients, no environment.
+ */
+export default defineService({
+  name: 'cart',
+  root: new URL('..', import.meta.url),
+  table: {
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    globalSecondaryIndexes: [
+      // The replicated SKUs of a product, so a product change can retire SKUs it no longer lists.
+      {
+        indexName: 'gsi1',
+        partitionKey: { name: 'gsi1pk', type: 'S' },
+        sortKey: { name: 'gsi1sk', type: 'S' },
+        projection: 'KEYS_ONLY',
+      },
+    ],
+    // Guest carts and the consumers' idempotency records expire.
+    timeToLiveAttribute: 'expiresAt',
+  },
+  functions: {
+    http: {
+      entry: 'src/handlers/http.ts',
+      memoryMb: 512,
+      timeoutSeconds: 10,
+      triggers: [{ type: 'http', routes: cartRoutes }],
+      invokes: [LOOKUP_SKUS_FUNCTION],
+      // Local runtime only: the CDK app replaces it with the Secrets Manager secret (README, "Cart tokens").
+      environment: { [CART_TOKEN_SECRET_VARIABLE]: DEV_CART_TOKEN_SECRET },
+    },
+    // Invoked directly (Lambda Invoke) by the order service, never by a state machine: a `task`
+    // trigger is how a definition declares a function that is only invoked.
+    checkoutView: {
+      entry: 'src/handlers/checkout-view.task.ts',
+      timeoutSeconds: 10,
+      triggers: [{ type: 'task', name: 'CheckoutView' }],
+      invokes: [LOOKUP_SKUS_FUNCTION],
+    },
+    productChanged: {
+      entry: 'src/handlers/product-changed.consumer.ts',
+      timeoutSeconds: 10,
+      triggers: [{ type: 'sqs', events: [ProductChanged.type], batchSize: 10 }],
+    },
+    orderConfirmed: {
+      entry: 'src/handlers/order-confirmed.consumer.ts',
+      timeoutSeconds: 10,
+      triggers: [{ type: 'sqs', events: [OrderConfirmed.type], batchSize: 10 }],
+    },
+  },
+});

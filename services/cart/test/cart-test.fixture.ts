@@ -1,0 +1,113 @@
+import type { ProductChangedData, SkuInfo } from '@shop/contracts/catalog';
+import { startTestDynamoDb, type TestDynamoDb } from '@shop/local-cloud/testing';
+import type { CartDeps } from '../src/application/cart.deps.ts';
+import { GUEST_CART_TTL_SECONDS } from '../src/application/cart.use-cases.ts';
+import { createCatalogCallPolicy } from '../src/infrastructure/catalog-call.policy.ts';
+import { DynamoDbCartRepository } from '../src/infrastructure/dynamodb-cart.repository.ts';
+import { DynamoDbProductReplica } from '../src/infrastructure/dynamodb-product.replica.ts';
+import { createJoseCartTokens } from '../src/infrastructure/jose-cart.tokens.ts';
+import { LambdaSkuLookup } from '../src/infrastructure/lambda-sku.lookup.ts';
+import cartService from '../src/service.ts';
+import { type CatalogLambdaDouble, startCatalogLambdaDouble } from './catalog-lambda.double.ts';
+
+export const TEST_SECRET = 'a-test-secret-of-at-least-32-characters!';
+export const LOOKUP_FUNCTION_NAME = 'catalog-lookup-skus';
+
+export interface CartTestEnv {
+  readonly db: TestDynamoDb;
+  readonly tableName: string;
+  readonly catalog: CatalogLambdaDouble;
+  readonly lookup: LambdaSkuLookup;
+  readonly deps: CartDeps;
+  stop(): Promise<void>;
+}
+
+/** Small timings so failure paths run in milliseconds; the breaker opens after 3 failed calls. */
+export const fastPolicy = () =>
+  createCatalogCallPolicy({
+    timeoutMs: 300,
+    retries: 1,
+    initialDelayMs: 5,
+    maxDelayMs: 10,
+    breakAfter: 3,
+    halfOpenAfterMs: 60_000,
+  });
+
+/** DynamoDB Local with the cart's table (from its definition), and a stand-in catalog Lambda. */
+export const startCartTestEnv = async (): Promise<CartTestEnv> => {
+  const db = await startTestDynamoDb([cartService]);
+  const catalog = await startCatalogLambdaDouble();
+  const tableName = db.tableName('cart');
+  const lookup = new LambdaSkuLookup({
+    lambda: catalog.lambda,
+    functionName: LOOKUP_FUNCTION_NAME,
+    policy: fastPolicy(),
+  });
+  const deps: CartDeps = {
+    carts: new DynamoDbCartRepository(db.documentClient, tableName),
+    replica: new DynamoDbProductReplica(db.documentClient, tableName),
+    catalog: lookup,
+    tokens: createJoseCartTokens({ secret: TEST_SECRET, ttlSeconds: GUEST_CART_TTL_SECONDS }),
+  };
+  return {
+    db,
+    tableName,
+    catalog,
+    lookup,
+    deps,
+    stop: async () => {
+      await catalog.close();
+      await db.stop();
+    },
+  };
+};
+
+let counter = 0;
+/** A unique SKU per call, so tests sharing a table never collide. */
+export const uniqueSku = (base = 'SKU'): string => {
+  counter += 1;
+  return `${base}-${process.pid % 1000}-${counter}`;
+};
+export const uniqueId = (base: string): string => {
+  counter += 1;
+  return `${base}-${process.pid % 1000}-${counter}`;
+};
+
+export interface VariantSpec {
+  readonly sku: string;
+  readonly price: number;
+  readonly name?: string;
+}
+
+/** A `catalog.product-changed` payload. */
+export const productChange = (
+  productId: string,
+  variants: readonly VariantSpec[],
+  overrides: Partial<ProductChangedData> = {},
+): ProductChangedData => ({
+  productId,
+  change: 'updated',
+  revision: 1,
+  status: 'active',
+  name: 'Classic Tee',
+  category: 'apparel',
+  variants: variants.map((variant) => ({
+    sku: variant.sku,
+    name: variant.name ?? 'M',
+    price: { amount: variant.price, currency: 'USD' },
+  })),
+  updatedAt: new Date().toISOString(),
+  ...overrides,
+});
+
+/** What the stand-in catalog answers for a SKU. */
+export const skuInfo = (sku: string, price: number, overrides: Partial<SkuInfo> = {}): SkuInfo => ({
+  sku,
+  productId: `prd-${sku.toLowerCase()}`,
+  productName: 'Mug',
+  variantName: 'Blue',
+  price: { amount: price, currency: 'USD' },
+  status: 'active',
+  revision: 1,
+  ...overrides,
+});
