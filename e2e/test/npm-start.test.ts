@@ -16,14 +16,33 @@ const isAlive = (pid: number): boolean => {
   }
 };
 
-const javaPidsOf = async (parentPid: number): Promise<number[]> => {
+interface ProcessRow {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly comm: string;
+}
+
+const processTable = async (): Promise<ProcessRow[]> => {
   const { execFileSync } = await import('node:child_process');
   const out = execFileSync('ps', ['-eo', 'pid,ppid,comm'], { encoding: 'utf8' });
   return out
     .split('\n')
+    .slice(1)
     .map((line) => line.trim().split(/\s+/))
-    .filter(([, ppid, comm]) => Number(ppid) === parentPid && comm === 'java')
-    .map(([pid]) => Number(pid));
+    .filter((cols) => cols.length >= 3)
+    .map(([pid, ppid, comm]) => ({ pid: Number(pid), ppid: Number(ppid), comm: comm ?? '' }));
+};
+
+/** Every process below `rootPid`: npm runs the script through a shell (`sh -c node ...`), which runs java. */
+const descendantsOf = (rows: readonly ProcessRow[], rootPid: number): ProcessRow[] => {
+  const found: ProcessRow[] = [];
+  let parents = new Set([rootPid]);
+  while (parents.size > 0) {
+    const children = rows.filter((row) => parents.has(row.ppid));
+    found.push(...children);
+    parents = new Set(children.map((row) => row.pid));
+  }
+  return found;
 };
 
 describe('npm start', () => {
@@ -90,21 +109,22 @@ describe('npm start', () => {
 
   it('stops every child process, Java included, on SIGTERM', async () => {
     const pid = child.pid ?? 0;
-    // npm runs node, which runs java: find the runner under npm.
-    const { execFileSync } = await import('node:child_process');
-    const tree = execFileSync('ps', ['-eo', 'pid,ppid,comm'], { encoding: 'utf8' });
-    const runner = tree
-      .split('\n')
-      .map((line) => line.trim().split(/\s+/))
-      .find(([, ppid, comm]) => Number(ppid) === pid && comm === 'node');
-    const runnerPid = Number(runner?.[0] ?? pid);
-    const java = await javaPidsOf(runnerPid);
+    // npm -> sh -> node (the runner) -> java: the runner is the java process's parent. (Node 24 names
+    // its main thread, so `ps` shows the runner's comm as "MainThread", not "node".)
+    const rows = await processTable();
+    const descendants = descendantsOf(rows, pid);
+    const java = descendants.filter((row) => row.comm === 'java');
     expect(java.length).toBe(1);
+    const runner = descendants.find((row) => row.pid === java[0]?.ppid);
+    expect(runner).toBeDefined();
+    expect(runner?.comm).not.toMatch(/^(sh|dash|bash|npm)$/);
+    const runnerPid = runner?.pid ?? pid;
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     process.kill(runnerPid, 'SIGTERM');
     await exited;
     const deadline = Date.now() + 10_000;
-    while (java.some(isAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    expect(java.filter(isAlive)).toEqual([]);
+    const javaPids = java.map((row) => row.pid);
+    while (javaPids.some(isAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(javaPids.filter(isAlive)).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import type { DynamoDbLocal } from '../dynamodb/dynamodb-local.ts';
 import { DEFAULT_EDGE_PORT, DEFAULT_PORT, type LocalStack, startLocalStack } from '../stack/local-stack.ts';
 
 const portFrom = (value: string | undefined, fallback: number, name: string): number => {
@@ -31,13 +32,18 @@ const banner = (stack: LocalStack, token: string): string => {
 };
 
 /** `npm start`: the whole shop on this machine until Ctrl-C. */
-export const runStart = async (args: readonly string[], root: string): Promise<void> => {
+export const runStart = async (
+  args: readonly string[],
+  root: string,
+  dynamoDb?: Promise<DynamoDbLocal>,
+): Promise<void> => {
   const persist = args.includes('--persist');
   const stack = await startLocalStack({
     root,
     port: portFrom(process.env.PORT, DEFAULT_PORT, 'PORT'),
     edgePort: portFrom(process.env.EDGE_PORT, DEFAULT_EDGE_PORT, 'EDGE_PORT'),
     persist,
+    ...(dynamoDb ? { dynamoDb } : {}),
   });
   let stopping = false;
   const stop = async (code: number) => {

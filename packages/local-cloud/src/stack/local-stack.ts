@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
@@ -19,7 +21,7 @@ import {
   subscriptionsOfAll,
   taskSubstitutionsOf,
 } from '@shop/platform/service';
-import { startDynamoDbLocal } from '../dynamodb/dynamodb-local.ts';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../dynamodb/dynamodb-local.ts';
 import { createDynamoDbProxy } from '../dynamodb/dynamodb-proxy.ts';
 import { createServiceTables, type ServiceTable } from '../dynamodb/service-tables.ts';
 import { type StartedServer, startEdge } from '../edge/edge.server.ts';
@@ -29,6 +31,7 @@ import { type FunctionSpec, functionArn, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '
 import { createSqsEdgeHandler, SqsEngine, startSqsEventSource } from '../sqs/index.ts';
 import { createStepFunctionsEdgeHandler, StepFunctionsEmulator } from '../stepfunctions/index.ts';
 import { startStreamEventSource } from '../streams/index.ts';
+import { localDataDirs } from './local-data.ts';
 
 export const DEFAULT_PORT = 3000;
 export const DEFAULT_EDGE_PORT = 4566;
@@ -54,6 +57,11 @@ export interface LocalStackOptions {
   readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
   /** Scales saga Wait states and Retry intervals (1 = real time). */
   readonly waitTimeScale?: number;
+  /**
+   * A DynamoDB Local already starting (the CLI starts the JVM before it loads anything else); the
+   * stack owns it from here and stops it. Started here when absent.
+   */
+  readonly dynamoDb?: Promise<DynamoDbLocal>;
 }
 
 export interface LocalStack {
@@ -67,6 +75,8 @@ export interface LocalStack {
   readonly tables: readonly ServiceTable[];
   /** Milliseconds from the call to ready. */
   readonly startupMs: number;
+  /** Milliseconds per start-up phase. */
+  readonly phases: Readonly<Record<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -78,6 +88,28 @@ const specOf = (fn: ResolvedFunction, environment: Record<string, string>): Func
   timeoutSeconds: fn.timeoutSeconds,
   environment,
 });
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Build folders of stacks whose process is gone (a crash or SIGKILL skips the cleanup). */
+const removeOrphanBuilds = async (buildsDir: string): Promise<void> => {
+  const entries = await readdir(buildsDir).catch(() => []);
+  await Promise.all(
+    entries
+      .filter((name) => {
+        const pid = Number(name.split('-')[0]);
+        return Number.isInteger(pid) && pid > 0 && !isAlive(pid);
+      })
+      .map((name) => rm(join(buildsDir, name), { recursive: true, force: true })),
+  );
+};
 
 /** Runs a set of cleanups in reverse order, each whatever happens to the others. */
 const createCleanup = () => {
@@ -104,8 +136,14 @@ const createCleanup = () => {
  */
 export const startLocalStack = async (options: LocalStackOptions): Promise<LocalStack> => {
   const started = performance.now();
+  const phases: Record<string, number> = {};
+  let phaseStart = started;
+  const phase = (name: string) => {
+    const now = performance.now();
+    phases[name] = Math.round(now - phaseStart);
+    phaseStart = now;
+  };
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const dataDir = join(options.root, '.data');
   const cleanup = createCleanup();
   try {
     const services = options.services ?? (await loadServiceDefinitions(options.root));
@@ -133,19 +171,28 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         : [],
     );
     const runSeeds = options.seed ?? true;
+    // Each stack builds into a folder of its own: a second stack (tests, a benchmark) must not delete
+    // the bundles of a running one.
+    const buildDir = join(options.root, '.shop', 'build', `${process.pid}-${randomUUID().slice(0, 8)}`);
+    cleanup.add(() => rm(buildDir, { recursive: true, force: true }));
+    await removeOrphanBuilds(join(options.root, '.shop', 'build'));
+    const dynamoDbStarting =
+      options.dynamoDb ??
+      startDynamoDbLocal(options.persist ? { dataDir: localDataDirs(options.root).dynamoDb } : {});
+    // Registered first so the Java process is stopped whatever fails next.
+    cleanup.add(async () => (await dynamoDbStarting.catch(() => undefined))?.stop());
     const [ddb, bundles, devIssuer] = await Promise.all([
-      startDynamoDbLocal(options.persist ? { dataDir: join(dataDir, 'dynamodb') } : {}),
-      bundleFunctions(
-        [...bundleSpecs, ...(runSeeds ? seeds.map((fn) => specOf(fn, {})) : [])],
-        join(options.root, '.shop', 'build'),
-      ),
+      dynamoDbStarting,
+      bundleFunctions([...bundleSpecs, ...(runSeeds ? seeds.map((fn) => specOf(fn, {})) : [])], buildDir, {
+        splitting: true,
+      }),
       createDevIssuer({
         issuer: 'https://shop.local/dev',
         audience: LOCAL_AUDIENCE,
-        ...(options.persist ? { keyFile: join(dataDir, 'dev-signing-key.json') } : {}),
+        ...(options.persist ? { keyFile: localDataDirs(options.root).signingKey } : {}),
       }),
     ]);
-    cleanup.add(() => ddb.stop());
+    phase('dynamodb, bundles, keys');
 
     const sqs = new SqsEngine({ accountId: LOCAL_ACCOUNT_ID, region: LOCAL_REGION });
     cleanup.add(() => sqs.close());
@@ -188,6 +235,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     });
     cleanup.add(() => dynamodb.destroy());
     const tables = await createServiceTables(dynamodb, services);
+    phase('edge, tables');
     const tableOf = (service: string) => tables.find((t) => t.service === service);
 
     // One queue and DLQ per subscribed function.
@@ -257,6 +305,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       log,
     });
     const api = await gateway.listen(options.port ?? DEFAULT_PORT);
+    phase('gateway');
     cleanup.add(() => api.close());
 
     const baseEnvironment = {
@@ -294,6 +343,27 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       );
     }
 
+    // Seeds run while the rest is wired up; their events wait in the table streams until the relays start.
+    const seeding = Promise.all(
+      (runSeeds ? seeds : []).map(async (seed) => {
+        const service = services.find((candidate) => candidate.name === seed.service);
+        const bundle = bundles.bundles[seed.name];
+        if (!service || !bundle) return;
+        host.register(
+          specOf(seed, { ...baseEnvironment, ...functionEnvironment(service, seed, bindingsOf(service)) }),
+          bundle,
+        );
+        const result = await host.invoke(seed.name, {});
+        if (!result.ok) {
+          throw new Error(
+            `seeding ${service.name} failed: ${result.error.errorType}: ${result.error.errorMessage}`,
+          );
+        }
+      }),
+    );
+    // Awaited below; a failure must not surface as an unhandled rejection meanwhile.
+    seeding.catch(() => {});
+
     const substitutions = taskSubstitutionsOf(services, (fn) => functionArn(fn.name));
     for (const service of services) {
       for (const [name, machine] of Object.entries(service.stateMachines ?? {})) {
@@ -319,6 +389,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         reportBatchItemFailures: true,
         region: LOCAL_REGION,
         accountId: LOCAL_ACCOUNT_ID,
+        onError: (error) => log(`[sqs:${fn.name}] ${String(error)}`),
       });
       cleanup.add(() => source.stop());
     }
@@ -342,30 +413,17 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         // (consumers de-duplicate, so a replay is harmless).
         startingPosition: 'TRIM_HORIZON',
         region: LOCAL_REGION,
+        onError: (error) => log(`[stream:${fn.name}] ${String(error)}`),
       });
       cleanup.add(() => source.stop());
     }
 
-    if (runSeeds) {
-      for (const seed of seeds) {
-        const service = services.find((candidate) => candidate.name === seed.service);
-        const bundle = bundles.bundles[seed.name];
-        if (!service || !bundle) continue;
-        host.register(
-          specOf(seed, { ...baseEnvironment, ...functionEnvironment(service, seed, bindingsOf(service)) }),
-          bundle,
-        );
-        const result = await host.invoke(seed.name, {});
-        if (!result.ok) {
-          throw new Error(
-            `seeding ${service.name} failed: ${result.error.errorType}: ${result.error.errorMessage}`,
-          );
-        }
-      }
-    }
-
+    phase('functions, state machines, event sources');
+    await seeding;
+    phase('seeds');
     return {
       gatewayUrl: api.url,
+      phases,
       edgeUrl,
       services,
       devIssuer,

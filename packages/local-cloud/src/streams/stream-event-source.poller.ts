@@ -261,9 +261,11 @@ export const startStreamEventSource = (options: StreamEventSourceOptions): Strea
         if (iterator === undefined) throw new Error(`GetShardIterator returned no iterator for ${state.id}`);
         output = await getRecords(iterator);
       } catch (error) {
-        // An expired iterator is replaced from the last record delivered; other errors wait a moment.
+        // An expired iterator is replaced from the last record delivered, and so is one pointing before
+        // the oldest record left (DynamoDB Local answers a fresh TRIM_HORIZON iterator that way at
+        // times); other errors wait a moment.
         iterator = undefined;
-        if (!(error instanceof ExpiredIteratorException)) {
+        if (!(error instanceof ExpiredIteratorException) && !(error instanceof TrimmedDataAccessException)) {
           onError(error);
           await sleep(RETRY_AFTER_POLL_ERROR_MS, signal);
         }

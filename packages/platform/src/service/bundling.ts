@@ -10,6 +10,8 @@ export const LAMBDA_BUNDLING = {
   platform: 'node',
   target: 'node24',
   minify: true,
+  /** Error class names survive minification: logs and problem codes name `OrderNotFoundError`, not `ky`. */
+  keepNames: true,
   sourcemap: true,
   mainFields: ['module', 'main'],
   /** ESM bundles of CommonJS packages need `require`. */

@@ -1,0 +1,619 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { functionEnvironment } from '@shop/platform/service';
+import { Match } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TABLE_DATA_ACTIONS } from '../src/shop.stack.ts';
+import { type SynthesizedShop, synthShop } from './support/shop-test-app.ts';
+import {
+  actionsOf,
+  dependencyCycleOf,
+  deploymentGroupOf,
+  findByProperty,
+  flatten,
+  functionNamed,
+  grantedResources,
+  liveAliasArnText,
+  liveAliasOf,
+  refsIn,
+  resourcesOf,
+  resourcesOfType,
+  roleOf,
+  rollbackAlarmIdsOf,
+  rollbackAlarmsOf,
+  statementsOfRole,
+  tableOf,
+} from './support/template-queries.ts';
+
+interface ValidationReport {
+  pluginReports: {
+    pluginName: string;
+    conclusion: string;
+    violations: unknown[];
+    suppressedViolations?: { ruleName: string; acknowledgedId: string; reason: string }[];
+  }[];
+}
+
+let shop: SynthesizedShop;
+
+beforeAll(async () => {
+  shop = await synthShop('dev');
+}, 180_000);
+
+afterAll(() => {
+  if (shop) rmSync(shop.outdir, { recursive: true, force: true });
+});
+
+const ledgerFunction = (id: string) => functionNamed(shop.json, `dev-ledger-${id}`);
+const statementsOf = (physical: string) =>
+  statementsOfRole(shop.json, roleOf(functionNamed(shop.json, physical)));
+
+describe('synthesis', () => {
+  it('passes every cdk-nag AwsSolutions rule, each acknowledgement carrying a reason', () => {
+    const report = JSON.parse(
+      readFileSync(join(shop.outdir, 'validation-report.json'), 'utf8'),
+    ) as ValidationReport;
+    const nag = report.pluginReports.find((r) => r.pluginName === 'AwsSolutions');
+    expect(nag?.conclusion).toBe('success');
+    expect(nag?.violations).toEqual([]);
+    for (const suppressed of nag?.suppressedViolations ?? []) {
+      expect(suppressed.acknowledgedId).toMatch(/^AwsSolutions::AwsSolutions-/);
+      expect(suppressed.reason.length, suppressed.acknowledgedId).toBeGreaterThan(40);
+    }
+  });
+
+  it('has no circular dependency between resources (CloudFormation would refuse the template)', () => {
+    // The check itself finds one when there is one.
+    expect(
+      dependencyCycleOf({
+        Resources: {
+          A: { Type: 'T', Properties: { X: { Ref: 'B' } } },
+          B: { Type: 'T', Properties: {}, UpdatePolicy: { P: { 'Fn::GetAtt': ['A', 'Arn'] } } },
+        },
+      }),
+    ).toEqual(['A', 'B', 'A']);
+    expect(dependencyCycleOf(shop.json)).toBeUndefined();
+  });
+
+  it('keeps every stack far below the 500 resources CloudFormation allows, a nested stack per service', () => {
+    expect(Object.keys(shop.resourceCounts).sort()).toEqual(
+      ['Shop-Dev', ...shop.services.map((s) => s.name.charAt(0).toUpperCase() + s.name.slice(1))].sort(),
+    );
+    for (const [stack, count] of Object.entries(shop.resourceCounts)) {
+      expect(count, stack).toBeLessThan(250);
+    }
+  });
+
+  it('names the stack Shop-Dev', () => {
+    expect(shop.stack.stackName).toBe('Shop-Dev');
+    expect(shop.assembly.getStackByName('Shop-Dev').stackName).toBe('Shop-Dev');
+  });
+
+  it('bundles every function once into a minified ESM .mjs file with the platform banner and a source map', () => {
+    const functions = resourcesOfType(shop.json, 'AWS::Lambda::Function');
+    const definitions = shop.services.flatMap((s) => s.functions);
+    expect(functions).toHaveLength(definitions.length);
+    const assets = new Set<string>();
+    for (const { resource } of functions) {
+      const key = (resource.Properties.Code as { S3Key: string }).S3Key;
+      const folder = join(shop.outdir, `asset.${key.replace(/\.zip$/, '')}`);
+      assets.add(folder);
+      const bundle = readFileSync(join(folder, 'index.mjs'), 'utf8');
+      expect(bundle.startsWith("import { createRequire as __shopCreateRequire } from 'node:module';")).toBe(
+        true,
+      );
+      expect(existsSync(join(folder, 'index.mjs.map'))).toBe(true);
+      expect(bundle).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
+      // Minified: long lines (line breaks survive only inside template literals).
+      if (bundle.length > 10_000) expect(bundle.length / bundle.split('\n').length).toBeGreaterThan(1000);
+    }
+    expect(assets.size).toBe(functions.length);
+  });
+});
+
+describe('tables', () => {
+  it('creates one on-demand table per service with PITR, AWS-managed encryption, stream, TTL and GSIs', () => {
+    shop.template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      GlobalSecondaryIndexes: [
+        Match.objectLike({ IndexName: 'gsi1', Projection: { ProjectionType: 'ALL' } }),
+        Match.objectLike({ IndexName: 'gsi2', Projection: { ProjectionType: 'KEYS_ONLY' } }),
+      ],
+      Replicas: [
+        Match.objectLike({
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          DeletionProtectionEnabled: false,
+          Tags: Match.arrayWith([{ Key: 'service', Value: 'ledger' }]),
+        }),
+      ],
+    });
+    const tables = resourcesOfType(shop.json, 'AWS::DynamoDB::GlobalTable');
+    expect(tables).toHaveLength(shop.services.filter((s) => s.table).length);
+    for (const { resource } of tables) {
+      expect(resource.DeletionPolicy).toBe('Delete');
+      expect(resource.Properties.Replicas).toEqual([
+        expect.objectContaining({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
+      ]);
+    }
+  });
+});
+
+describe('functions', () => {
+  it('runs every function on nodejs24.x arm64 with its memory, timeout, JSON logs, retention and active tracing', () => {
+    for (const fn of shop.services.flatMap((s) => s.functions)) {
+      const found = functionNamed(shop.json, `dev-${fn.name}`);
+      expect(found.resource.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        MemorySize: fn.memoryMb,
+        Timeout: fn.timeoutSeconds,
+        Handler: `index.${fn.handler}`,
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogFormat: 'JSON' },
+      });
+      const [logGroup] = [
+        ...refsIn((found.resource.Properties.LoggingConfig as { LogGroup: unknown }).LogGroup),
+      ];
+      expect(shop.json.Resources[logGroup ?? '']?.Properties.RetentionInDays).toBe(14);
+    }
+  });
+
+  it('gives each function the environment functionEnvironment computes, with deployed values', () => {
+    for (const service of shop.services) {
+      for (const fn of service.functions) {
+        const variables = functionNamed(shop.json, `dev-${fn.name}`).resource.Properties.Environment as {
+          Variables: Record<string, unknown>;
+        };
+        const expected = functionEnvironment(service, fn, {
+          ...(service.table ? { tableName: 'table' } : {}),
+          auth: { issuer: 'i', audience: 'a', jwksUrl: 'j' },
+          eventRoutes: {},
+          stateMachineArns: Object.fromEntries(
+            Object.keys(service.stateMachines ?? {}).map((n) => [n, 'arn']),
+          ),
+          invokedFunctionNames: Object.fromEntries(fn.invokes.map((ref) => [ref, 'name'])),
+        });
+        expect(Object.keys(variables.Variables).sort()).toEqual(
+          [...Object.keys(expected), 'NODE_OPTIONS'].sort(),
+        );
+        expect(variables.Variables.SERVICE_NAME).toBe(service.name);
+        expect(variables.Variables.LOG_LEVEL).toBe('DEBUG');
+        expect(flatten(variables.Variables.AUTH_JWKS_URL)).toMatch(
+          /^https:\/\/cognito-idp\.\{Ref:AWS::Region\}\.\{Ref:AWS::URLSuffix\}\/\{Ref:ApiUserPool\w+\}\/\.well-known\/jwks\.json$/,
+        );
+        expect(refsIn(variables.Variables.AUTH_AUDIENCE)).toEqual(
+          new Set([expect.stringMatching(/^ApiUserPoolClient/)]),
+        );
+      }
+    }
+  });
+
+  it('routes the relay to the queue of every subscriber of the events it publishes', () => {
+    const relay = ledgerFunction('outbox-relay');
+    const variables = (relay.resource.Properties.Environment as { Variables: Record<string, unknown> })
+      .Variables;
+    const queueRef = (name: string) =>
+      `{Ref:${findByProperty(shop.json, 'AWS::SQS::Queue', 'QueueName', name).id}}`;
+    expect(JSON.parse(flatten(variables.EVENT_ROUTES))).toEqual({
+      'ledger.entry-recorded': [queueRef('dev-ledger-entry-recorded'), queueRef('dev-audit-ledger-events')],
+      'ledger.entry-voided': [queueRef('dev-audit-ledger-events')],
+    });
+  });
+
+  it('names invoked functions by their live alias and state machines by ARN', () => {
+    const variables = (
+      ledgerFunction('settle').resource.Properties.Environment as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
+    expect(variables.ECHO_DOUBLE_FUNCTION_NAME).toBe('dev-echo-double:live');
+    expect(flatten(variables.SETTLEMENT_STATE_MACHINE_ARN)).toBe(
+      'arn:{Ref:AWS::Partition}:states:{Ref:AWS::Region}:{Ref:AWS::AccountId}:stateMachine:dev-ledger-settlement',
+    );
+  });
+});
+
+describe('least privilege', () => {
+  it('lets no function use a wildcard resource except for X-Ray', () => {
+    for (const fn of resourcesOfType(shop.json, 'AWS::Lambda::Function')) {
+      for (const statement of statementsOfRole(shop.json, roleOf(fn))) {
+        if (resourcesOf(statement).includes('*')) {
+          expect(
+            actionsOf(statement).every((a) => a.startsWith('xray:')),
+            fn.id,
+          ).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('gives each function item access to its own table and indexes only, never Scan', () => {
+    const tableIds = new Set(resourcesOfType(shop.json, 'AWS::DynamoDB::GlobalTable').map((t) => t.id));
+    for (const service of shop.services) {
+      for (const fn of service.functions) {
+        const statements = statementsOf(`dev-${fn.name}`);
+        const dynamo = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+        const tablesReached = new Set(
+          dynamo.flatMap((s) => [...refsIn(s.Resource)]).filter((id) => tableIds.has(id)),
+        );
+        expect(tablesReached.size, fn.name).toBeLessThanOrEqual(1);
+        for (const id of tablesReached) {
+          expect(shop.json.Resources[id]?.Properties.Replicas).toEqual([
+            expect.objectContaining({
+              Tags: expect.arrayContaining([{ Key: 'service', Value: service.name }]),
+            }),
+          ]);
+        }
+        expect(dynamo.flatMap(actionsOf)).not.toContain('dynamodb:Scan');
+      }
+    }
+    const http = statementsOf('dev-ledger-http');
+    const table = tableOf(shop.json, 'ledger');
+    expect(grantedResources(http, 'dynamodb:Query')).toEqual([
+      `{GetAtt:${table.id}.Arn}`,
+      `{GetAtt:${table.id}.Arn}/index/gsi1`,
+      `{GetAtt:${table.id}.Arn}/index/gsi2`,
+    ]);
+    expect(
+      http
+        .filter((s) => actionsOf(s).includes('dynamodb:PutItem'))
+        .flatMap(actionsOf)
+        .sort(),
+    ).toEqual([...TABLE_DATA_ACTIONS].sort());
+  });
+
+  it('lets the relay read its table stream and send to exactly the routed queues, with no item access', () => {
+    const statements = statementsOf('dev-ledger-outbox-relay');
+    const queueArn = (name: string) =>
+      `{GetAtt:${findByProperty(shop.json, 'AWS::SQS::Queue', 'QueueName', name).id}.Arn}`;
+    expect(grantedResources(statements, 'sqs:SendMessage').sort()).toEqual(
+      [
+        queueArn('dev-ledger-entry-recorded'),
+        queueArn('dev-audit-ledger-events'),
+        queueArn('dev-ledger-outbox-relay-stream-dlq'),
+      ].sort(),
+    );
+    expect(grantedResources(statements, 'dynamodb:GetRecords')).toEqual([
+      expect.stringMatching(/^\{GetAtt:LedgerTable\w+\.StreamArn\}$/),
+    ]);
+    expect(grantedResources(statements, 'dynamodb:GetItem')).toEqual([]);
+    expect(grantedResources(statements, 'dynamodb:PutItem')).toEqual([]);
+  });
+
+  it('lets a consumer receive from its own queue only', () => {
+    const statements = statementsOf('dev-audit-ledger-events');
+    const own = findByProperty(shop.json, 'AWS::SQS::Queue', 'QueueName', 'dev-audit-ledger-events');
+    expect(grantedResources(statements, 'sqs:ReceiveMessage')).toEqual([`{GetAtt:${own.id}.Arn}`]);
+    expect(grantedResources(statements, 'sqs:SendMessage')).toEqual([]);
+    expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
+  });
+
+  it('lets HTTP and SQS functions start only their own service state machines, and tasks none', () => {
+    const settlement =
+      'arn:{Ref:AWS::Partition}:states:{Ref:AWS::Region}:{Ref:AWS::AccountId}:stateMachine:dev-ledger-settlement';
+    expect(grantedResources(statementsOf('dev-ledger-http'), 'states:StartExecution')).toEqual([settlement]);
+    expect(grantedResources(statementsOf('dev-ledger-entry-recorded'), 'states:StartExecution')).toEqual([
+      settlement,
+    ]);
+    expect(grantedResources(statementsOf('dev-ledger-settle'), 'states:StartExecution')).toEqual([]);
+    expect(grantedResources(statementsOf('dev-audit-ledger-events'), 'states:StartExecution')).toEqual([]);
+  });
+
+  it('lets a function invoke exactly the live aliases of the functions it declares', () => {
+    expect(grantedResources(statementsOf('dev-ledger-settle'), 'lambda:InvokeFunction')).toEqual([
+      'arn:{Ref:AWS::Partition}:lambda:{Ref:AWS::Region}:{Ref:AWS::AccountId}:function:dev-echo-double:live',
+    ]);
+    expect(grantedResources(statementsOf('dev-ledger-http'), 'lambda:InvokeFunction')).toEqual([]);
+  });
+});
+
+describe('HTTP API', () => {
+  it('applies the local gateway CORS policy', () => {
+    shop.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'HTTP',
+      CorsConfiguration: {
+        AllowOrigins: ['*'],
+        AllowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+        AllowHeaders: [
+          'authorization',
+          'content-type',
+          'idempotency-key',
+          'x-cart-token',
+          'x-correlation-id',
+        ],
+        ExposeHeaders: ['location', 'retry-after', 'x-request-id', 'x-correlation-id'],
+        MaxAge: 600,
+        AllowCredentials: false,
+      },
+    });
+  });
+
+  it('throttles the default stage and writes JSON access logs to a log group with retention', () => {
+    const [stage] = resourcesOfType(shop.json, 'AWS::ApiGatewayV2::Stage');
+    expect(stage?.resource.Properties).toMatchObject({
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingBurstLimit: 100, ThrottlingRateLimit: 50 },
+    });
+    const settings = stage?.resource.Properties.AccessLogSettings as {
+      DestinationArn: unknown;
+      Format: string;
+    };
+    expect(JSON.parse(settings.Format)).toMatchObject({
+      requestId: '$context.requestId',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+    });
+    const [logGroup] = [...refsIn(settings.DestinationArn)];
+    expect(shop.json.Resources[logGroup ?? '']).toMatchObject({
+      Type: 'AWS::Logs::LogGroup',
+      Properties: { RetentionInDays: 14 },
+    });
+  });
+
+  it('checks Cognito tokens with a JWT authorizer: issuer of the user pool, audience of its client', () => {
+    const [authorizer] = resourcesOfType(shop.json, 'AWS::ApiGatewayV2::Authorizer');
+    const jwt = authorizer?.resource.Properties.JwtConfiguration as { Issuer: unknown; Audience: unknown[] };
+    expect(authorizer?.resource.Properties.AuthorizerType).toBe('JWT');
+    expect(flatten(jwt.Issuer)).toMatch(
+      /^https:\/\/cognito-idp\.\{Ref:AWS::Region\}\.\{Ref:AWS::URLSuffix\}\/\{Ref:ApiUserPool\w+\}$/,
+    );
+    expect(jwt.Audience.map(flatten)).toEqual([expect.stringMatching(/^\{Ref:ApiUserPoolClient\w+\}$/)]);
+  });
+
+  it('creates the user pool with a strong password policy and the customer and admin groups', () => {
+    shop.template.hasResourceProperties('AWS::Cognito::UserPool', {
+      Policies: {
+        PasswordPolicy: Match.objectLike({
+          MinimumLength: 12,
+          RequireLowercase: true,
+          RequireUppercase: true,
+          RequireNumbers: true,
+          RequireSymbols: true,
+        }),
+      },
+      MfaConfiguration: 'OPTIONAL',
+    });
+    const groups = resourcesOfType(shop.json, 'AWS::Cognito::UserPoolGroup').map(
+      (g) => g.resource.Properties.GroupName,
+    );
+    expect(groups.sort()).toEqual(['admin', 'customer']);
+    const [client] = resourcesOfType(shop.json, 'AWS::Cognito::UserPoolClient');
+    expect(client?.resource.Properties).toMatchObject({
+      GenerateSecret: false,
+      ExplicitAuthFlows: expect.arrayContaining(['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH']),
+    });
+    // No hosted UI: no OAuth flows or callback URLs to attack.
+    expect(client?.resource.Properties.AllowedOAuthFlows).toBeUndefined();
+  });
+
+  it('integrates routes with the live alias through payload format 2.0', () => {
+    const alias = liveAliasOf(shop.json, ledgerFunction('http').id);
+    const integration = resourcesOfType(shop.json, 'AWS::ApiGatewayV2::Integration').find(({ resource }) =>
+      refsIn(resource.Properties.IntegrationUri).has(alias.id),
+    );
+    expect(integration?.resource.Properties).toMatchObject({
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+    });
+    const permission = resourcesOfType(shop.json, 'AWS::Lambda::Permission').find(({ resource }) =>
+      refsIn(resource.Properties.FunctionName).has(alias.id),
+    );
+    expect(permission?.resource.Properties.Principal).toBe('apigateway.amazonaws.com');
+  });
+});
+
+describe('messaging', () => {
+  it('gives a subscriber an encrypted, TLS-only queue and DLQ with its receive count and 6x visibility', () => {
+    const dlq = findByProperty(shop.json, 'AWS::SQS::Queue', 'QueueName', 'dev-ledger-entry-recorded-dlq');
+    const queue = findByProperty(shop.json, 'AWS::SQS::Queue', 'QueueName', 'dev-ledger-entry-recorded');
+    expect(queue.resource.Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      // The trigger asks 60 s; six times the 20 s timeout wins.
+      VisibilityTimeout: 120,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq.id, 'Arn'] }, maxReceiveCount: 3 },
+    });
+    expect(dlq.resource.Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 1209600,
+    });
+    for (const id of [queue.id, dlq.id]) {
+      shop.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: id }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+    const defaults = findByProperty(shop.json, 'AWS::SQS::Queue', 'QueueName', 'dev-audit-ledger-events');
+    expect(defaults.resource.Properties.VisibilityTimeout).toBe(60);
+    expect((defaults.resource.Properties.RedrivePolicy as { maxReceiveCount: number }).maxReceiveCount).toBe(
+      5,
+    );
+  });
+
+  it('alarms as soon as a message reaches any DLQ', () => {
+    const dlqs = resourcesOfType(shop.json, 'AWS::SQS::Queue').filter(({ resource }) =>
+      String(resource.Properties.QueueName).endsWith('-dlq'),
+    );
+    expect(dlqs.length).toBeGreaterThan(0);
+    for (const dlq of dlqs) {
+      shop.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Namespace: 'AWS/SQS',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlq.id, 'QueueName'] } }],
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
+    }
+  });
+
+  it('maps a queue to the consumer alias with partial batch failures and the trigger batching', () => {
+    const queue = findByProperty(shop.json, 'AWS::SQS::Queue', 'QueueName', 'dev-ledger-entry-recorded');
+    const alias = liveAliasOf(shop.json, ledgerFunction('entry-recorded').id);
+    const mapping = findByProperty(shop.json, 'AWS::Lambda::EventSourceMapping', 'EventSourceArn', {
+      'Fn::GetAtt': [queue.id, 'Arn'],
+    });
+    expect(mapping.resource.Properties).toMatchObject({
+      BatchSize: 5,
+      MaximumBatchingWindowInSeconds: 2,
+      ScalingConfig: { MaximumConcurrency: 3 },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    expect(refsIn(mapping.resource.Properties.FunctionName)).toEqual(new Set([alias.id]));
+  });
+
+  it('feeds the table stream to the relay alias from the trim horizon, bisecting, with an on-failure DLQ', () => {
+    const relayAlias = liveAliasOf(shop.json, ledgerFunction('outbox-relay').id);
+    const dlq = findByProperty(
+      shop.json,
+      'AWS::SQS::Queue',
+      'QueueName',
+      'dev-ledger-outbox-relay-stream-dlq',
+    );
+    const mapping = resourcesOfType(shop.json, 'AWS::Lambda::EventSourceMapping').find(({ resource }) =>
+      refsIn(resource.Properties.FunctionName).has(relayAlias.id),
+    );
+    expect(mapping?.resource.Properties).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [expect.stringMatching(/^LedgerTable/), 'StreamArn'] },
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 50,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [dlq.id, 'Arn'] } } },
+    });
+  });
+});
+
+describe('state machines', () => {
+  it('deploys the ASL file with each placeholder bound to its task alias, logging ALL and tracing', () => {
+    const machine = findByProperty(
+      shop.json,
+      'AWS::StepFunctions::StateMachine',
+      'StateMachineName',
+      'dev-ledger-settlement',
+    );
+    expect(machine.resource.Properties).toMatchObject({
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true },
+    });
+    // Bound by ARN built from the name: the state machine depends on no service's stack.
+    const substitutions = machine.resource.Properties.DefinitionSubstitutions as Record<string, unknown>;
+    expect(Object.fromEntries(Object.entries(substitutions).map(([k, v]) => [k, flatten(v)]))).toEqual({
+      SettleFunctionArn: liveAliasArnText('dev-ledger-settle'),
+      DoubleFunctionArn: liveAliasArnText('dev-echo-double'),
+    });
+    // ...and the functions so named exist, each with its live alias.
+    expect(liveAliasOf(shop.json, ledgerFunction('settle').id)).toBeDefined();
+    expect(liveAliasOf(shop.json, functionNamed(shop.json, 'dev-echo-double').id)).toBeDefined();
+    const key = (machine.resource.Properties.DefinitionS3Location as { Key: string }).Key;
+    const deployed = readFileSync(join(shop.outdir, `asset.${key}`), 'utf8');
+    expect(JSON.parse(deployed)).toEqual(
+      JSON.parse(
+        readFileSync(
+          join(shop.services.find((s) => s.name === 'ledger')?.root ?? '', 'settlement.asl.json'),
+          'utf8',
+        ),
+      ),
+    );
+  });
+
+  it('lets the state machine role invoke exactly its task aliases', () => {
+    const machine = findByProperty(
+      shop.json,
+      'AWS::StepFunctions::StateMachine',
+      'StateMachineName',
+      'dev-ledger-settlement',
+    );
+    const [role] = [...refsIn(machine.resource.Properties.RoleArn)];
+    const invoked = grantedResources(statementsOfRole(shop.json, role ?? ''), 'lambda:InvokeFunction');
+    expect(invoked.sort()).toEqual([
+      liveAliasArnText('dev-echo-double'),
+      liveAliasArnText('dev-ledger-settle'),
+    ]);
+  });
+});
+
+describe('operations', () => {
+  it('shifts traffic to every live alias through a CodeDeploy canary with automatic rollback', () => {
+    const functions = resourcesOfType(shop.json, 'AWS::Lambda::Function');
+    for (const fn of functions) {
+      expect(deploymentGroupOf(shop.json, fn.id).resource.Properties).toMatchObject({
+        DeploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
+        AutoRollbackConfiguration: {
+          Enabled: true,
+          Events: expect.arrayContaining(['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM']),
+        },
+        AlarmConfiguration: { Enabled: true, Alarms: expect.any(Array) },
+      });
+    }
+    expect(resourcesOfType(shop.json, 'AWS::CodeDeploy::DeploymentGroup')).toHaveLength(functions.length);
+  });
+
+  it('rolls a function back on its error rate, p99 duration near the timeout, and throttles', () => {
+    const group = deploymentGroupOf(shop.json, ledgerFunction('settle').id);
+    const alarms = rollbackAlarmIdsOf(shop.json, group).map(
+      (id) => shop.json.Resources[id]?.Properties ?? {},
+    );
+    expect(alarms).toContainEqual(
+      expect.objectContaining({
+        MetricName: 'Duration',
+        ExtendedStatistic: 'p99',
+        Threshold: 15 * 1000 * 0.8,
+        Dimensions: expect.arrayContaining([{ Name: 'ExecutedVersion', Value: expect.anything() }]),
+      }),
+    );
+    expect(alarms).toContainEqual(expect.objectContaining({ MetricName: 'Throttles', Threshold: 0 }));
+    const errorRate = alarms.find((a) =>
+      JSON.stringify(a.Metrics ?? '').includes('100 * errors / invocations'),
+    );
+    // A saga task reports domain outcomes as errors: only a high rate means broken code.
+    expect(errorRate?.Threshold).toBe(50);
+    const httpErrorRate = rollbackAlarmIdsOf(
+      shop.json,
+      deploymentGroupOf(shop.json, ledgerFunction('http').id),
+    )
+      .map((id) => shop.json.Resources[id]?.Properties ?? {})
+      .find((a) => JSON.stringify(a.Metrics ?? '').includes('100 * errors / invocations'));
+    expect(httpErrorRate?.Threshold).toBe(5);
+  });
+
+  it('alarms on failed and timed-out saga executions and rolls the saga tasks back on them', () => {
+    const ledgerSaga = resourcesOfType(shop.json, 'AWS::CloudWatch::Alarm').filter(({ resource }) => {
+      const text = JSON.stringify(resource.Properties);
+      return text.includes('AWS/States') && text.includes(':stateMachine:dev-ledger-settlement');
+    });
+    const text = ledgerSaga.map(({ resource }) => JSON.stringify(resource.Properties));
+    expect(text.some((t) => t.includes('ExecutionsTimedOut'))).toBe(true);
+    expect(text.some((t) => t.includes('ExecutionsFailed') && t.includes('ExecutionsStarted'))).toBe(true);
+    const names = ledgerSaga.map((a) => a.resource.Properties.AlarmName);
+    expect(names.sort()).toEqual([
+      'dev-ledger-settlement-failed-executions',
+      'dev-ledger-settlement-timed-out-executions',
+    ]);
+    // Both tasks of the saga, the foreign one (echo.double) included; not the HTTP function.
+    for (const physical of ['dev-ledger-settle', 'dev-echo-double']) {
+      const group = deploymentGroupOf(shop.json, functionNamed(shop.json, physical).id);
+      expect(rollbackAlarmsOf(shop.json, group)).toEqual(expect.arrayContaining(names));
+    }
+    const http = rollbackAlarmsOf(shop.json, deploymentGroupOf(shop.json, ledgerFunction('http').id));
+    for (const name of names) expect(http).not.toContain(name);
+  });
+
+  it('exports what a client needs: API URL, user pool, client id and issuer', () => {
+    expect(Object.keys(shop.json.Outputs ?? {})).toEqual(
+      expect.arrayContaining(['ApiUrl', 'UserPoolId', 'UserPoolClientId', 'Issuer']),
+    );
+  });
+});

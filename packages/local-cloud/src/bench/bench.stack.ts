@@ -1,0 +1,109 @@
+import { type LocalStack, startLocalStack } from '../stack/local-stack.ts';
+import { type AwsTap, startAwsTap } from './aws-call.tap.ts';
+import type { BenchContext } from './bench.context.ts';
+import { createShopClient, type ShopClient, sleep } from './shop.client.ts';
+
+/** One invocation seen by the Lambda host. */
+export interface InvocationRecord {
+  readonly functionName: string;
+  readonly startedAt: number;
+  readonly ms: number;
+  readonly ok: boolean;
+  /** Records of an SQS or stream batch. */
+  readonly records: number;
+}
+
+/** The running local stack, instrumented for the benchmark. */
+export interface BenchStack {
+  readonly stack: LocalStack;
+  readonly client: ShopClient;
+  /** Every invocation so far, in completion order. */
+  readonly invocations: readonly InvocationRecord[];
+  /** How many invocations there were when the tap was installed (later ones start cold again). */
+  tappedFrom(): number | undefined;
+  inFlight(): number;
+  /** Routes every function's AWS calls through a tap, so each call is attributed to its function. */
+  installTap(): Promise<AwsTap>;
+  /** Waits until no invocation has run for `quietMs` (async consumers done), at most `maxMs`. */
+  settle(quietMs?: number, maxMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const recordsOf = (payload: unknown): number => {
+  if (typeof payload !== 'object' || payload === null) return 0;
+  const records = (payload as { Records?: unknown }).Records;
+  return Array.isArray(records) ? records.length : 0;
+};
+
+/** Starts the shop on free ports, seeded, with a record of every Lambda invocation and its duration. */
+export const startBenchStack = async (ctx: BenchContext): Promise<BenchStack> => {
+  const lines: string[] = [];
+  const stack = await startLocalStack({
+    root: ctx.root,
+    port: 0,
+    edgePort: 0,
+    // The functions' logs would drown the results; the last ones are kept for errors.
+    log: (line) => {
+      lines.push(line);
+      if (lines.length > 200) lines.shift();
+    },
+  });
+  const invocations: InvocationRecord[] = [];
+  let running = 0;
+  let lastActivity = performance.now();
+  // Every caller (gateway, saga, pollers) holds this same host object, so wrapping its method sees them all.
+  const invoke = stack.host.invoke.bind(stack.host);
+  stack.host.invoke = async (name, payload, options) => {
+    const startedAt = performance.now();
+    running += 1;
+    try {
+      const result = await invoke(name, payload, options);
+      invocations.push({
+        functionName: name.split(':').pop() ?? name,
+        startedAt,
+        ms: performance.now() - startedAt,
+        ok: result.ok,
+        records: recordsOf(payload),
+      });
+      return result;
+    } finally {
+      running -= 1;
+      lastActivity = performance.now();
+    }
+  };
+  let tap: AwsTap | undefined;
+  let tappedFrom: number | undefined;
+  return {
+    tappedFrom: () => tappedFrom,
+    stack,
+    client: createShopClient(stack.gatewayUrl, stack.devIssuer),
+    invocations,
+    inFlight: () => running,
+    async installTap() {
+      if (tap) return tap;
+      tappedFrom = invocations.length;
+      tap = await startAwsTap({ upstream: stack.edgeUrl, consumedCapacity: true });
+      for (const fn of stack.host.functions()) {
+        stack.host.register(
+          {
+            ...fn.spec,
+            environment: { ...fn.spec.environment, AWS_ENDPOINT_URL: tap.endpointFor(fn.spec.name) },
+          },
+          fn.bundlePath,
+        );
+      }
+      return tap;
+    },
+    async settle(quietMs = 400, maxMs = 10_000) {
+      const deadline = performance.now() + maxMs;
+      while (performance.now() < deadline) {
+        if (running === 0 && performance.now() - lastActivity >= quietMs) return;
+        await sleep(50);
+      }
+    },
+    async stop() {
+      await stack.stop();
+      await tap?.close();
+    },
+  };
+};

@@ -1,0 +1,116 @@
+/** The fewest DynamoDB calls an operation needs with this shop's table design, and why. */
+export interface MinimumCalls {
+  readonly calls: number;
+  readonly reason: string;
+}
+
+/**
+ * Expected minimum DynamoDB round trips per operation, keyed `<function> <METHOD> <path>` for HTTP
+ * routes and `<function>` for saga tasks, consumers (per event) and relays. The reasons follow the
+ * single-table layouts of the services (products, SKUs and reservations in separate partitions;
+ * writes that publish an event share one transaction with their outbox item).
+ */
+export const DYNAMODB_MINIMUMS: Readonly<Record<string, MinimumCalls>> = {
+  'catalog-http GET /products': {
+    calls: 2,
+    reason: 'Query the active-products index, BatchGetItem the stock of the page’s SKUs',
+  },
+  'catalog-http GET /products/{productId}': {
+    calls: 2,
+    reason: 'GetItem the product, BatchGetItem the stock of its SKUs',
+  },
+  'catalog-http GET /categories': { calls: 1, reason: 'Query the CATEGORIES partition' },
+  'catalog-http GET /inventory/{sku}': { calls: 1, reason: 'GetItem the SKU' },
+  'catalog-http PUT /inventory/{sku}': { calls: 1, reason: 'one UpdateItem returning ALL_NEW' },
+  'catalog-http POST /products': {
+    calls: 1,
+    reason: 'one TransactWriteItems: product, SKUs (attribute_not_exists), category, outbox event',
+  },
+  'catalog-http PATCH /products/{productId}': {
+    calls: 2,
+    reason: 'GetItem the product, one transaction with the outbox event',
+  },
+  'catalog-http DELETE /products/{productId}': {
+    calls: 2,
+    reason: 'GetItem the product, one transaction with the outbox event',
+  },
+  'catalog-reserve-stock': {
+    calls: 2,
+    reason:
+      'BatchGetItem the SKUs (prices), one TransactWriteItems: conditional decrements and the reservation',
+  },
+  'catalog-release-stock': {
+    calls: 2,
+    reason: 'GetItem the reservation, one transaction giving the stock back',
+  },
+  'catalog-restock-order': {
+    calls: 2,
+    reason: 'GetItem the reservation, one transaction giving the stock back',
+  },
+  'catalog-commit-stock': {
+    calls: 2,
+    reason: 'GetItem the reservation, one transaction committing it with the dedupe marker',
+  },
+  'catalog-lookup-skus': { calls: 1, reason: 'one BatchGetItem of the SKUs' },
+  'catalog-outbox-relay': { calls: 0, reason: 'reads the stream, sends to SQS' },
+  'cart-http POST /carts': { calls: 1, reason: 'PutItem the cart' },
+  'cart-http GET /cart': { calls: 1, reason: 'GetItem (or Query) the cart partition' },
+  'cart-http PUT /cart/items/{sku}': {
+    calls: 2,
+    reason: 'read the cart, write the line (the SKU check is a Lambda call to the catalog)',
+  },
+  'cart-http DELETE /cart/items/{sku}': { calls: 1, reason: 'one conditional UpdateItem or DeleteItem' },
+  'cart-http POST /cart/merge': {
+    calls: 2,
+    reason: 'BatchGetItem both carts, one transaction writing the merge',
+  },
+  'cart-http DELETE /cart': { calls: 1, reason: 'one DeleteItem (or UpdateItem)' },
+  'cart-checkout-view': { calls: 1, reason: 'read the cart; its lines carry their prices' },
+  'cart-order-confirmed': { calls: 1, reason: 'one transaction: empty the cart and record the event id' },
+  'cart-product-changed': {
+    calls: 2,
+    reason: 'find the carts holding the SKUs, one transaction updating them with the dedupe marker',
+  },
+  'order-http POST /checkout': {
+    calls: 1,
+    reason:
+      'one conditional TransactWriteItems: the order and its idempotency key (the cart comes by Lambda)',
+  },
+  'order-http GET /orders/{orderId}': {
+    calls: 1,
+    reason: 'Query the order partition (order, lines, history)',
+  },
+  'order-http GET /orders': { calls: 1, reason: 'Query the customer index' },
+  'order-http POST /orders/{orderId}/cancel': {
+    calls: 2,
+    reason: 'GetItem the order, one conditional update',
+  },
+  'order-http GET /admin/orders': { calls: 1, reason: 'Query the status index' },
+  'order-place-order': {
+    calls: 1,
+    reason: 'one conditional PutItem (a no-op when the HTTP function wrote the order)',
+  },
+  'order-price-order': { calls: 1, reason: 'one conditional UpdateItem with the prices' },
+  'order-confirm-order': { calls: 1, reason: 'one transaction: status conditional on PENDING, outbox event' },
+  'order-reject-order': { calls: 1, reason: 'one transaction: status, outbox event' },
+  'order-cancel-order': { calls: 1, reason: 'one transaction: status, outbox event' },
+  'order-abort-cancellation': { calls: 1, reason: 'one conditional UpdateItem' },
+  'order-payment-refunded': { calls: 2, reason: 'GetItem the order, one transaction with the dedupe marker' },
+  'order-outbox-relay': { calls: 0, reason: 'reads the stream, sends to SQS' },
+  'payment-http GET /payments': { calls: 1, reason: 'Query the order index' },
+  'payment-http POST /payments/{paymentId}/refund': {
+    calls: 2,
+    reason: 'GetItem the payment, one transaction: refund, payment, outbox event',
+  },
+  'payment-authorize-payment': { calls: 1, reason: 'one conditional PutItem keyed by the order' },
+  'payment-capture-payment': {
+    calls: 2,
+    reason: 'GetItem the payment, one transaction with the outbox event',
+  },
+  'payment-void-payment': { calls: 2, reason: 'GetItem the payment, one conditional update' },
+  'payment-refund-payment': {
+    calls: 2,
+    reason: 'GetItem the payment, one transaction with the outbox event',
+  },
+  'payment-outbox-relay': { calls: 0, reason: 'reads the stream, sends to SQS' },
+};

@@ -1,0 +1,1 @@
+export { type BenchOptions, parseBenchArgs, runBench, SECTIONS, type SectionName } from './bench.command.ts';
