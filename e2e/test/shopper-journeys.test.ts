@@ -150,17 +150,27 @@ describe('decline', () => {
 });
 
 describe('out of stock', () => {
-  it('rejects an order for more units than an admin put in stock with OUT_OF_STOCK, charging nothing', async () => {
-    const { sku } = await fx.stockedSku(50);
-    expect(await fx.setOnHand(sku, 2)).toEqual({ sku, onHand: 2, reserved: 0, available: 2 });
+  it('refuses more units than are in stock in the cart, with a 409 naming what is available', async () => {
+    const { sku } = await fx.stockedSku(2);
     const buyer = await fx.shopper('greedy');
+    const res = await api.request('PUT', `/cart/items/${sku}`, { token: buyer.token, json: { quantity: 3 } });
+    expect(res.status).toBe(409);
+    expect(res.contentType).toBe('application/problem+json');
+    expect(res.body).toMatchObject({ code: 'CART.INSUFFICIENT_STOCK', available: 2 });
+  });
+
+  it('rejects an order whose stock went away after it was put in the cart: OUT_OF_STOCK, charging nothing', async () => {
+    const { sku } = await fx.stockedSku(3);
+    const buyer = await fx.shopper('late');
     await fx.putInCart(buyer, sku, 3);
+    // Another channel sells two of them before this customer checks out.
+    expect(await fx.setOnHand(sku, 1)).toEqual({ sku, onHand: 1, reserved: 0, available: 1 });
 
     const orderId = await fx.checkout(buyer);
     const order = await fx.settledOrder(buyer, orderId);
     expect(order).toMatchObject({ status: 'REJECTED', statusReason: 'OUT_OF_STOCK' });
 
-    expect(await fx.available(sku)).toBe(2);
+    expect(await fx.available(sku)).toBe(1);
     expect(await fx.payments(buyer, orderId)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { functionEnvironment } from '@shop/platform/service';
+import { functionEnvironment, LAMBDA_RUNTIME_ENVIRONMENT } from '@shop/platform/service';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_DATA_ACTIONS } from '../src/shop.stack.ts';
@@ -181,8 +181,10 @@ describe('functions', () => {
           invokedFunctionNames: Object.fromEntries(fn.invokes.map((ref) => [ref, 'name'])),
         });
         expect(Object.keys(variables.Variables).sort()).toEqual(
-          [...Object.keys(expected), 'NODE_OPTIONS'].sort(),
+          [...Object.keys(expected), ...Object.keys(LAMBDA_RUNTIME_ENVIRONMENT)].sort(),
         );
+        // Source maps stay off at run time: parsing the map would cost every cold start.
+        expect(variables.Variables.NODE_OPTIONS).toBeUndefined();
         expect(variables.Variables.SERVICE_NAME).toBe(service.name);
         expect(variables.Variables.LOG_LEVEL).toBe('DEBUG');
         expect(flatten(variables.Variables.AUTH_JWKS_URL)).toMatch(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineEvent, EventEnvelope, Money, PageQuery, Problem, parseEvent } from './index.ts';
 
 const envelope = (overrides: Record<string, unknown> = {}) => ({

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createDevIssuer } from '@shop/auth/dev-issuer';
 import type { Problem } from '@shop/contracts';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   createApp,
   createAuth,
@@ -124,6 +124,45 @@ describe('createApp', () => {
   it('does not trust a correlation id that could inject into logs', async () => {
     const res = await buildApp().request('/widgets/w-1', { headers: { 'x-correlation-id': 'a b"c' } });
     expect(res.headers.get('x-correlation-id')).toBe(res.headers.get('x-request-id'));
+  });
+});
+
+/** The `request` lines the app writes to stdout (Powertools' JSON) while `run` runs. */
+const accessLines = async (run: () => unknown) => {
+  const lines: Record<string, unknown>[] = [];
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    for (const line of String(chunk).split('\n')) {
+      if (line.includes('"message":"request"')) lines.push(JSON.parse(line) as Record<string, unknown>);
+    }
+    return true;
+  });
+  try {
+    await run();
+  } finally {
+    spy.mockRestore();
+  }
+  return lines;
+};
+
+describe('createApp access log', () => {
+  it('leaves a successful request to the gateway access log at the INFO level', async () => {
+    const lines = await accessLines(() => buildApp().request('/widgets/w-1'));
+    expect(lines).toEqual([]);
+  });
+
+  it('logs a failed request with its status, path, request id and correlation id', async () => {
+    const lines = await accessLines(() =>
+      buildApp().request('/widgets/w-2', { headers: { 'x-correlation-id': 'checkout-43' } }),
+    );
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      level: 'INFO',
+      method: 'GET',
+      path: '/widgets/w-2',
+      status: 404,
+      correlationId: 'checkout-43',
+      requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
   });
 });
 

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { describe, expect, it } from 'vitest';
 import { BEARER_AUTH, BEARER_OR_CART_TOKEN, buildOpenApiDocument, jsonResponse } from '../src/index.ts';
-import { defineService, functionName, httpRoutesOf } from '../src/service/index.ts';
+import { defineService, functionName, httpRoutesOf, taskSubstitutionsOf } from '../src/service/index.ts';
 
 const Thing = z.object({ id: z.string() }).meta({ id: 'Thing' });
 const routes = [
@@ -81,5 +81,26 @@ describe('buildOpenApiDocument', () => {
     expect(doc.components?.schemas).toHaveProperty('Thing');
     expect(doc.components?.securitySchemes).toHaveProperty('bearerAuth');
     expect(doc.paths?.['/things']?.post?.security).toEqual([{ bearerAuth: [] }]);
+  });
+});
+
+describe('taskSubstitutionsOf', () => {
+  const withTask = (name: string) =>
+    defineService({
+      name,
+      root: '/srv',
+      functions: { run: { entry: 'src/run.task.ts', triggers: [{ type: 'task', name: 'RunThing' }] } },
+    });
+
+  it('maps each task name to its function', () => {
+    expect(taskSubstitutionsOf([withTask('one')], (fn) => `arn:${fn.name}`)).toEqual({
+      RunThingFunctionArn: 'arn:one-run',
+    });
+  });
+
+  it('refuses a task name declared by two services', () => {
+    expect(() => taskSubstitutionsOf([withTask('one'), withTask('two')], (fn) => fn.name)).toThrowError(
+      /RunThing is declared by both one-run and two-run/,
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { EnvError, parseEnv } from '../src/index.ts';
 
 const Schema = z.object({ TABLE_NAME: z.string().min(1), PORT: z.coerce.number().int().default(3000) });

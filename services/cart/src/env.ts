@@ -1,5 +1,5 @@
-import { AuthEnv, PlatformEnv, parseEnv } from '@shop/platform';
-import { z } from 'zod';
+import { AuthEnv, PlatformEnv, parseEnv } from '@shop/platform/env';
+import * as z from 'zod';
 import { DEV_CART_TOKEN_SECRET } from './dev-cart-token.secret.ts';
 
 const BaseEnv = PlatformEnv.extend({ TABLE_NAME: z.string().min(1) });

@@ -36,12 +36,11 @@ export default defineService({
       // Local runtime only: the CDK app replaces it with the Secrets Manager secret (README, "Cart tokens").
       environment: { [CART_TOKEN_SECRET_VARIABLE]: DEV_CART_TOKEN_SECRET },
     },
-    // Invoked directly (Lambda Invoke) by the order service, never by a state machine: a `task`
-    // trigger is how a definition declares a function that is only invoked.
+    // Internal: the order service invokes it directly (Lambda Invoke) at checkout.
     checkoutView: {
       entry: 'src/handlers/checkout-view.task.ts',
       timeoutSeconds: 10,
-      triggers: [{ type: 'task', name: 'CheckoutView' }],
+      triggers: [{ type: 'invoke' }],
       invokes: [LOOKUP_SKUS_FUNCTION],
     },
     productChanged: {

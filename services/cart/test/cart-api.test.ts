@@ -1,7 +1,10 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createDevIssuer, type DevIssuer } from '@shop/auth/dev-issuer';
 import { PROBLEM_CONTENT_TYPE } from '@shop/contracts';
 import { Cart, GuestCartCreated, MAX_CART_LINES } from '@shop/contracts/cart';
+import type { ProductChangedData } from '@shop/contracts/catalog';
+import { TEST_CREDENTIALS, TEST_REGION } from '@shop/local-cloud/testing';
 import { type Auth, createAuth } from '@shop/platform';
 import { CircuitState } from 'cockatiel';
 import { SignJWT } from 'jose';
@@ -11,10 +14,13 @@ import type { CartDeps } from '../src/application/cart.deps.ts';
 import { GUEST_CART_TTL_SECONDS } from '../src/application/cart.use-cases.ts';
 import { guestOwner } from '../src/domain/cart-owner.ts';
 import { cartKey } from '../src/infrastructure/cart-table.keys.ts';
+import { DynamoDbCartRepository } from '../src/infrastructure/dynamodb-cart.repository.ts';
+import { DynamoDbProductReplica } from '../src/infrastructure/dynamodb-product.replica.ts';
 import { createJoseCartTokens } from '../src/infrastructure/jose-cart.tokens.ts';
 import { LambdaSkuLookup } from '../src/infrastructure/lambda-sku.lookup.ts';
 import {
   type CartTestEnv,
+  catalogFollows,
   fastPolicy,
   LOOKUP_FUNCTION_NAME,
   productChange,
@@ -43,7 +49,7 @@ beforeAll(async () => {
   app = buildApp({ ...t.deps, auth });
   TEE = uniqueSku('TEE');
   HOODIE = uniqueSku('HOODIE');
-  await t.deps.replica.applyProductChange(
+  await t.publish(
     productChange('prd-basics', [
       { sku: TEE, price: 1900, name: 'M' },
       { sku: HOODIE, price: 2500, name: 'L' },
@@ -75,6 +81,9 @@ const callApp = (
   });
 
 const call = (method: string, path: string, options: CallOptions = {}) => callApp(app, method, path, options);
+
+/** A product change the catalog made whose event has not reached the cart's replica yet. */
+const catalogFollowsOnly = (change: ProductChangedData) => catalogFollows(t.catalog, change);
 
 const cartOf = async (response: Response): Promise<Cart> => {
   expect(response.status).toBe(200);
@@ -224,7 +233,7 @@ describe('customer carts', () => {
       'CART.SKU_NOT_FOUND',
     );
     const archived = uniqueSku('OLD');
-    await t.deps.replica.applyProductChange(
+    await t.publish(
       productChange(uniqueId('prd-old'), [{ sku: archived, price: 500 }], {
         status: 'archived',
         change: 'archived',
@@ -241,7 +250,7 @@ describe('customer carts', () => {
   it('adds concurrent lines to a new cart without losing one', async () => {
     const token = await customerToken();
     const skus = Array.from({ length: 6 }, () => uniqueSku('RACE'));
-    await t.deps.replica.applyProductChange(
+    await t.publish(
       productChange(
         uniqueId('prd-race'),
         skus.map((sku) => ({ sku, price: 100 })),
@@ -260,13 +269,13 @@ describe('customer carts', () => {
   it(`refuses a new SKU beyond ${MAX_CART_LINES} lines with 422, but still updates existing lines`, async () => {
     const token = await customerToken();
     const skus = Array.from({ length: MAX_CART_LINES + 1 }, () => uniqueSku('MANY'));
-    await t.deps.replica.applyProductChange(
+    await t.publish(
       productChange(
         uniqueId('prd-many'),
         skus.slice(0, 50).map((sku) => ({ sku, price: 100 })),
       ),
     );
-    await t.deps.replica.applyProductChange(
+    await t.publish(
       productChange(
         uniqueId('prd-many'),
         skus.slice(50).map((sku) => ({ sku, price: 100 })),
@@ -385,7 +394,7 @@ describe('merging a guest cart', () => {
   it('adds quantities up (capped at 99) and deletes the guest cart', async () => {
     const token = await customerToken();
     const third = uniqueSku('CAP');
-    await t.deps.replica.applyProductChange(productChange(uniqueId('prd-cap'), [{ sku: third, price: 300 }]));
+    await t.publish(productChange(uniqueId('prd-cap'), [{ sku: third, price: 300 }]));
     await call('PUT', `/cart/items/${TEE}`, { token, body: { quantity: 2 } });
     const before = await cartOf(
       await call('PUT', `/cart/items/${HOODIE}`, { token, body: { quantity: 98 } }),
@@ -564,5 +573,230 @@ describe('prices from the catalog when the replica misses', () => {
     } finally {
       await failing.catalog.close();
     }
+  });
+});
+
+describe('stock check when a line is set', () => {
+  /** A SKU the catalog and the replica know, with `available` units in the catalog. */
+  const stockedSku = async (available: number, price = 1500): Promise<string> => {
+    const sku = uniqueSku('STK');
+    await t.publish(productChange(uniqueId('prd-stk'), [{ sku, price, name: 'S' }]), available);
+    return sku;
+  };
+
+  /** The app over the shared table, with its own stand-in catalog and a logger that keeps warnings. */
+  const appWithCatalog = async (mode: CatalogMode) => {
+    const catalog = await startCatalogLambdaDouble();
+    catalog.mode = mode;
+    const warnings: { message: string; attributes: Record<string, unknown> }[] = [];
+    const deps: CartDeps = {
+      ...t.deps,
+      catalog: new LambdaSkuLookup({
+        lambda: catalog.lambda,
+        functionName: LOOKUP_FUNCTION_NAME,
+        policy: fastPolicy(),
+      }),
+      logger: { warn: (message, attributes) => warnings.push({ message, attributes }) },
+    };
+    return { catalog, warnings, app: buildApp({ ...deps, auth }) };
+  };
+
+  it('answers 409 CART.INSUFFICIENT_STOCK with `available` when more units are asked than the catalog has, and writes nothing', async () => {
+    const sku = await stockedSku(3);
+    const token = await customerToken();
+    const response = await call('PUT', `/cart/items/${sku}`, { token, body: { quantity: 4 } });
+    const problem = await expectProblem(response, 409, 'CART.INSUFFICIENT_STOCK');
+    expect(problem).toMatchObject({
+      available: 3,
+      sku,
+      requested: 4,
+      detail: `only 3 of SKU ${sku} can be ordered now; 4 were asked for`,
+    });
+    expect(await cartOf(await call('GET', '/cart', { token }))).toMatchObject({ id: null, items: [] });
+  });
+
+  it('accepts exactly the units available, for a customer and a guest', async () => {
+    const sku = await stockedSku(5);
+    const customer = await cartOf(
+      await call('PUT', `/cart/items/${sku}`, { token: await customerToken(), body: { quantity: 5 } }),
+    );
+    expect(customer.items).toEqual([expect.objectContaining({ sku, quantity: 5 })]);
+    const { cartToken } = await newGuestCart();
+    const guest = await cartOf(await call('PUT', `/cart/items/${sku}`, { cartToken, body: { quantity: 5 } }));
+    expect(guest.items).toEqual([expect.objectContaining({ sku, quantity: 5 })]);
+  });
+
+  it('checks a guest cart too, and says when a SKU is out of stock', async () => {
+    const sku = await stockedSku(0);
+    const { cartToken } = await newGuestCart();
+    const problem = await expectProblem(
+      await call('PUT', `/cart/items/${sku}`, { cartToken, body: { quantity: 1 } }),
+      409,
+      'CART.INSUFFICIENT_STOCK',
+    );
+    expect(problem).toMatchObject({ available: 0, detail: `SKU ${sku} is out of stock` });
+    expect((await cartOf(await call('GET', '/cart', { cartToken }))).items).toEqual([]);
+  });
+
+  it('checks the stock of a line already in the cart against its new quantity, keeping the old one on 409', async () => {
+    const sku = await stockedSku(5);
+    const token = await customerToken();
+    await cartOf(await call('PUT', `/cart/items/${sku}`, { token, body: { quantity: 5 } }));
+    const info = t.catalog.skus.get(sku);
+    if (!info) throw new Error('the stand-in catalog lost the SKU');
+    t.catalog.skus.set(sku, { ...info, available: 2 });
+    await expectProblem(
+      await call('PUT', `/cart/items/${sku}`, { token, body: { quantity: 3 } }),
+      409,
+      'CART.INSUFFICIENT_STOCK',
+    );
+    expect((await cartOf(await call('GET', '/cart', { token }))).items).toEqual([
+      expect.objectContaining({ sku, quantity: 5 }),
+    ]);
+    const lowered = await cartOf(await call('PUT', `/cart/items/${sku}`, { token, body: { quantity: 2 } }));
+    expect(lowered.items).toEqual([expect.objectContaining({ sku, quantity: 2 })]);
+  });
+
+  it('accepts a SKU the replica sells without a stock check when the catalog is down, and logs a warning', async () => {
+    const sku = await stockedSku(1);
+    const down = await appWithCatalog('service-error');
+    try {
+      const token = await customerToken();
+      // More than the catalog last had: nobody can tell now, and checkout's ReserveStock decides.
+      const cart = await cartOf(
+        await callApp(down.app, 'PUT', `/cart/items/${sku}`, { token, body: { quantity: 4 } }),
+      );
+      expect(cart.items).toEqual([
+        expect.objectContaining({ sku, quantity: 4, unitPrice: { amount: 1500, currency: 'USD' } }),
+      ]);
+      expect(down.catalog.calls.map((c) => c.skus)).toEqual([[sku], [sku]]);
+      expect(down.warnings).toEqual([
+        {
+          message: 'catalog unavailable: cart line set without a stock check',
+          attributes: expect.objectContaining({ sku, quantity: 4, cartId: cart.id }),
+        },
+      ]);
+    } finally {
+      await down.catalog.close();
+    }
+  });
+
+  it('answers 503 for a SKU the replica does not know when the catalog does not answer, for a guest too', async () => {
+    const hung = await appWithCatalog('hang');
+    try {
+      const sku = uniqueSku('UNSEEN');
+      // The catalog would have it in stock, if it answered.
+      t.catalog.skus.set(sku, skuInfo(sku, 700));
+      const { cartToken } = await newGuestCart();
+      await expectProblem(
+        await callApp(hung.app, 'PUT', `/cart/items/${sku}`, { cartToken, body: { quantity: 1 } }),
+        503,
+        'CART.CATALOG_UNAVAILABLE',
+      );
+      expect((await cartOf(await callApp(hung.app, 'GET', '/cart', { cartToken }))).items).toEqual([]);
+      expect(hung.warnings).toEqual([]);
+    } finally {
+      await hung.catalog.close();
+    }
+  });
+
+  it('answers 404 when the catalog no longer knows a SKU the replica holds: the catalog is the authority', async () => {
+    const sku = await stockedSku(10);
+    t.catalog.skus.delete(sku);
+    await expectProblem(
+      await call('PUT', `/cart/items/${sku}`, { token: await customerToken(), body: { quantity: 1 } }),
+      404,
+      'CART.SKU_NOT_FOUND',
+    );
+  });
+
+  it('refreshes a replica copy older than the catalog answer, without storing the stock in it', async () => {
+    const sku = uniqueSku('NEWER');
+    const productId = uniqueId('prd-newer');
+    await t.publish(productChange(productId, [{ sku, price: 1000, name: 'Old' }]), 8);
+    // The catalog moved on; its event has not reached the cart yet.
+    catalogFollowsOnly(productChange(productId, [{ sku, price: 1200, name: 'New' }], { revision: 2 }));
+    const cart = await cartOf(
+      await call('PUT', `/cart/items/${sku}`, { token: await customerToken(), body: { quantity: 2 } }),
+    );
+    expect(cart.items).toEqual([
+      expect.objectContaining({
+        sku,
+        name: 'Classic Tee (New)',
+        unitPrice: { amount: 1200, currency: 'USD' },
+      }),
+    ]);
+    expect((await t.deps.replica.getMany([sku])).get(sku)).toMatchObject({
+      revision: 2,
+      price: { amount: 1200 },
+    });
+    const { Item } = await t.db.documentClient.send(
+      new GetCommand({ TableName: t.tableName, Key: { pk: `SKU#${sku}`, sk: 'SKU' } }),
+    );
+    expect(Item).toBeDefined();
+    expect(Item).not.toHaveProperty('available');
+  });
+});
+
+describe('DynamoDB round trips of PUT /cart/items/{sku}', () => {
+  let counted: ReturnType<typeof buildApp>;
+  let client: DynamoDBClient;
+  let sent: string[] = [];
+
+  beforeAll(() => {
+    client = new DynamoDBClient({
+      endpoint: t.db.endpoint,
+      region: TEST_REGION,
+      credentials: TEST_CREDENTIALS,
+    });
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        sent.push(context.commandName ?? 'unknown');
+        return next(args);
+      },
+      { step: 'initialize', name: 'countCommands' },
+    );
+    const ddb = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    counted = buildApp({
+      ...t.deps,
+      carts: new DynamoDbCartRepository(ddb, t.tableName),
+      replica: new DynamoDbProductReplica(ddb, t.tableName),
+      auth,
+    });
+  });
+  afterAll(() => client.destroy());
+
+  const put = async (sku: string, options: CallOptions) => {
+    sent = [];
+    await cartOf(await callApp(counted, 'PUT', `/cart/items/${sku}`, options));
+    return sent;
+  };
+
+  it('reads the cart with the SKU in one BatchGetItem, then writes once: 2 for a first line', async () => {
+    const token = await customerToken();
+    expect(await put(TEE, { token, body: { quantity: 1 } })).toEqual([
+      'BatchGetItemCommand',
+      'PutItemCommand',
+    ]);
+    const { cartToken } = await newGuestCart();
+    expect(await put(TEE, { cartToken, body: { quantity: 1 } })).toEqual([
+      'BatchGetItemCommand',
+      'UpdateItemCommand',
+    ]);
+    // The same line again: still one read and one write.
+    expect(await put(TEE, { token, body: { quantity: 2 } })).toEqual([
+      'BatchGetItemCommand',
+      'UpdateItemCommand',
+    ]);
+  });
+
+  it('reads the other lines’ prices in one more BatchGetItem when the cart has other lines', async () => {
+    const token = await customerToken();
+    await put(TEE, { token, body: { quantity: 1 } });
+    expect(await put(HOODIE, { token, body: { quantity: 1 } })).toEqual([
+      'BatchGetItemCommand',
+      'BatchGetItemCommand',
+      'UpdateItemCommand',
+    ]);
   });
 });

@@ -2,6 +2,7 @@ import type { ProductChangedData, SkuInfo } from '@shop/contracts/catalog';
 import { startTestDynamoDb, type TestDynamoDb } from '@shop/local-cloud/testing';
 import type { CartDeps } from '../src/application/cart.deps.ts';
 import { GUEST_CART_TTL_SECONDS } from '../src/application/cart.use-cases.ts';
+import type { ReplicaApplyResult } from '../src/domain/product-replica.port.ts';
 import { createCatalogCallPolicy } from '../src/infrastructure/catalog-call.policy.ts';
 import { DynamoDbCartRepository } from '../src/infrastructure/dynamodb-cart.repository.ts';
 import { DynamoDbProductReplica } from '../src/infrastructure/dynamodb-product.replica.ts';
@@ -19,8 +20,48 @@ export interface CartTestEnv {
   readonly catalog: CatalogLambdaDouble;
   readonly lookup: LambdaSkuLookup;
   readonly deps: CartDeps;
+  /**
+   * A product's state as the catalog has it, then as its `catalog.product-changed` event brings it
+   * to the replica: the stand-in catalog knows it first (with `available` units per new SKU).
+   */
+  publish(change: ProductChangedData, available?: number): Promise<ReplicaApplyResult>;
   stop(): Promise<void>;
 }
+
+/** Units the stand-in catalog has of a SKU it learns from a product change, unless told otherwise. */
+export const DEFAULT_AVAILABLE = 1000;
+
+/**
+ * Makes the stand-in catalog hold a product's state, as the real one does before publishing it: the
+ * listed SKUs with their names, price and status, the SKUs it no longer lists as archived. A state
+ * older than what it holds changes nothing; a SKU's stock is kept unless `available` is given.
+ */
+export const catalogFollows = (
+  catalog: CatalogLambdaDouble,
+  change: ProductChangedData,
+  available?: number,
+): void => {
+  const listed = new Set(change.variants.map((variant) => variant.sku));
+  for (const variant of change.variants) {
+    const held = catalog.skus.get(variant.sku);
+    if (held && held.revision >= change.revision) continue;
+    catalog.skus.set(variant.sku, {
+      sku: variant.sku,
+      productId: change.productId,
+      productName: change.name,
+      variantName: variant.name,
+      price: variant.price,
+      status: change.status,
+      revision: change.revision,
+      available: available ?? held?.available ?? DEFAULT_AVAILABLE,
+    });
+  }
+  for (const [sku, info] of catalog.skus) {
+    if (info.productId === change.productId && !listed.has(sku) && info.revision < change.revision) {
+      catalog.skus.set(sku, { ...info, status: 'archived', revision: change.revision });
+    }
+  }
+};
 
 /** Small timings so failure paths run in milliseconds; the breaker opens after 3 failed calls. */
 export const fastPolicy = () =>
@@ -55,6 +96,10 @@ export const startCartTestEnv = async (): Promise<CartTestEnv> => {
     catalog,
     lookup,
     deps,
+    publish: (change, available) => {
+      catalogFollows(catalog, change, available);
+      return deps.replica.applyProductChange(change);
+    },
     stop: async () => {
       await catalog.close();
       await db.stop();
@@ -109,5 +154,6 @@ export const skuInfo = (sku: string, price: number, overrides: Partial<SkuInfo> 
   price: { amount: price, currency: 'USD' },
   status: 'active',
   revision: 1,
+  available: DEFAULT_AVAILABLE,
   ...overrides,
 });

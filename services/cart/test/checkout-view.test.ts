@@ -32,7 +32,7 @@ describe('checkoutView (invoked by the order service)', () => {
     const tee = uniqueSku('TEE');
     const cap = uniqueSku('CAP');
     const productId = uniqueId('prd-co');
-    await t.deps.replica.applyProductChange(
+    await t.publish(
       productChange(productId, [
         { sku: tee, price: 1900, name: 'M' },
         { sku: cap, price: 800, name: 'One size' },
@@ -41,7 +41,7 @@ describe('checkoutView (invoked by the order service)', () => {
     const customerId = uniqueId('gina');
     await setItemQuantity(t.deps, customerOwner(customerId), tee, 2);
     const cart = await setItemQuantity(t.deps, customerOwner(customerId), cap, 1);
-    await t.deps.replica.applyProductChange(
+    await t.publish(
       productChange(
         productId,
         [

@@ -23,7 +23,12 @@ describe('the cart service definition', () => {
       })),
     ).toEqual([
       { id: 'http', name: 'cart-http', triggers: ['http'], invokes: [LOOKUP_SKUS_FUNCTION] },
-      { id: 'checkoutView', name: 'cart-checkout-view', triggers: ['task'], invokes: [LOOKUP_SKUS_FUNCTION] },
+      {
+        id: 'checkoutView',
+        name: 'cart-checkout-view',
+        triggers: ['invoke'],
+        invokes: [LOOKUP_SKUS_FUNCTION],
+      },
       { id: 'productChanged', name: 'cart-product-changed', triggers: ['sqs'], invokes: [] },
       { id: 'orderConfirmed', name: 'cart-order-confirmed', triggers: ['sqs'], invokes: [] },
     ]);
@@ -39,7 +44,7 @@ describe('the cart service definition', () => {
   it('names the checkout view function the way the order service invokes it', () => {
     const [service, id] = CHECKOUT_VIEW_FUNCTION.split('.');
     expect(service).toBe(cartService.name);
-    expect(fn(id ?? '').triggers).toEqual([{ type: 'task', name: 'CheckoutView' }]);
+    expect(fn(id ?? '').triggers).toEqual([{ type: 'invoke' }]);
   });
 
   it('puts only the merge route behind the gateway JWT authorizer (guests carry no JWT)', () => {

@@ -1,5 +1,5 @@
-import { AuthEnv, PlatformEnv, parseEnv } from '@shop/platform';
-import { z } from 'zod';
+import { AuthEnv, PlatformEnv, parseEnv } from '@shop/platform/env';
+import * as z from 'zod';
 
 const TaskEnv = PlatformEnv.extend({ TABLE_NAME: z.string().min(1) });
 const HttpEnv = TaskEnv.extend(AuthEnv.shape);

@@ -52,13 +52,11 @@ export default defineService({
       timeoutSeconds: 10,
       triggers: [{ type: 'task', name: CATALOG_TASKS.restockOrder }],
     },
-    // Internal: other services invoke it directly (Lambda Invoke through `invokes:
-    // [LOOKUP_SKUS_FUNCTION]`), no state machine does. The platform has no trigger for direct
-    // invocation; a task trigger declares the function without a route, queue or stream.
+    // Internal: other services invoke it directly (Lambda Invoke through `invokes: [LOOKUP_SKUS_FUNCTION]`).
     lookupSkus: {
       entry: 'src/handlers/lookup-skus.task.ts',
       timeoutSeconds: 5,
-      triggers: [{ type: 'task', name: 'LookupSkus' }],
+      triggers: [{ type: 'invoke' }],
     },
     commitStock: {
       entry: 'src/handlers/order-confirmed.consumer.ts',

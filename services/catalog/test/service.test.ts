@@ -28,7 +28,7 @@ describe('catalog service definition', () => {
       'catalog-reserve-stock': ['task'],
       'catalog-release-stock': ['task'],
       'catalog-restock-order': ['task'],
-      'catalog-lookup-skus': ['task'],
+      'catalog-lookup-skus': ['invoke'],
       'catalog-commit-stock': ['sqs'],
       'catalog-outbox-relay': ['stream'],
     });
@@ -43,8 +43,9 @@ describe('catalog service definition', () => {
       CATALOG_TASKS.reserveStock,
       CATALOG_TASKS.releaseStock,
       CATALOG_TASKS.restockOrder,
-      'LookupSkus',
     ]);
+    const lookup = catalogService.functions.find((fn) => fn.id === 'lookupSkus');
+    expect(lookup?.triggers).toEqual([{ type: 'invoke' }]);
     expect(catalogService.publishes).toEqual(['catalog.product-changed']);
     expect(catalogService.table?.stream).toBe('NEW_AND_OLD_IMAGES');
   });

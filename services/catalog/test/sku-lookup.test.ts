@@ -3,8 +3,10 @@ import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { LOOKUP_SKUS_ERRORS, LookupSkusOutput } from '@shop/contracts/catalog';
 import { TEST_CREDENTIALS, TEST_REGION } from '@shop/local-cloud/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { setOnHand } from '../src/application/inventory.use-cases.ts';
 import { archiveProduct, createProduct, updateProduct } from '../src/application/product.use-cases.ts';
 import { createLookupSkusFunction } from '../src/application/sku-lookup.use-case.ts';
+import { releaseStock, reserveStock } from '../src/application/stock-reservation.use-cases.ts';
 import { skuKey } from '../src/infrastructure/catalog-table.keys.ts';
 import { DynamoDbSkuDirectory } from '../src/infrastructure/dynamodb-sku-directory.repository.ts';
 import { BATCH_GET_ATTEMPTS } from '../src/infrastructure/sku-items.batch-get.ts';
@@ -84,6 +86,7 @@ describe('lookupSkus', () => {
           price: { amount: 2000, currency: 'USD' },
           status: 'active',
           revision: 1,
+          available: 0,
         },
         {
           sku: a,
@@ -93,10 +96,32 @@ describe('lookupSkus', () => {
           price: { amount: 1900, currency: 'USD' },
           status: 'active',
           revision: 1,
+          available: 0,
         },
       ],
       missing: ['NO-SUCH-SKU'],
     });
+  });
+
+  it('reports the units available now (onHand - reserved) in the same single BatchGetItem', async () => {
+    const [stocked = '', empty = ''] = [uniqueSku('LKP'), uniqueSku('LKP')];
+    await createProduct(t.deps, productInput({ name: 'Stocked' }, [stocked, empty]), origin);
+    await setOnHand(t.deps, stocked, 10);
+    const orderId = `ord-lookup-${stocked}`;
+    await reserveStock(t.deps, { orderId, lines: [{ sku: stocked, quantity: 3 }] });
+
+    sent = [];
+    const reserved = await lookup({ skus: [stocked, empty] });
+    expect(reserved.items.map(({ sku, available }) => ({ sku, available }))).toEqual([
+      { sku: stocked, available: 7 },
+      { sku: empty, available: 0 },
+    ]);
+    expect(sent).toEqual(['BatchGetItemCommand']);
+
+    await releaseStock(t.deps, orderId);
+    await setOnHand(t.deps, empty, 4);
+    const released = await lookup({ skus: [stocked, empty] });
+    expect(released.items.map((item) => item.available)).toEqual([10, 4]);
   });
 
   it('follows product changes: new name, price and revision', async () => {

@@ -1,5 +1,5 @@
-import { AuthEnv, PlatformEnv, parseEnv } from '@shop/platform';
-import { z } from 'zod';
+import { AuthEnv, PlatformEnv, parseEnv } from '@shop/platform/env';
+import * as z from 'zod';
 
 /** What the saga tasks and the consumer need (no AUTH_*). */
 export const TaskEnv = PlatformEnv.extend({ TABLE_NAME: z.string().min(1) });

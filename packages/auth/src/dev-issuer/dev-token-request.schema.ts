@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Role } from '../roles/role.schema.ts';
 
 /** Body of the local gateway's `POST /dev/token`. */

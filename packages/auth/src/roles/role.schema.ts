@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A role a user can hold. Ownership ("is this my order?") is checked by use cases, not by roles. */
 export const Role = z.enum(['customer', 'admin']).meta({ id: 'Role' });

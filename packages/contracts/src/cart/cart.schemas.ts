@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ProductId, Sku } from '../catalog/catalog.schemas.ts';
 import { Money } from '../money/money.schema.ts';
 

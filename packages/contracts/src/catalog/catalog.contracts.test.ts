@@ -4,12 +4,14 @@ import {
   CATALOG_TASKS,
   CreateProductRequest,
   LookupSkusInput,
+  LookupSkusOutput,
   ProductChanged,
   ReleaseStockOutput,
   ReserveStockInput,
   RestockOrderInput,
   RestockOrderOutput,
   Sku,
+  SkuInfo,
   UpdateProductRequest,
 } from './index.ts';
 
@@ -107,5 +109,25 @@ describe('catalog contracts', () => {
     const hundred = Array.from({ length: 100 }, (_, i) => `SKU-${i}`);
     expect(LookupSkusInput.safeParse({ skus: hundred }).success).toBe(true);
     expect(LookupSkusInput.safeParse({ skus: [...hundred, 'SKU-X'] }).success).toBe(false);
+  });
+
+  it('describes each looked-up SKU with the units available now, a whole number from 0', () => {
+    const info = {
+      sku: 'TEE-1',
+      productId: 'prd-1',
+      productName: 'Tee',
+      variantName: 'M',
+      price: { amount: 1900, currency: 'USD' },
+      status: 'active',
+      revision: 1,
+      available: 0,
+    };
+    expect(SkuInfo.parse(info)).toEqual(info);
+    expect(SkuInfo.safeParse({ ...info, available: 3 }).success).toBe(true);
+    expect(SkuInfo.safeParse({ ...info, available: -1 }).success).toBe(false);
+    expect(SkuInfo.safeParse({ ...info, available: 1.5 }).success).toBe(false);
+    const { available: _, ...withoutStock } = info;
+    expect(SkuInfo.safeParse(withoutStock).success).toBe(false);
+    expect(LookupSkusOutput.parse({ items: [info], missing: ['TEE-2'] }).items[0]?.available).toBe(0);
   });
 });

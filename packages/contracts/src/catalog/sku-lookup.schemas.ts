@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Money } from '../money/money.schema.ts';
 import { ProductId, ProductStatus, Sku } from './catalog.schemas.ts';
 
@@ -24,6 +24,12 @@ export const SkuInfo = z.object({
   status: ProductStatus,
   /** The product's revision, to compare with `catalog.product-changed` events. */
   revision: z.number().int().min(1),
+  /**
+   * Units that can be ordered now (`onHand - reserved`), read in the same strongly consistent read.
+   * A snapshot for a quick check (the cart's), not a promise: the checkout saga's `ReserveStock` is
+   * the authoritative, atomic check.
+   */
+  available: z.number().int().min(0),
 });
 export type SkuInfo = z.infer<typeof SkuInfo>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Money } from '../money/money.schema.ts';
 import { ProductId, Sku } from './catalog.schemas.ts';
 

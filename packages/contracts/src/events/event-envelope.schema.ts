@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** `<service>.<what-happened>` in kebab-case, e.g. `order.confirmed`, `catalog.product-changed`. */
 export const EventType = z.string().regex(/^[a-z][a-z0-9]*(?:-[a-z0-9]+)*\.[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** ISO 4217 alphabetic code. Shop prices in USD today; the schema accepts any well-formed code. */
 export const CurrencyCode = z

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Every officially assigned ISO 3166-1 alpha-2 code (249). */
 const ISO_3166_1_ALPHA_2 = `

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineEvent } from '../events/event-envelope.schema.ts';
 import { Money } from '../money/money.schema.ts';
 

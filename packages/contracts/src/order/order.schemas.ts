@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Money } from '../money/money.schema.ts';
 import { PageQuery } from '../pagination/pagination.schema.ts';
 import { PaymentMethod } from '../payment/payment-method.schema.ts';

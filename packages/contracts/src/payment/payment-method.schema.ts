@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { containsCardLikeDigits } from './card-number.guard.ts';
 
 /** A payment method token of the provider: `pm_` then lower-case letters, digits and `_`. */

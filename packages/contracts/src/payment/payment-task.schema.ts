@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Money } from '../money/index.ts';
 import { PaymentResourceId, PaymentStatus, RefundReason } from './payment.schema.ts';
 import { PaymentMethod } from './payment-method.schema.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineEvent } from '../events/index.ts';
 import { Money } from '../money/index.ts';
 

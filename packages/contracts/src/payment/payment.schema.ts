@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Money } from '../money/index.ts';
 import { PageQuery } from '../pagination/index.ts';
 import { noCardNumber } from './payment-method.schema.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** One field-level error of a validation problem: where it is and what is wrong. */
 export const FieldError = z

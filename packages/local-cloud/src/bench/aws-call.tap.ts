@@ -36,6 +36,18 @@ export interface AwsTap {
   readonly calls: readonly TappedCall[];
   /** Answers `caller`'s calls from what was recorded for it (per target, in turn) instead of forwarding. */
   setReplay(caller: string, replay: boolean): void;
+  isReplaying(caller: string): boolean;
+  /**
+   * The recorded answer to a call of `caller` (counted in `calls` like one that came over HTTP), for
+   * stubs that answer in process; undefined when nothing was recorded for `target`. With `recordedFor`,
+   * the answer comes from another caller's recordings (a yardstick answered like the code it measures).
+   */
+  replayAnswer(
+    caller: string,
+    target: string,
+    body: Buffer,
+    recordedFor?: string,
+  ): RecordedAnswer | undefined;
   close(): Promise<void>;
 }
 
@@ -62,7 +74,8 @@ const WRITE_OPERATIONS = new Set([
 ]);
 const MAX_RECORDED_PER_TARGET = 32;
 
-interface Recorded {
+/** A response the tap recorded. */
+export interface RecordedAnswer {
   readonly status: number;
   readonly contentType: string;
   readonly body: Buffer;
@@ -161,12 +174,39 @@ const withCapacityRequest = (operation: string, body: Buffer): Buffer => {
 export const startAwsTap = async (options: AwsTapOptions): Promise<AwsTap> => {
   const upstream = new URL(options.upstream);
   const calls: TappedCall[] = [];
-  const recordings = new Map<string, Map<string, Recorded[]>>();
+  const recordings = new Map<string, Map<string, RecordedAnswer[]>>();
   const replayTurns = new Map<string, number>();
   const replaying = new Set<string>();
 
+  const exactKey = (target: string, body: Buffer) =>
+    `${target} ${createHash('sha1').update(body).digest('base64')}`;
+
+  const replayAnswer = (
+    caller: string,
+    target: string,
+    body: Buffer,
+    recordedFor = caller,
+  ): RecordedAnswer | undefined => {
+    // The same request gets the answer it got; a request that differs (a timestamp, a new id) gets
+    // the answers recorded for its target in turn.
+    const byTarget = recordings.get(recordedFor);
+    const recorded = byTarget?.get(exactKey(target, body)) ?? byTarget?.get(target) ?? [];
+    const turn = replayTurns.get(`${caller} ${target}`) ?? 0;
+    replayTurns.set(`${caller} ${target}`, turn + 1);
+    const answer = recorded[turn % Math.max(1, recorded.length)];
+    calls.push({
+      caller,
+      target,
+      status: answer?.status ?? 400,
+      requestBytes: body.length,
+      responseBytes: answer?.body.length ?? 0,
+      replayed: true,
+    });
+    return answer;
+  };
+
   const forward = (req: IncomingMessage, path: string, body: Buffer) =>
-    new Promise<Recorded & { headers: Record<string, string> }>((resolve, reject) => {
+    new Promise<RecordedAnswer & { headers: Record<string, string> }>((resolve, reject) => {
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.headers)) {
         if (value !== undefined && !HOP_BY_HOP.has(name))
@@ -209,23 +249,8 @@ export const startAwsTap = async (options: AwsTapOptions): Promise<AwsTap> => {
     let body = await readBody(req);
     const requestBytes = body.length;
 
-    const exact = `${target} ${createHash('sha1').update(body).digest('base64')}`;
     if (replaying.has(caller)) {
-      // The same request gets the answer it got; a request that differs (a timestamp, a new id) gets
-      // the answers recorded for its target in turn.
-      const byTarget = recordings.get(caller);
-      const recorded = byTarget?.get(exact) ?? byTarget?.get(target) ?? [];
-      const turn = replayTurns.get(`${caller} ${target}`) ?? 0;
-      replayTurns.set(`${caller} ${target}`, turn + 1);
-      const answer = recorded[turn % Math.max(1, recorded.length)];
-      calls.push({
-        caller,
-        target,
-        status: answer?.status ?? 400,
-        requestBytes,
-        responseBytes: answer?.body.length ?? 0,
-        replayed: true,
-      });
+      const answer = replayAnswer(caller, target, body);
       if (!answer) {
         res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
         res.end(JSON.stringify({ __type: 'ValidationException', message: `the tap recorded no ${target}` }));
@@ -251,9 +276,9 @@ export const startAwsTap = async (options: AwsTapOptions): Promise<AwsTap> => {
       ...(operation ? { ...capacityOf(operation, answer.body), keyPrefixes } : {}),
       replayed: false,
     });
-    const byTarget = recordings.get(caller) ?? new Map<string, Recorded[]>();
+    const byTarget = recordings.get(caller) ?? new Map<string, RecordedAnswer[]>();
     recordings.set(caller, byTarget);
-    for (const key of [target, exact]) {
+    for (const key of [target, exactKey(target, body)]) {
       const list = byTarget.get(key) ?? [];
       byTarget.set(key, list);
       if (list.length < MAX_RECORDED_PER_TARGET) list.push(answer);
@@ -277,6 +302,8 @@ export const startAwsTap = async (options: AwsTapOptions): Promise<AwsTap> => {
       if (replay) replaying.add(caller);
       else replaying.delete(caller);
     },
+    isReplaying: (caller) => replaying.has(caller),
+    replayAnswer,
     close: () => started.close(),
   };
 };

@@ -1,6 +1,7 @@
 import {
   eventRoutesOf,
   functionEnvironment,
+  LAMBDA_RUNTIME_ENVIRONMENT,
   type ResolvedFunction,
   resolveInvokedFunction,
   type ServiceDefinition,
@@ -8,9 +9,6 @@ import {
 } from '@shop/platform/service';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../lambda/lambda.types.ts';
 import { LOCAL_CREDENTIALS } from '../stack/local-stack.ts';
-
-/** As CDK's NodejsFunction sets it for bundles with source maps (see infra's service function). */
-export const LAMBDA_NODE_OPTIONS = '--enable-source-maps';
 
 /** An endpoint where nothing listens: a cold start must not need the network. */
 const NOWHERE = 'http://127.0.0.1:9';
@@ -25,7 +23,8 @@ export const lambdaReservedEnvironment = (name: string, memoryMb: number): Recor
   AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
   AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
   AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-  NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
+  // What the CDK app adds to every function (no NODE_OPTIONS: source maps stay off at run time).
+  ...LAMBDA_RUNTIME_ENVIRONMENT,
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   POWERTOOLS_TRACE_ENABLED: 'false',
   PATH: process.env.PATH ?? '',

@@ -1,17 +1,26 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { ResolvedFunction, ServiceDefinition } from '@shop/platform/service';
-import { bundleFunctions } from '../lambda/lambda.bundler.ts';
+import {
+  type ResolvedFunction,
+  type ServiceDefinition,
+  SOURCE_MAPS_NODE_OPTIONS,
+} from '@shop/platform/service';
+import { build } from 'esbuild';
+import { bundleFunctions, lambdaBuildOptions } from '../lambda/lambda.bundler.ts';
 import type { FunctionSpec } from '../lambda/lambda.types.ts';
 import type { BenchContext } from './bench.context.ts';
-import { coldStartEnvironment, LAMBDA_NODE_OPTIONS, referenceEnvironment } from './bench-environment.ts';
+import { coldStartEnvironment, referenceEnvironment } from './bench-environment.ts';
 import {
   type BundleComposition,
   type BundleMetafile,
   describeTopPackages,
   formatKb,
+  hasZodLocales,
+  importsZodObject,
+  packageOf,
   summarizeBundle,
 } from './metafile.summary.ts';
 import { fixed, quartilesOf, type ResultRow, type SectionResult } from './report.ts';
@@ -117,7 +126,11 @@ export interface BundledFunction {
 
 const REFERENCE_NAME = 'reference (Hono + GetCommand)';
 const EMPTY_NAME = 'empty node process';
-const ZOD_PROBE_NAME = 'zod alone (one schema)';
+const ZOD_PROBE_NAME = 'zod alone, `import * as z` (one schema)';
+const ZOD_OBJECT_PROBE_NAME = 'zod alone, `import { z }` (one schema)';
+const WITH_SOURCE_MAPS = `with ${SOURCE_MAPS_NODE_OPTIONS}`;
+const NAMESPACE_ZOD = 'with `import * as z` in its own files';
+const ENV_CREDENTIALS = 'env-only credentials';
 /** Packages only an HTTP function needs; a task, consumer or relay that bundles them imports dead code. */
 const HTTP_ONLY_PACKAGES: ReadonlySet<string> = new Set([
   'hono',
@@ -129,6 +142,8 @@ const HTTP_ONLY_PACKAGES: ReadonlySet<string> = new Set([
   '@scalar/hono-api-reference',
 ]);
 const COLD_START_BUDGET = 1.15;
+/** The SDK's default credential chain, which the env-only diagnostic swaps out. */
+const CREDENTIAL_CHAIN_PACKAGE = '@aws-sdk/credential-provider-node';
 
 const specOf = (name: string, entry: string, memoryMb = 512): FunctionSpec => ({
   name,
@@ -138,6 +153,8 @@ const specOf = (name: string, entry: string, memoryMb = 512): FunctionSpec => ({
   timeoutSeconds: 10,
   environment: {},
 });
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
 /**
  * Bundles each service's functions with the shared Lambda settings (`bundleFunctions`, one esbuild run
@@ -151,6 +168,9 @@ export const bundleServices = async (
   reference: string;
   referenceComposition: BundleComposition;
   zodProbe: string;
+  zodObjectProbe: string;
+  /** The warm benchmark's yardstick (`warm-reference.handler.ts`). */
+  warmReference: string;
 }> => {
   const bundled: BundledFunction[] = [];
   const failures: string[] = [];
@@ -178,16 +198,23 @@ export const bundleServices = async (
       );
     }
   }
-  const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
   const result = await bundleFunctions(
     [
       specOf('reference', here('./reference.handler.ts')),
       specOf('zod-probe', here('./zod-probe.handler.ts')),
+      specOf('zod-object-probe', here('./zod-named-probe.handler.ts')),
+      specOf('warm-reference', here('./warm-reference.handler.ts')),
     ],
     join(ctx.workDir, 'bundles', 'reference'),
   );
-  const { reference, 'zod-probe': zodProbe } = result.bundles;
-  if (!reference || !zodProbe) throw new Error('the reference handler did not bundle');
+  const {
+    reference,
+    'zod-probe': zodProbe,
+    'zod-object-probe': zodObjectProbe,
+    'warm-reference': warmReference,
+  } = result.bundles;
+  if (!reference || !zodProbe || !zodObjectProbe || !warmReference)
+    throw new Error('the reference handlers did not bundle');
   const metafile = JSON.parse(await readFile(result.metafilePath, 'utf8')) as BundleMetafile;
   return {
     bundled,
@@ -195,8 +222,80 @@ export const bundleServices = async (
     reference,
     referenceComposition: summarizeBundle(metafile, reference),
     zodProbe,
+    zodObjectProbe,
+    warmReference,
   };
 };
+
+/**
+ * Diagnostic bundles (not what is deployed): the same esbuild settings, with the SDK's default
+ * credential chain replaced by a provider that reads the environment only, as Lambda sets it.
+ */
+const bundleWithEnvCredentials = async (
+  entries: Readonly<Record<string, string>>,
+  outDir: string,
+): Promise<Record<string, string>> => {
+  await build({
+    ...lambdaBuildOptions(),
+    bundle: true,
+    alias: { [CREDENTIAL_CHAIN_PACKAGE]: here('./env-credentials.provider.ts') },
+    entryPoints: { ...entries },
+    outdir: outDir,
+    logLevel: 'silent',
+  });
+  return Object.fromEntries(Object.keys(entries).map((name) => [name, join(outDir, `${name}.mjs`)]));
+};
+
+/**
+ * Diagnostic bundles (not what is deployed): the same esbuild settings, with every `import { z } from
+ * 'zod'` in the repository's own sources read as `import * as z from 'zod'`, to price that one-line fix.
+ */
+const bundleWithNamespaceZod = async (
+  entries: Readonly<Record<string, string>>,
+  outDir: string,
+): Promise<Record<string, string>> => {
+  await build({
+    ...lambdaBuildOptions(),
+    bundle: true,
+    plugins: [
+      {
+        name: 'namespace-zod',
+        setup(pluginBuild) {
+          pluginBuild.onLoad({ filter: /\/(services|packages)\/.*\.ts$/ }, async (args) => {
+            if (args.path.includes('/node_modules/')) return undefined;
+            const source = await readFile(args.path, 'utf8');
+            if (!importsZodObject(source)) return undefined;
+            return {
+              contents: source.replace(/^import \{ z \} from 'zod';$/m, "import * as z from 'zod';"),
+              loader: 'ts',
+            };
+          });
+        },
+      },
+    ],
+    entryPoints: { ...entries },
+    outdir: outDir,
+    logLevel: 'silent',
+  });
+  return Object.fromEntries(Object.keys(entries).map((name) => [name, join(outDir, `${name}.mjs`)]));
+};
+
+const zodObjectSources = new Map<string, boolean>();
+/** Files of a bundle that import zod's `z` object (which keeps every export and locale of zod). */
+const zodObjectImportersOf = (composition: BundleComposition): string[] =>
+  composition.inputs.filter((input) => {
+    if (!/\.(m?js|ts)$/.test(input)) return false;
+    let known = zodObjectSources.get(input);
+    if (known === undefined) {
+      try {
+        known = importsZodObject(readFileSync(input, 'utf8'));
+      } catch {
+        known = false;
+      }
+      zodObjectSources.set(input, known);
+    }
+    return known;
+  });
 
 export const runColdStartSection = async (ctx: BenchContext): Promise<SectionResult> => {
   const rounds = ctx.quick ? 5 : 15;
@@ -207,14 +306,41 @@ export const runColdStartSection = async (ctx: BenchContext): Promise<SectionRes
     reference,
     referenceComposition,
     zodProbe,
+    zodObjectProbe,
   } = await bundleServices(ctx);
   const empty = await writeEmptyModule(join(ctx.workDir, 'bundles'));
-  const largest = [...bundledFunctions].sort((a, b) => b.composition.bytes - a.composition.bytes)[0];
-  const withoutSourceMaps = (environment: Record<string, string>) => {
-    const { NODE_OPTIONS: _, ...rest } = environment;
-    return rest;
-  };
-  // Diagnostics, measured in the same rounds: what zod alone costs, and what source maps cost.
+  const bySize = [...bundledFunctions].sort((a, b) => b.composition.bytes - a.composition.bytes);
+  const largest = bySize[0];
+  const smallest = bySize[bySize.length - 1];
+  const withSourceMaps = (environment: Record<string, string>) => ({
+    ...environment,
+    NODE_OPTIONS: SOURCE_MAPS_NODE_OPTIONS,
+  });
+  const envCredentialBundles = await bundleWithEnvCredentials(
+    {
+      reference: here('./reference.handler.ts'),
+      ...Object.fromEntries([largest, smallest].flatMap((b) => (b ? [[b.fn.name, b.fn.entry]] : []))),
+    },
+    join(ctx.workDir, 'bundles', 'env-credentials'),
+  );
+  const envOf = (b: BundledFunction) => coldStartEnvironment(ctx.services, b.service, b.fn);
+  // The smallest task, consumer or relay that still reaches zod's `z` object through its own files.
+  const zodObjectTask = [...bySize]
+    .reverse()
+    .find(
+      (b) =>
+        !b.fn.triggers.some((t) => t.type === 'http') &&
+        hasZodLocales(b.composition) &&
+        zodObjectImportersOf(b.composition).some((file) => !file.includes('/node_modules/')),
+    );
+  const namespaceZodBundles = zodObjectTask
+    ? await bundleWithNamespaceZod(
+        { [zodObjectTask.fn.name]: zodObjectTask.fn.entry },
+        join(ctx.workDir, 'bundles', 'namespace-zod'),
+      )
+    : {};
+  // Diagnostics, measured in the same rounds: what zod costs, what source maps would cost, and what
+  // the credential chain costs.
   const diagnostics: ColdStartSubject[] = [
     {
       name: ZOD_PROBE_NAME,
@@ -223,22 +349,54 @@ export const runColdStartSection = async (ctx: BenchContext): Promise<SectionRes
       environment: referenceEnvironment('zod'),
     },
     {
-      name: `${REFERENCE_NAME} without source maps`,
+      name: ZOD_OBJECT_PROBE_NAME,
+      kind: 'diagnostic',
+      bundlePath: zodObjectProbe,
+      environment: referenceEnvironment('zod-object'),
+    },
+    {
+      name: `${REFERENCE_NAME} ${WITH_SOURCE_MAPS}`,
       kind: 'diagnostic',
       bundlePath: reference,
-      environment: withoutSourceMaps(referenceEnvironment('reference')),
+      environment: withSourceMaps(referenceEnvironment('reference')),
     },
     ...(largest
       ? [
           {
-            name: `${largest.fn.name} without source maps`,
+            name: `${largest.fn.name} ${WITH_SOURCE_MAPS}`,
             kind: 'diagnostic' as const,
             bundlePath: largest.bundlePath,
-            environment: withoutSourceMaps(coldStartEnvironment(ctx.services, largest.service, largest.fn)),
+            environment: withSourceMaps(envOf(largest)),
           },
         ]
       : []),
+    {
+      name: `${REFERENCE_NAME}, ${ENV_CREDENTIALS}`,
+      kind: 'diagnostic',
+      bundlePath: envCredentialBundles.reference ?? reference,
+      environment: referenceEnvironment('reference'),
+    },
+    ...[largest, smallest].flatMap((b) =>
+      b && envCredentialBundles[b.fn.name]
+        ? [
+            {
+              name: `${b.fn.name}, ${ENV_CREDENTIALS}`,
+              kind: 'diagnostic' as const,
+              bundlePath: envCredentialBundles[b.fn.name] ?? b.bundlePath,
+              environment: envOf(b),
+            },
+          ]
+        : [],
+    ),
   ];
+  if (zodObjectTask && namespaceZodBundles[zodObjectTask.fn.name]) {
+    diagnostics.push({
+      name: `${zodObjectTask.fn.name} ${NAMESPACE_ZOD}`,
+      kind: 'diagnostic',
+      bundlePath: namespaceZodBundles[zodObjectTask.fn.name] ?? zodObjectTask.bundlePath,
+      environment: envOf(zodObjectTask),
+    });
+  }
   const subjects: ColdStartSubject[] = [
     ...diagnostics,
     { name: EMPTY_NAME, kind: 'empty', bundlePath: empty, environment: referenceEnvironment('empty') },
@@ -248,11 +406,11 @@ export const runColdStartSection = async (ctx: BenchContext): Promise<SectionRes
       bundlePath: reference,
       environment: referenceEnvironment('reference'),
     },
-    ...bundledFunctions.map(({ service, fn, bundlePath }) => ({
-      name: fn.name,
+    ...bundledFunctions.map((b) => ({
+      name: b.fn.name,
       kind: 'function' as const,
-      bundlePath,
-      environment: coldStartEnvironment(ctx.services, service, fn),
+      bundlePath: b.bundlePath,
+      environment: envOf(b),
     })),
   ];
   ctx.progress(`cold start: ${subjects.length} subjects x ${rounds} rounds`);
@@ -274,19 +432,24 @@ export const runColdStartSection = async (ctx: BenchContext): Promise<SectionRes
       ? summarize(left.map((value, i) => value - (right[i] ?? Number.NaN))).median
       : Number.NaN;
   };
+  const ratioOf = (name: string) =>
+    summarize(samples.find((s) => s.subject.name === name)?.ratioToReference ?? []).median;
   const detail: string[] = [
-    '| Function | Bundle | AWS SDK | Top 3 packages (bytes in the minified bundle) | Bundled but not needed by a non-HTTP function |',
-    '|---|---|---|---|---|',
+    '| Function | Bundle | AWS SDK | zod | Top 3 packages (bytes in the minified bundle) | Bundled but not needed by a non-HTTP function |',
+    '|---|---|---|---|---|---|',
   ];
   const over: string[] = [];
+  const within: string[] = [];
   const unneeded = new Map<string, { bytes: number; functions: string[] }>();
+  const zodBytesOf = (composition: BundleComposition) =>
+    composition.packages.find((p) => p.name === 'zod')?.bytes ?? 0;
   for (const { subject, ms, ratioToReference } of samples) {
     const time = summarize(ms);
     const ratio = summarize(ratioToReference);
     const composition = compositionOf(subject.name);
     const isFunction = subject.kind === 'function';
     const overBudget = isFunction && ratio.median > COLD_START_BUDGET;
-    if (overBudget) over.push(`${subject.name} ${fixed(ratio.median, 2)}×`);
+    if (isFunction) (overBudget ? over : within).push(`${subject.name} ${fixed(ratio.median, 2)}×`);
     const bundled = composition ? `${formatKb(composition.bytes)}: ${describeTopPackages(composition)}` : '';
     rows.push({
       section: '1',
@@ -310,32 +473,34 @@ export const runColdStartSection = async (ctx: BenchContext): Promise<SectionRes
     }
     if (composition) {
       detail.push(
-        `| ${subject.name} | ${formatKb(composition.bytes)} | ${formatKb(composition.awsSdkBytes)} | ${describeTopPackages(composition)} | ${httpOnly.map((p) => `${p.name} ${formatKb(p.bytes)}`).join(', ')} |`,
+        `| ${subject.name} | ${formatKb(composition.bytes)} | ${formatKb(composition.awsSdkBytes)} | ${formatKb(zodBytesOf(composition))} | ${describeTopPackages(composition)} | ${httpOnly.map((p) => `${p.name} ${formatKb(p.bytes)}`).join(', ')} |`,
       );
     }
   }
+
   const functionSamples = samples.filter((s) => s.subject.kind === 'function');
-  if (over.length > 0) {
-    const gap = summarize(functionSamples.map((s) => summarize(s.ratioToReference).median));
-    const zodMs = pairedDifference(ZOD_PROBE_NAME, EMPTY_NAME);
-    const referenceMs = summarize(msOf(REFERENCE_NAME)).median;
+  const isHttp = (name: string) =>
+    bundledFunctions.find((b) => b.fn.name === name)?.fn.triggers.some((t) => t.type === 'http') ?? false;
+  const medianRatio = (names: readonly string[]) => summarize(names.map(ratioOf)).median;
+  const httpNames = functionSamples.map((s) => s.subject.name).filter(isHttp);
+  const otherNames = functionSamples.map((s) => s.subject.name).filter((n) => !isHttp(n));
+  const referenceMs = summarize(msOf(REFERENCE_NAME)).median;
+  findings.push(
+    `Cold start: ${over.length} of ${functionSamples.length} functions over ${COLD_START_BUDGET}× the reference (${fixed(referenceMs)} ms in this run); median ratio ${fixed(medianRatio(httpNames), 2)}× for the ${httpNames.length} HTTP functions, ${fixed(medianRatio(otherNames), 2)}× for the ${otherNames.length} tasks, consumers and relays.${over.length > 0 ? ` Over: ${over.join(', ')}.` : ''}${within.length > 0 ? ` Within: ${within.join(', ')}.` : ''}`,
+  );
+
+  // What was done, priced in this run.
+  const withLocales = bundledFunctions.filter((b) => hasZodLocales(b.composition));
+  const lean = bundledFunctions.filter((b) => !hasZodLocales(b.composition) && zodBytesOf(b.composition) > 0);
+  const leanZod = lean.length > 0 ? Math.max(...lean.map((b) => zodBytesOf(b.composition))) : 0;
+  const fullZod = withLocales.length > 0 ? Math.max(...withLocales.map((b) => zodBytesOf(b.composition))) : 0;
+  findings.push(
+    `Done, zod imported as a namespace: \`import * as z from 'zod'\` in contracts, platform, auth and the services' \`env.ts\`. zod's \`z\` object (what \`import { z } from 'zod'\` binds) holds every export, the ~40 locales included, so esbuild keeps all of it; a namespace import lets it keep only what is reached. Importing zod alone costs ${fixed(pairedDifference(ZOD_PROBE_NAME, EMPTY_NAME))} ms over an empty process as a namespace and ${fixed(pairedDifference(ZOD_OBJECT_PROBE_NAME, EMPTY_NAME))} ms through \`{ z }\`; ${lean.length} bundles now carry at most ${formatKb(leanZod)} of zod${fullZod > 0 ? `, against ${formatKb(fullZod)} in the ${withLocales.length} that still reach the \`z\` object (below)` : ''}.`,
+  );
+  if (largest) {
     findings.push(
-      `Cold start misses its budget for ${over.length} of ${functionSamples.length} functions (median ratio ${fixed(gap.median, 2)}×, budget ${COLD_START_BUDGET}× the reference's ${fixed(referenceMs)} ms): ${over.join(', ')}.`,
+      `Done, no source maps at run time: the CDK app no longer sets \`NODE_OPTIONS=${SOURCE_MAPS_NODE_OPTIONS}\` (\`LAMBDA_RUNTIME_ENVIRONMENT\`); the map still ships in each asset, for offline symbolication or to switch on while debugging. Switched on, it would cost ${fixed(pairedDifference(`${REFERENCE_NAME} ${WITH_SOURCE_MAPS}`, REFERENCE_NAME))} ms on the reference and ${fixed(pairedDifference(`${largest.fn.name} ${WITH_SOURCE_MAPS}`, largest.fn.name))} ms on ${largest.fn.name} (map ${formatKb(largest.mapBytes)}) at every cold start. The figures above are taken without it, as deployed.`,
     );
-    const zodBytes = bundledFunctions[0]?.composition.packages.find((p) => p.name === 'zod')?.bytes ?? 0;
-    const gapMs = summarize(
-      functionSamples.map((f) => pairedDifference(f.subject.name, REFERENCE_NAME)),
-    ).median;
-    findings.push(
-      `Cause: every bundle is 2–3× the reference (${formatKb(referenceComposition.bytes)}), and zod is the largest part of each (${formatKb(zodBytes)}: zod 4 classic, whose methods live on shared prototypes, so esbuild cannot drop what a function does not call). Importing zod alone costs ${fixed(zodMs)} ms over an empty process, against a median gap of ${fixed(gapMs)} ms between a function and the reference (both measured in the same rounds): zod is about ${fixed((zodMs / gapMs) * 100, 0)}% of the gap; the rest is the functions' own code and schemas, Powertools and the extra AWS SDK clients. What would fix it: keep zod classic off the Lambda paths (\`zod/mini\` for what a function parses at run time, plain checks in tasks and relays), and keep HTTP-only modules out of task bundles (below).`,
-    );
-    if (largest) {
-      const mapsMs = pairedDifference(largest.fn.name, `${largest.fn.name} without source maps`);
-      const referenceMapsMs = pairedDifference(REFERENCE_NAME, `${REFERENCE_NAME} without source maps`);
-      findings.push(
-        `Cause: \`NODE_OPTIONS=${LAMBDA_NODE_OPTIONS}\` (set by the CDK app) makes Node read the bundle's source map at import: it costs ${fixed(mapsMs)} ms on ${largest.fn.name} (map ${formatKb(largest.mapBytes)}) and ${fixed(referenceMapsMs)} ms on the reference. Both sides of the ratio pay it, but in proportion to bundle size.`,
-      );
-    }
   }
   if (unneeded.size > 0) {
     const functions = new Set([...unneeded.values()].flatMap((u) => u.functions));
@@ -343,12 +508,64 @@ export const runColdStartSection = async (ctx: BenchContext): Promise<SectionRes
       .sort((a, b) => b[1].bytes - a[1].bytes)
       .map(([name, { bytes }]) => `${name} (${bytes < 1024 ? '<1 KB' : formatKb(bytes)})`);
     findings.push(
-      `Modules a function does not use: ${functions.size} functions without an HTTP trigger bundle ${packages.join(', ')}, which only HTTP serving needs; they come in through shared imports (package entry points that also export HTTP and OpenAPI helpers). Small next to zod, but dead code at every cold start: ${[...functions].join(', ')}.`,
+      `Modules a function does not use: ${functions.size} functions without an HTTP trigger bundle ${packages.join(', ')}, which only HTTP serving needs: ${[...functions].join(', ')}.`,
+    );
+  } else if (otherNames.length > 0) {
+    findings.push(
+      `Done, no HTTP-only module in a task, consumer or relay: the shared packages are \`sideEffects: false\` and \`@shop/platform\` has narrow entry points (\`/env\`, \`/errors\`, \`/http\`, \`/observability\`, \`/messaging\`, \`/service\`), so none of the ${otherNames.length} bundles without an HTTP trigger contains ${[...HTTP_ONLY_PACKAGES].join(', ')}.`,
+    );
+  }
+
+  // What remains, with its price.
+  if (withLocales.length > 0) {
+    const importers = new Map<string, string[]>();
+    for (const b of withLocales) {
+      for (const file of zodObjectImportersOf(b.composition)) {
+        const name = file.includes('/node_modules/') ? packageOf(file) : relative(ctx.root, file);
+        const list = importers.get(name) ?? [];
+        list.push(b.fn.name);
+        importers.set(name, list);
+      }
+    }
+    const described = [...importers]
+      .sort((a, b) => b[1].length - a[1].length)
+      .map(
+        ([file, fns]) => `${file} (${fns.length === withLocales.length ? 'all of them' : fns.join(', ')})`,
+      );
+    findings.push(
+      `Remains, zod's \`z\` object in ${withLocales.length} bundles (${formatKb(fullZod)} of zod each, about ${fixed(pairedDifference(ZOD_OBJECT_PROBE_NAME, ZOD_PROBE_NAME))} ms more than the namespace import): ${described.join('; ')}. In the services' own files the fix is the one-line \`import * as z from 'zod'\`${zodObjectTask ? ` (diagnostic row: ${zodObjectTask.fn.name} so rewritten starts in ${fixed(summarize(msOf(`${zodObjectTask.fn.name} ${NAMESPACE_ZOD}`)).median)} ms, ${fixed(ratioOf(`${zodObjectTask.fn.name} ${NAMESPACE_ZOD}`), 2)}× the reference, against ${fixed(ratioOf(zodObjectTask.fn.name), 2)}×)` : ''}; \`@hono/zod-openapi\` imports \`{ z }\` itself, so the HTTP functions keep it as long as their routes use that package (or until the bundlers resolve zod's locale index to English only, which needs an esbuild plugin that CDK's bundling does not take).`,
+    );
+  }
+  const envReference = `${REFERENCE_NAME}, ${ENV_CREDENTIALS}`;
+  const envSaved = (name: string, original: string) => pairedDifference(original, name);
+  const envRows = [largest, smallest].flatMap((b) =>
+    b && envCredentialBundles[b.fn.name]
+      ? [`${fixed(envSaved(`${b.fn.name}, ${ENV_CREDENTIALS}`, b.fn.name))} ms on ${b.fn.name}`]
+      : [],
+  );
+  findings.push(
+    `Remains, the SDK's default credential chain: every client's runtime config imports \`${CREDENTIAL_CHAIN_PACKAGE}\` statically, so passing \`credentials: fromEnv()\` to a client does not drop it (bundle unchanged), and it brings the SSO/STS clients (\`@aws-sdk/nested-clients\`) and, through the IMDS provider, an ESM import of \`node:http\` that makes Node load its fetch implementation at import. In Lambda the role's credentials are always in the environment. Bundled with that package aliased to an env-only provider (\`env-credentials.provider.ts\`, diagnostic rows), cold start drops by ${fixed(envSaved(envReference, REFERENCE_NAME))} ms on the reference, ${envRows.join(' and ')}. Adopting it means the same \`alias\` in both bundlers (\`lambdaBuildOptions\` in local-cloud and \`esbuildArgs\` in the CDK construct), and the reference would get it too, since it is bundled the same way.`,
+  );
+  const bestOther = otherNames
+    .map((name) => ({ name, ratio: ratioOf(name), composition: compositionOf(name) }))
+    .sort((a, b) => a.ratio - b.ratio)[0];
+  if (bestOther?.composition) {
+    const extra = bestOther.composition.packages
+      .filter(
+        (p) => (referenceComposition.packages.find((r) => r.name === p.name)?.bytes ?? 0) < p.bytes - 4096,
+      )
+      .slice(0, 4)
+      .map(
+        (p) =>
+          `${p.name} ${formatKb(p.bytes - (referenceComposition.packages.find((r) => r.name === p.name)?.bytes ?? 0))}`,
+      );
+    findings.push(
+      `Remains, the floor of a non-HTTP function: the leanest, ${bestOther.name}, is ${fixed(bestOther.ratio, 2)}× the reference (${fixed(pairedDifference(bestOther.name, REFERENCE_NAME))} ms more); beyond the reference it bundles ${extra.join(', ')}. zod's classic API (${fixed(pairedDifference(ZOD_PROBE_NAME, EMPTY_NAME))} ms on its own) is the largest part: \`zod/mini\` would cut that, but the contracts' schemas are classic schemas used by the services and by \`@hono/zod-openapi\`, so that is a rewrite of every schema and its callers, not a platform change.`,
     );
   }
   for (const failure of failures) findings.push(`Not bundled, so not measured: ${failure}`);
   const explanation = [
-    `**1. Cold start.** Every function of every discovered service is bundled with \`bundleFunctions\` (the esbuild options of \`LAMBDA_BUNDLING\`, which the CDK app uses too: minified ESM with a source map). The diagnostics (no budget) run in the same rounds: a bundle of zod alone, and the reference and the largest function without source maps. A child \`node\` process with \`NODE_OPTIONS=${LAMBDA_NODE_OPTIONS}\` (as CDK sets it) and the function's full environment imports the bundle and exits; the figure is the wall time from spawn to exit. The reference is \`reference.handler.ts\` (a bare Hono app doing one DocumentClient \`GetCommand\`), bundled and started the same way; the empty process imports an empty module. Each of the ${rounds} rounds runs every subject once in a fresh random order, after one untimed warm-up round; a function's ratio is computed within each round against that round's reference, and the table gives the median and quartiles of those ratios.`,
+    `**1. Cold start.** Every function of every discovered service is bundled with \`bundleFunctions\` (the esbuild options of \`LAMBDA_BUNDLING\`, which the CDK app uses too: minified ESM with a source map file beside it). A child \`node\` process with the function's full environment as deployed (the platform's \`LAMBDA_RUNTIME_ENVIRONMENT\`, so no \`NODE_OPTIONS\`; placeholder values) imports the bundle and exits; the figure is the wall time from spawn to exit. The reference is \`reference.handler.ts\` (a bare Hono app doing one DocumentClient \`GetCommand\`), bundled and started the same way; the empty process imports an empty module. The diagnostics (no budget) run in the same rounds: zod alone imported both ways, the reference and the largest function with \`NODE_OPTIONS=${SOURCE_MAPS_NODE_OPTIONS}\`, and the reference, the largest and the smallest function bundled with the SDK's default credential chain replaced by an env-only provider, and the smallest task, consumer or relay whose own files still import zod's \`z\` object, bundled with those imports read as namespace imports. Each of the ${rounds} rounds runs every subject once in a fresh random order, after one untimed warm-up round; a function's ratio is computed within each round against that round's reference, and the table gives the median and quartiles of those ratios; differences between two subjects are medians of their per-round differences.`,
     '',
     detail.join('\n'),
   ].join('\n');

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type BundleMetafile, describeTopPackages, packageOf, summarizeBundle } from './metafile.summary.ts';
+import {
+  type BundleMetafile,
+  describeTopPackages,
+  hasZodLocales,
+  importsZodObject,
+  packageOf,
+  summarizeBundle,
+} from './metafile.summary.ts';
 
 describe('packageOf', () => {
   it('names npm packages, scoped or not, by the innermost node_modules', () => {
@@ -45,12 +52,15 @@ describe('summarizeBundle', () => {
       { name: '@shop/catalog', bytes: 50 },
     ]);
     expect(summary.awsSdkBytes).toBe(250);
+    expect(summary.inputs).toContain('/repo/services/catalog/src/handlers/http.ts');
+    expect(summary.inputs).not.toContain('/repo/node_modules/unused/index.js');
   });
 
   it('describes the top packages in kilobytes', () => {
     const summary = {
       bytes: 0,
       awsSdkBytes: 0,
+      inputs: [],
       packages: [
         { name: 'zod', bytes: 460_000 },
         { name: 'hono', bytes: 40_960 },
@@ -62,5 +72,24 @@ describe('summarizeBundle', () => {
 
   it('refuses an output the metafile does not describe', () => {
     expect(() => summarizeBundle(metafile, '/repo/.shop/bench/other.mjs', '/repo')).toThrow(/no output/);
+  });
+});
+
+describe('zod import forms', () => {
+  it('tells the `z` object import, which keeps every zod export, from namespace and type-only imports', () => {
+    expect(importsZodObject("import { z } from 'zod';")).toBe(true);
+    expect(importsZodObject('import { OpenAPIRegistry } from "x";\nimport { z } from "zod";')).toBe(true);
+    expect(importsZodObject("import { type ZodError, z } from 'zod';")).toBe(true);
+    expect(importsZodObject("import * as z from 'zod';")).toBe(false);
+    expect(importsZodObject("import type { z } from 'zod';")).toBe(false);
+    expect(importsZodObject("import { z } from 'zod/mini';")).toBe(false);
+    expect(importsZodObject("import { zx } from 'zod';")).toBe(false);
+  });
+
+  it('sees zod locales other than English in a bundle', () => {
+    const composition = (inputs: string[]) => ({ bytes: 0, awsSdkBytes: 0, packages: [], inputs });
+    expect(hasZodLocales(composition(['/r/node_modules/zod/v4/locales/de.js']))).toBe(true);
+    expect(hasZodLocales(composition(['/r/node_modules/zod/v4/locales/en.js']))).toBe(false);
+    expect(hasZodLocales(composition(['/r/node_modules/zod/v4/classic/schemas.js']))).toBe(false);
   });
 });

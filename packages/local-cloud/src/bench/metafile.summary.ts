@@ -26,6 +26,8 @@ export interface BundleComposition {
   readonly packages: readonly PackageBytes[];
   /** The AWS SDK v3 spreads over dozens of packages; this is all of them together. */
   readonly awsSdkBytes: number;
+  /** Absolute paths of the source files with code in the bundle. */
+  readonly inputs: readonly string[];
 }
 
 const WORKSPACE = /(?:^|\/)(packages|services)\/([^/]+)\//;
@@ -59,9 +61,11 @@ export const summarizeBundle = (
   if (!entry) throw new Error(`the metafile has no output ${outputPath}`);
   const [, output] = entry;
   const byPackage = new Map<string, number>();
+  const inputs: string[] = [];
   for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
     const name = packageOf(input);
     byPackage.set(name, (byPackage.get(name) ?? 0) + bytesInOutput);
+    if (bytesInOutput > 0) inputs.push(resolve(workingDir, input));
   }
   const packages = [...byPackage]
     .map(([name, bytes]) => ({ name, bytes }))
@@ -71,6 +75,7 @@ export const summarizeBundle = (
     bytes: output.bytes,
     packages,
     awsSdkBytes: packages.filter((p) => isAwsSdkPackage(p.name)).reduce((sum, p) => sum + p.bytes, 0),
+    inputs,
   };
 };
 
@@ -82,3 +87,11 @@ export const describeTopPackages = (composition: BundleComposition, count = 3): 
     .join(', ');
 
 export const formatKb = (bytes: number): string => `${Math.round(bytes / 1024)} KB`;
+
+/** zod's translated error messages: in a bundle only when something imports zod's `z` object. */
+export const hasZodLocales = (composition: BundleComposition): boolean =>
+  composition.inputs.some((input) => /\/zod\/v4\/locales\/(?!en\.js$|index\.js$)[^/]+\.js$/.test(input));
+
+/** `import { z } from 'zod'` (a value import of the `z` object), not a namespace or type-only import. */
+export const importsZodObject = (source: string): boolean =>
+  /^\s*import\s*\{[^}]*(?<![\w$])z(?![\w$])[^}]*\}\s*from\s*["']zod["']/m.test(source);

@@ -2,12 +2,14 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { toHttpApiEvent } from '../gateway/http-api-event.mapper.ts';
 import { LOCAL_ACCOUNT_ID } from '../lambda/lambda.types.ts';
-import { startAwsTap } from './aws-call.tap.ts';
+import { type AwsTap, startAwsTap } from './aws-call.tap.ts';
+import { type StubbedRequest, type StubbedResponse, stubHttpRequests } from './in-process-http.stub.ts';
 
 // The warm benchmark's child process: one HTTP function and the reference handler, imported in this
-// process and invoked with API Gateway v2 events, their DynamoDB calls answered by the tap from
-// recordings. Run by warm.bench.ts; stdout is discarded (the functions log there), results go back
-// over the IPC channel.
+// process and invoked with API Gateway v2 events. Their AWS calls first go through the tap to the
+// running stack (recorded), then are answered in process from those recordings, with no socket.
+// Run by warm.bench.ts; stdout is discarded (the functions log there), results go back over the IPC
+// channel.
 
 /** A request the runner sends, as the gateway would turn it into an event. */
 export interface WarmRequest {
@@ -38,8 +40,14 @@ export interface WarmRunnerConfig {
 }
 
 export interface WarmRunnerResult {
-  /** Per request label: microseconds per request in each round, and AWS calls per request. */
-  readonly perRequest: Record<string, { micros: number[]; callsPerRequest: number; statuses: number[] }>;
+  /**
+   * Per request label (the config's, and a yardstick per function route, see `yardstickLabelOf`):
+   * microseconds per request in each round, AWS calls per request, and the route's DynamoDB operations.
+   */
+  readonly perRequest: Record<
+    string,
+    { micros: number[]; callsPerRequest: number; statuses: number[]; operations: string[] }
+  >;
 }
 
 type Handler = (event: unknown, context: unknown) => Promise<{ statusCode?: number } | undefined>;
@@ -96,8 +104,43 @@ const shuffle = <T>(items: readonly T[]): T[] => {
   return out;
 };
 
+const callerOf = (path: string): string => decodeURIComponent(path.split('/')[1] ?? '');
+
+/** Answers a stubbed request from the tap's recordings of its caller (the endpoint's path prefix). */
+const replayFrom =
+  (tap: AwsTap) =>
+  (request: StubbedRequest, recordedFor?: string): StubbedResponse => {
+    const path = request.path.slice(request.path.indexOf('/', 1));
+    const target = request.headers['x-amz-target'] ?? `${request.method} ${path.split('?')[0]}`;
+    const answer = tap.replayAnswer(callerOf(request.path), target, request.body, recordedFor);
+    if (!answer) {
+      return {
+        status: 400,
+        headers: { 'content-type': 'application/x-amz-json-1.0' },
+        body: Buffer.from(
+          JSON.stringify({ __type: 'ValidationException', message: `nothing recorded for ${target}` }),
+        ),
+      };
+    }
+    return { status: answer.status, headers: { 'content-type': answer.contentType }, body: answer.body };
+  };
+
+const DYNAMODB_TARGET = 'DynamoDB_20120810.';
+
+/** The yardstick request of a function route: bare Hono making the route's DynamoDB calls. */
+export const yardstickLabelOf = (label: string): string => `yardstick for ${label}`;
+
 const run = async (config: WarmRunnerConfig): Promise<WarmRunnerResult> => {
   const tap = await startAwsTap({ upstream: config.upstream });
+  // Before any bundle sends its first request: the SDK looks `http.request` up at that moment. Until a
+  // caller is set to replay, its requests go over HTTP to the tap, which forwards and records them.
+  // The yardstick is answered from the function's recordings: same items, same SDK work.
+  const replay = replayFrom(tap);
+  const unstub = stubHttpRequests({
+    intercepts: (path) => tap.isReplaying(callerOf(path)),
+    respond: (request) =>
+      callerOf(request.path) === 'reference' ? replay(request, 'function') : replay(request),
+  });
   try {
     Object.assign(process.env, config.environment, { AWS_ENDPOINT_URL: tap.endpointFor('function') });
     const fnModule = (await import(pathToFileURL(config.functionBundle).href)) as Record<string, unknown>;
@@ -105,26 +148,50 @@ const run = async (config: WarmRunnerConfig): Promise<WarmRunnerResult> => {
     const fnRequests = config.requests.filter((r) => r.target === 'function');
     const context = lambdaContext(config.functionName);
     // Record: real answers from the stack, and the clients' endpoints settle on the function's caller.
-    for (const request of fnRequests)
-      for (let i = 0; i < 5; i += 1) await fnHandler(eventOf(request), context);
+    // The DynamoDB operations of a route are those of its last recorded request.
+    const operationsOf = new Map<string, string[]>();
+    for (const request of fnRequests) {
+      for (let i = 0; i < 5; i += 1) {
+        const before = tap.calls.length;
+        await fnHandler(eventOf(request), context);
+        operationsOf.set(
+          request.label,
+          tap.calls
+            .slice(before)
+            .filter((call) => call.target.startsWith(DYNAMODB_TARGET))
+            .map((call) => call.target.slice(DYNAMODB_TARGET.length)),
+        );
+      }
+    }
+    const yardsticks: WarmRequest[] = fnRequests.map((request) => ({
+      label: yardstickLabelOf(request.label),
+      target: 'reference',
+      method: 'POST',
+      routeKey: 'POST /calls',
+      path: '/calls',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(operationsOf.get(request.label) ?? []),
+    }));
+    const requests = [...config.requests, ...yardsticks];
 
     process.env.AWS_ENDPOINT_URL = tap.endpointFor('reference');
-    const refModule = (await import(pathToFileURL(config.referenceBundle).href)) as { handler: Handler };
-    const refRequests = config.requests.filter((r) => r.target === 'reference');
-    for (const request of refRequests)
-      for (let i = 0; i < 5; i += 1) await refModule.handler(eventOf(request), context);
-
     tap.setReplay('function', true);
     tap.setReplay('reference', true);
+    const refModule = (await import(pathToFileURL(config.referenceBundle).href)) as { handler: Handler };
     const handlerOf = (request: WarmRequest) =>
       request.target === 'function' ? fnHandler : refModule.handler;
-    const events = new Map(config.requests.map((r) => [r.label, eventOf(r)] as const));
+    const events = new Map(requests.map((r) => [r.label, eventOf(r)] as const));
     const perRequest: WarmRunnerResult['perRequest'] = {};
-    for (const request of config.requests)
-      perRequest[request.label] = { micros: [], callsPerRequest: 0, statuses: [] };
+    for (const request of requests)
+      perRequest[request.label] = {
+        micros: [],
+        callsPerRequest: 0,
+        statuses: [],
+        operations: operationsOf.get(request.label) ?? [],
+      };
 
     // Warm-up on replayed answers (JIT, caches), then the timed rounds.
-    for (const request of config.requests) {
+    for (const request of requests) {
       const handler = handlerOf(request);
       const event = events.get(request.label);
       for (let i = 0; i < config.batch; i += 1) {
@@ -135,7 +202,7 @@ const run = async (config: WarmRunnerConfig): Promise<WarmRunnerResult> => {
     let calls = 0;
     const callsByLabel = new Map<string, number>();
     for (let round = 0; round < config.rounds; round += 1) {
-      for (const request of shuffle(config.requests)) {
+      for (const request of shuffle(requests)) {
         const handler = handlerOf(request);
         const event = events.get(request.label);
         calls = tap.calls.length;
@@ -146,7 +213,7 @@ const run = async (config: WarmRunnerConfig): Promise<WarmRunnerResult> => {
         callsByLabel.set(request.label, (callsByLabel.get(request.label) ?? 0) + tap.calls.length - calls);
       }
     }
-    for (const request of config.requests) {
+    for (const request of requests) {
       const entry = perRequest[request.label];
       if (entry) {
         perRequest[request.label] = {
@@ -157,6 +224,7 @@ const run = async (config: WarmRunnerConfig): Promise<WarmRunnerResult> => {
     }
     return { perRequest };
   } finally {
+    unstub();
     await tap.close();
   }
 };

@@ -1,7 +1,7 @@
 import { Scalar } from '@scalar/hono-api-reference';
 import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE } from '@shop/contracts';
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BuiltinHandler } from './gateway.types.ts';
 
 /** What `POST /dev/token` accepts. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export class EnvError extends Error {
   readonly variables: readonly string[];

@@ -1,3 +1,4 @@
+import { LogLevelThreshold } from '@aws-lambda-powertools/logger';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
@@ -28,8 +29,13 @@ const awsRequestIdOf = (c: Context): string | undefined => {
 
 /**
  * Request id (the gateway's, else a new one), correlation id (the caller's `x-correlation-id` when
- * well-formed, else the request id), both echoed in response headers and put on every log line; one
- * access-log line per request.
+ * well-formed, else the request id), both echoed in response headers and put on every log line.
+ *
+ * The gateway's access log already has one line per request (request id, route, status, latency,
+ * caller), and every line this function writes carries the same request id, so the two join. The
+ * function's own access line is written at INFO for failed requests (status 400 and above, with the
+ * correlation id) and at DEBUG for the others: a Powertools line costs about 25 µs of a warm request,
+ * half the platform's budget, to repeat what the gateway has logged.
  */
 const requestContext = (): MiddlewareHandler<AppEnv> =>
   async function requestContext(c, next) {
@@ -48,12 +54,17 @@ const requestContext = (): MiddlewareHandler<AppEnv> =>
     } finally {
       c.header(REQUEST_ID_HEADER, requestId);
       c.header(CORRELATION_HEADER, correlationId);
-      logger.info('request', {
-        method: c.req.method,
-        path: c.req.path,
-        status: c.res.status,
-        latencyMs: Math.round((performance.now() - started) * 100) / 100,
-      });
+      const status = c.res.status;
+      if (status >= 400 || logger.level <= LogLevelThreshold.DEBUG) {
+        const line = {
+          method: c.req.method,
+          path: c.req.path,
+          status,
+          latencyMs: Math.round((performance.now() - started) * 100) / 100,
+        };
+        if (status >= 400) logger.info('request', line);
+        else logger.debug('request', line);
+      }
       logger.resetKeys();
       flushMetrics();
     }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { defineEvent } from '@shop/contracts';
 import type { Context, SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createEventConsumer } from './event-consumer.handler.ts';
 
 const OrderConfirmed = defineEvent('order.confirmed', 1, z.object({ orderId: z.string() }));

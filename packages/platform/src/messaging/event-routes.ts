@@ -1,5 +1,5 @@
 import { EventType } from '@shop/contracts';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseEnv } from '../env/index.ts';
 
 /** The variable through which both runtimes hand the outbox relay its routing table. */

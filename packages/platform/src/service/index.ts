@@ -1,4 +1,10 @@
-export { LAMBDA_ARCHITECTURE, LAMBDA_BUNDLING, LAMBDA_RUNTIME } from './bundling.ts';
+export {
+  LAMBDA_ARCHITECTURE,
+  LAMBDA_BUNDLING,
+  LAMBDA_RUNTIME,
+  LAMBDA_RUNTIME_ENVIRONMENT,
+  SOURCE_MAPS_NODE_OPTIONS,
+} from './bundling.ts';
 export {
   DEFAULT_MEMORY_MB,
   DEFAULT_TIMEOUT_SECONDS,
@@ -14,6 +20,7 @@ export type {
   HttpMethod,
   HttpRoute,
   HttpTrigger,
+  InvokeTrigger,
   KeyAttribute,
   ResolvedFunction,
   SeedDefinition,

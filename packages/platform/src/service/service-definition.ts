@@ -67,7 +67,15 @@ export interface TaskTrigger {
   readonly name: string;
 }
 
-export type Trigger = HttpTrigger | SqsTrigger | StreamTrigger | TaskTrigger;
+/**
+ * Invoked directly by functions of other services (Lambda Invoke), which name it in their `invokes`:
+ * an internal API with no route, queue or state machine in front of it.
+ */
+export interface InvokeTrigger {
+  readonly type: 'invoke';
+}
+
+export type Trigger = HttpTrigger | SqsTrigger | StreamTrigger | TaskTrigger | InvokeTrigger;
 
 export interface FunctionDefinition {
   /** Entry file, relative to the service folder, e.g. `src/handlers/http.ts`. */

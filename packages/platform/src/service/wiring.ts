@@ -59,6 +59,9 @@ export const resolveInvokedFunction = (
   const [serviceName, id] = ref.split('.');
   const fn = services.find((s) => s.name === serviceName)?.functions.find((f) => f.id === id);
   if (!fn) throw new Error(`"${ref}" names no function of the defined services`);
+  if (!fn.triggers.some((t) => t.type === 'invoke')) {
+    throw new Error(`"${ref}" is not declared for direct invocation (add the trigger { type: 'invoke' })`);
+  }
   return fn;
 };
 
@@ -118,17 +121,23 @@ export const taskPlaceholderOf = (taskName: string): string => `${taskName}Funct
 export const taskSubstitutionsOf = (
   services: readonly ServiceDefinition[],
   arnOf: (fn: ResolvedFunction) => string,
-): Record<string, string> =>
-  Object.fromEntries(
-    services.flatMap((service) =>
-      service.functions.flatMap((fn) =>
-        fn.triggers.flatMap((trigger) =>
-          trigger.type === 'task' ? [[taskPlaceholderOf(trigger.name), arnOf(fn)]] : [],
-        ),
-      ),
-    ),
-  );
-
+): Record<string, string> => {
+  const substitutions: Record<string, string> = {};
+  const owners = new Map<string, string>();
+  for (const service of services) {
+    for (const fn of service.functions) {
+      for (const trigger of fn.triggers) {
+        if (trigger.type !== 'task') continue;
+        const owner = owners.get(trigger.name);
+        // A state machine names a task, not a service: two owners would make it ambiguous.
+        if (owner) throw new Error(`task ${trigger.name} is declared by both ${owner} and ${fn.name}`);
+        owners.set(trigger.name, fn.name);
+        substitutions[taskPlaceholderOf(trigger.name)] = arnOf(fn);
+      }
+    }
+  }
+  return substitutions;
+};
 /** The deployed name of a service's state machine: `order-checkout`. */
 export const stateMachineNameOf = (service: Pick<ServiceDefinition, 'name'>, name: string): string =>
   `${service.name}-${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;

@@ -3,6 +3,11 @@ import type { CartTokens } from '../domain/cart-token.port.ts';
 import type { ProductReplica } from '../domain/product-replica.port.ts';
 import type { SkuLookup } from '../domain/sku-lookup.port.ts';
 
+/** Where use cases report what an operator should know, e.g. an answer given in a degraded mode. */
+export interface CartLogger {
+  warn(message: string, attributes: Record<string, unknown>): void;
+}
+
 /** What the cart's use cases work with; adapters are chosen by the composition root. */
 export interface CartDeps {
   readonly carts: CartRepository;
@@ -13,6 +18,8 @@ export interface CartDeps {
   readonly clock?: () => Date;
   /** Defaults to random UUIDs. */
   readonly newId?: () => string;
+  /** Defaults to the function's Powertools logger. */
+  readonly logger?: CartLogger;
 }
 
 export const nowOf = (deps: Pick<CartDeps, 'clock'>): Date => deps.clock?.() ?? new Date();

@@ -1,8 +1,11 @@
 import type { Cart, GuestCartCreated } from '@shop/contracts/cart';
+import { getLogger } from '@shop/platform';
 import { MAX_CART_LINES, mergeLines, type StoredCart, type StoredLine } from '../domain/cart.entity.ts';
 import {
   CartFullError,
+  CatalogUnavailableError,
   CurrencyMismatchError,
+  InsufficientStockError,
   InvalidCartTokenError,
   InvalidMergeTokenError,
   SkuNotAvailableError,
@@ -10,10 +13,13 @@ import {
   UnknownCartError,
 } from '../domain/cart.errors.ts';
 import type { CartOwner } from '../domain/cart-owner.ts';
-import { isSellable } from '../domain/sku-snapshot.ts';
-import { type CartDeps, newIdOf, nowOf } from './cart.deps.ts';
+import type { SkuLookupResult } from '../domain/sku-lookup.port.ts';
+import { isSellable, type SkuSnapshot, snapshotFieldsOf } from '../domain/sku-snapshot.ts';
+import { type CartDeps, type CartLogger, newIdOf, nowOf } from './cart.deps.ts';
 import { cartViewOf, pricedLines } from './cart-view.mapper.ts';
 import { resolveSkus } from './price-book.ts';
+
+const loggerOf = (deps: Pick<CartDeps, 'logger'>): CartLogger => deps.logger ?? getLogger();
 
 /** How long a guest cart (and its token) lives. */
 export const GUEST_CART_TTL_SECONDS = 7 * 24 * 60 * 60;
@@ -35,9 +41,56 @@ export const getCart = async (deps: CartDeps, owner: CartOwner): Promise<Cart> =
   return viewOf(deps, cart);
 };
 
+type CatalogAnswer =
+  | { readonly ok: true; readonly result: SkuLookupResult }
+  | { readonly ok: false; readonly error: CatalogUnavailableError };
+
+/** The catalog's answer about a SKU, or why there is none: a catalog that is down is a case to handle. */
+const askCatalog = (deps: CartDeps, sku: string): Promise<CatalogAnswer> =>
+  deps.catalog.lookup([sku]).then(
+    (result): CatalogAnswer => ({ ok: true, result }),
+    (error: unknown): CatalogAnswer => {
+      if (error instanceof CatalogUnavailableError) return { ok: false, error };
+      throw error;
+    },
+  );
+
+interface TargetSku {
+  readonly snapshot: SkuSnapshot;
+  /** What the catalog can sell now; undefined when it could not be asked (no stock check then). */
+  readonly available: number | undefined;
+}
+
+/**
+ * The SKU a line is set for: the catalog's answer (which refreshes the replica when the replica is
+ * behind), or, when the catalog cannot answer, the replica's copy; with neither, a 503.
+ */
+const targetSkuOf = async (
+  deps: CartDeps,
+  sku: string,
+  held: SkuSnapshot | undefined,
+  answer: CatalogAnswer,
+): Promise<TargetSku> => {
+  if (!answer.ok) {
+    if (!held) throw answer.error;
+    return { snapshot: held, available: undefined };
+  }
+  const info = answer.result.items.find((item) => item.sku === sku);
+  if (!info) throw new SkuNotFoundError(sku);
+  const fresh = snapshotFieldsOf(info);
+  // One conditional write, only when the replica is behind (the steady state costs nothing).
+  if (!held || held.revision < fresh.revision) await deps.replica.save([fresh]);
+  // An event may have brought a newer revision in the meantime; the newer copy wins.
+  return { snapshot: held && held.revision > fresh.revision ? held : fresh, available: info.available };
+};
+
 /**
  * Sets a line's quantity (adding the line when the SKU is new to the cart). The SKU must exist
- * (404) and be sold (422); a new SKU beyond the cart's limit is a 422.
+ * (404), be sold (422) and have the quantity in stock (409); a new SKU beyond the cart's limit is
+ * a 422. The catalog is asked about the SKU (Lambda) while the cart and the replica's copy of the
+ * SKU are read (one BatchGetItem); the line is then one write. When the catalog cannot answer, a
+ * SKU the replica knows and sells is accepted without the stock check (logged): checkout's
+ * `ReserveStock` is the authoritative check. An unknown one is a 503.
  */
 export const setItemQuantity = async (
   deps: CartDeps,
@@ -46,28 +99,46 @@ export const setItemQuantity = async (
   quantity: number,
 ): Promise<Cart> => {
   const now = nowOf(deps);
-  const cart = await deps.carts.find(owner, now);
+  const [{ cart, skus: held }, answer] = await Promise.all([
+    deps.carts.findWithSkus(owner, [sku], now),
+    askCatalog(deps, sku),
+  ]);
   requireGuestCart(owner, cart);
-  // One lookup prices the new SKU and every line the answer shows.
-  const snapshots = await resolveSkus(deps, [sku, ...skusOf(cart)]);
-  const target = snapshots.get(sku);
-  if (!target) throw new SkuNotFoundError(sku);
-  if (!isSellable(target)) throw new SkuNotAvailableError(sku);
+  const target = await targetSkuOf(deps, sku, held.get(sku), answer);
+  if (!isSellable(target.snapshot)) throw new SkuNotAvailableError(sku);
+  if (target.available !== undefined && quantity > target.available) {
+    throw new InsufficientStockError(sku, quantity, target.available);
+  }
   const existing = cart?.lines.find((line) => line.sku === sku);
   const others = cart && { ...cart, lines: cart.lines.filter((line) => line.sku !== sku) };
+  // The other lines price the answer and set the cart's currency (no read at all for an empty cart).
+  const snapshots = await resolveSkus(deps, skusOf(others));
   const { lines: otherLines, currency } = pricedLines(others, snapshots);
-  if (otherLines.length > 0 && target.price.currency !== currency) {
-    throw new CurrencyMismatchError(sku, target.price.currency, currency);
+  if (otherLines.length > 0 && target.snapshot.price.currency !== currency) {
+    throw new CurrencyMismatchError(sku, target.snapshot.price.currency, currency);
   }
   if (!existing && (cart?.lines.length ?? 0) >= MAX_CART_LINES) throw new CartFullError(MAX_CART_LINES);
   const updated = await deps.carts.setLine(
     owner,
     { sku, quantity, addedAt: existing?.addedAt ?? now.toISOString() },
-    { now, newCartId: newIdOf(deps), maxLines: MAX_CART_LINES },
+    { now, newCartId: newIdOf(deps), maxLines: MAX_CART_LINES, cartExists: cart !== undefined },
   );
-  // A line added by a concurrent request is not priced yet.
-  const unpriced = updated.lines.some((line) => !snapshots.has(line.sku));
-  return cartViewOf(updated, unpriced ? await resolveSkus(deps, skusOf(updated)) : snapshots);
+  if (target.available === undefined) {
+    loggerOf(deps).warn('catalog unavailable: cart line set without a stock check', {
+      sku,
+      quantity,
+      cartId: updated.id,
+      reason: answer.ok ? undefined : String(answer.error.cause ?? answer.error.message),
+    });
+  }
+  snapshots.set(sku, target.snapshot);
+  // Lines added by concurrent requests since the read are not priced yet.
+  const read = new Set([sku, ...skusOf(others)]);
+  const unpriced = updated.lines.map((line) => line.sku).filter((each) => !read.has(each));
+  if (unpriced.length > 0) {
+    for (const [each, snapshot] of await resolveSkus(deps, unpriced)) snapshots.set(each, snapshot);
+  }
+  return cartViewOf(updated, snapshots);
 };
 
 /** Removes a line; removing a line that is not there changes nothing. */

@@ -1,6 +1,6 @@
 import type { ProductReplica } from '../domain/product-replica.port.ts';
 import type { SkuLookup } from '../domain/sku-lookup.port.ts';
-import type { SkuSnapshot } from '../domain/sku-snapshot.ts';
+import { type SkuSnapshot, snapshotFieldsOf } from '../domain/sku-snapshot.ts';
 
 export interface PriceBookDeps {
   readonly replica: ProductReplica;
@@ -22,10 +22,12 @@ export const resolveSkus = async (
   const misses = wanted.filter((sku) => !known.has(sku));
   if (misses.length === 0) return known;
   const answer = await deps.catalog.lookup(misses);
-  await deps.replica.save(answer.items);
-  for (const item of answer.items) {
+  // Prices and names are kept; the stock reading is not (no event would keep it current).
+  const snapshots = answer.items.map(snapshotFieldsOf);
+  await deps.replica.save(snapshots);
+  for (const snapshot of snapshots) {
     // The replica may hold a newer revision by now; either is current enough for this answer.
-    if (!known.has(item.sku)) known.set(item.sku, item);
+    if (!known.has(snapshot.sku)) known.set(snapshot.sku, snapshot);
   }
   return known;
 };

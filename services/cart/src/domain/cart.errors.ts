@@ -22,6 +22,22 @@ export class SkuNotAvailableError extends UnprocessableError {
   }
 }
 
+/**
+ * More units asked than the catalog can sell now. `available` (a problem extension member) lets a
+ * client offer that quantity instead.
+ */
+export class InsufficientStockError extends ConflictError {
+  override readonly code = 'CART.INSUFFICIENT_STOCK';
+  constructor(sku: string, requested: number, available: number) {
+    super(
+      available === 0
+        ? `SKU ${sku} is out of stock`
+        : `only ${available} of SKU ${sku} can be ordered now; ${requested} were asked for`,
+      { extensions: { sku, requested, available } },
+    );
+  }
+}
+
 export class CartFullError extends UnprocessableError {
   override readonly code = 'CART.TOO_MANY_LINES';
   constructor(maxLines: number) {

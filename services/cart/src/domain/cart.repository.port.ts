@@ -1,11 +1,25 @@
 import type { StoredCart, StoredLine } from './cart.entity.ts';
 import type { CartOwner } from './cart-owner.ts';
+import type { SkuSnapshot } from './sku-snapshot.ts';
 
 export interface SetLineOptions {
   readonly now: Date;
   /** The id a customer cart gets when this write creates it. */
   readonly newCartId: string;
   readonly maxLines: number;
+  /**
+   * Whether the caller's read just found the cart. `false` creates a customer's cart with one
+   * conditional Put instead of an Update that would fail first; a race with another creation falls
+   * back to the Update. Omitted: the Update is tried first.
+   */
+  readonly cartExists?: boolean;
+}
+
+export interface CartWithSkus {
+  /** Absent when there is no cart (or a guest cart has expired). */
+  readonly cart: StoredCart | undefined;
+  /** The replica's copies of the SKUs asked for, those it holds. */
+  readonly skus: Map<string, SkuSnapshot>;
 }
 
 export interface MergeResult {
@@ -17,6 +31,11 @@ export interface MergeResult {
 /** The carts of the service. Guest carts that have expired are reported as absent. */
 export interface CartRepository {
   find(owner: CartOwner, now: Date): Promise<StoredCart | undefined>;
+  /**
+   * The cart and the replica's copies of a few SKUs (at most 99) in one strongly consistent read:
+   * both live in the service's table, so setting a line needs one round trip before its write.
+   */
+  findWithSkus(owner: CartOwner, skus: readonly string[], now: Date): Promise<CartWithSkus>;
   createGuest(cartId: string, expiresAt: Date, now: Date): Promise<StoredCart>;
   /**
    * Sets one line (creating a customer's cart on its first line). Throws `CartFullError` when the

@@ -23,3 +23,18 @@ export const displayName = (snapshot: Pick<SkuSnapshot, 'productName' | 'variant
   snapshot.variantName && snapshot.variantName !== snapshot.productName
     ? `${snapshot.productName} (${snapshot.variantName})`
     : snapshot.productName;
+
+/**
+ * The snapshot fields only, e.g. of a catalog answer that also carries stock: what goes in the
+ * replica must not carry a reading that no event keeps current.
+ */
+export const snapshotFieldsOf = (source: SkuSnapshot): SkuSnapshot => ({
+  sku: source.sku,
+  productId: source.productId,
+  productName: source.productName,
+  variantName: source.variantName,
+  price: source.price,
+  status: source.status,
+  sold: source.sold,
+  revision: source.revision,
+});

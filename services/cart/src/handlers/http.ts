@@ -1,5 +1,5 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { createAuth } from '@shop/platform';
+import { createAuth } from '@shop/platform/http';
 import { handle } from 'hono/aws-lambda';
 import { buildApp } from '../api/app.ts';
 import { GUEST_CART_TTL_SECONDS } from '../application/cart.use-cases.ts';

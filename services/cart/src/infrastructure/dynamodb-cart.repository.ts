@@ -4,6 +4,7 @@ import {
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -11,16 +12,27 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { byAddedAt, isExpired, type StoredCart, type StoredLine } from '../domain/cart.entity.ts';
 import { CartConflictError, CartFullError, UnknownCartError } from '../domain/cart.errors.ts';
-import type { CartRepository, MergeResult, SetLineOptions } from '../domain/cart.repository.port.ts';
+import type {
+  CartRepository,
+  CartWithSkus,
+  MergeResult,
+  SetLineOptions,
+} from '../domain/cart.repository.port.ts';
 import type { CartOwner } from '../domain/cart-owner.ts';
 import { customerOwner, guestOwner } from '../domain/cart-owner.ts';
-import { cartKey } from './cart-table.keys.ts';
+import type { SkuSnapshot } from '../domain/sku-snapshot.ts';
+import { CART_SK, cartKey, SKU_SK, skuKey } from './cart-table.keys.ts';
+import { snapshotOfReplicaItem } from './dynamodb-product.replica.ts';
 
 /** Attempts of an optimistic write before giving up with a 409. */
 const MAX_ATTEMPTS = 5;
+/** BatchGetItem takes at most 100 keys: the cart and 99 SKUs. */
+const MAX_SKUS_WITH_CART = 99;
+/** Reads of what DynamoDB left unprocessed (throttling) before giving up. */
+const MAX_UNPROCESSED_ROUNDS = 5;
 
 const CartItem = z.object({
   id: z.string(),
@@ -88,6 +100,34 @@ export class DynamoDbCartRepository implements CartRepository {
     return isExpired(cart, now) ? undefined : cart;
   }
 
+  async findWithSkus(owner: CartOwner, skus: readonly string[], now: Date): Promise<CartWithSkus> {
+    const wanted = [...new Set(skus)];
+    if (wanted.length > MAX_SKUS_WITH_CART) {
+      throw new RangeError(`findWithSkus reads at most ${MAX_SKUS_WITH_CART} SKUs with the cart`);
+    }
+    let cart: StoredCart | undefined;
+    const snapshots = new Map<string, SkuSnapshot>();
+    let keys: Record<string, unknown>[] = [cartKey(owner), ...wanted.map(skuKey)];
+    for (let round = 0; keys.length > 0; round++) {
+      if (round === MAX_UNPROCESSED_ROUNDS) throw new Error('the cart read was throttled; retry');
+      const { Responses, UnprocessedKeys } = await this.#ddb.send(
+        new BatchGetCommand({
+          // Consistent like `find`: a line written a moment ago must be seen by the next write.
+          RequestItems: { [this.#table]: { Keys: keys, ConsistentRead: true } },
+        }),
+      );
+      for (const item of Responses?.[this.#table] ?? []) {
+        if (item.sk === CART_SK) cart = toCart(item);
+        else if (item.sk === SKU_SK) {
+          const snapshot = snapshotOfReplicaItem(item);
+          snapshots.set(snapshot.sku, snapshot);
+        }
+      }
+      keys = UnprocessedKeys?.[this.#table]?.Keys ?? [];
+    }
+    return { cart: cart && !isExpired(cart, now) ? cart : undefined, skus: snapshots };
+  }
+
   async createGuest(cartId: string, expiresAt: Date, now: Date): Promise<StoredCart> {
     const owner = guestOwner(cartId);
     const item = {
@@ -116,6 +156,12 @@ export class DynamoDbCartRepository implements CartRepository {
   }
 
   async setLine(owner: CartOwner, line: StoredLine, options: SetLineOptions): Promise<StoredCart> {
+    if (options.cartExists === false && owner.kind === 'customer') {
+      // The read found no cart: one Put creates it, where the Update below would fail first.
+      const created = await this.#createCustomerCart(owner, line, options);
+      if (created) return created;
+      // Created concurrently: update that one.
+    }
     const live = this.#liveCondition(owner, options.now);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       try {

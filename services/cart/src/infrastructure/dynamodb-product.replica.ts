@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { Money } from '@shop/contracts';
 import type { ProductChangedData } from '@shop/contracts/catalog';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ProductReplica, ReplicaApplyResult } from '../domain/product-replica.port.ts';
 import type { SkuSnapshot } from '../domain/sku-snapshot.ts';
 import { productSkuSortKey, productSkusPartition, SKU_SK, skuKey, skuOfSortKey } from './cart-table.keys.ts';
@@ -28,7 +28,8 @@ const SkuItem = z.object({
   revision: z.number().int(),
 });
 
-const toSnapshot = (raw: Record<string, unknown>): SkuSnapshot => SkuItem.parse(raw);
+/** A replica item as a snapshot (checked, not cast). */
+export const snapshotOfReplicaItem = (raw: Record<string, unknown>): SkuSnapshot => SkuItem.parse(raw);
 
 const chunks = <T>(items: readonly T[], size: number): T[][] => {
   const out: T[][] = [];
@@ -62,7 +63,7 @@ export class DynamoDbProductReplica implements ProductReplica {
           new BatchGetCommand({ RequestItems: { [this.#table]: { Keys: keys } } }),
         );
         for (const item of Responses?.[this.#table] ?? []) {
-          const snapshot = toSnapshot(item);
+          const snapshot = snapshotOfReplicaItem(item);
           found.set(snapshot.sku, snapshot);
         }
         keys = UnprocessedKeys?.[this.#table]?.Keys ?? [];

@@ -24,6 +24,17 @@ describe('cart tokens', () => {
     await expect(tokens.verify(token)).rejects.toThrow('the cart token has expired');
   });
 
+  it('refuses a token it verified before once it has expired', async () => {
+    let now = new Date('2026-01-01T00:00:00.000Z');
+    const tokens = createJoseCartTokens({ secret: SECRET, ttlSeconds: 60, clock: () => now });
+    const { token } = await tokens.issue(cartId, now);
+    expect(await tokens.verify(token)).toEqual({ cartId });
+    now = new Date('2026-01-01T00:00:59.000Z');
+    expect(await tokens.verify(token)).toEqual({ cartId });
+    now = new Date('2026-01-01T00:01:01.000Z');
+    await expect(tokens.verify(token)).rejects.toThrow('the cart token has expired');
+  });
+
   it.each([
     [
       'signed with another secret',

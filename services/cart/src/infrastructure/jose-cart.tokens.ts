@@ -1,5 +1,5 @@
 import { errors, jwtVerify, SignJWT } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidCartTokenError } from '../domain/cart.errors.ts';
 import type { CartTokens, IssuedCartToken } from '../domain/cart-token.port.ts';
 
@@ -8,6 +8,8 @@ export const CART_TOKEN_ISSUER = 'shop-cart';
 export const CART_TOKEN_AUDIENCE = 'shop-cart';
 /** HMAC-SHA256 wants a key of at least its output size. */
 export const MIN_CART_TOKEN_SECRET_LENGTH = 32;
+/** Verified tokens kept per execution environment (a guest sends the same token with every request). */
+export const VERIFIED_CART_TOKEN_CACHE_SIZE = 1000;
 
 export interface JoseCartTokensOptions {
   readonly secret: string;
@@ -30,6 +32,15 @@ export const createJoseCartTokens = (options: JoseCartTokensOptions): CartTokens
   }
   const key = new TextEncoder().encode(options.secret);
   const clock = options.clock ?? (() => new Date());
+  // jose's HMAC check goes through WebCrypto (~250 µs); a token already verified is good until it expires.
+  const verified = new Map<string, { cartId: string; expiresAt: number }>();
+  const remember = (token: string, cartId: string, expiresAt: number) => {
+    if (verified.size >= VERIFIED_CART_TOKEN_CACHE_SIZE) {
+      const oldest = verified.keys().next().value;
+      if (oldest !== undefined) verified.delete(oldest);
+    }
+    verified.set(token, { cartId, expiresAt });
+  };
 
   return {
     async issue(cartId: string, now: Date): Promise<IssuedCartToken> {
@@ -46,6 +57,11 @@ export const createJoseCartTokens = (options: JoseCartTokensOptions): CartTokens
     },
 
     async verify(token: string): Promise<{ cartId: string }> {
+      const cached = verified.get(token);
+      if (cached) {
+        if (seconds(clock()) < cached.expiresAt) return { cartId: cached.cartId };
+        verified.delete(token);
+      }
       try {
         const { payload } = await jwtVerify(token, key, {
           algorithms: ['HS256'],
@@ -56,6 +72,7 @@ export const createJoseCartTokens = (options: JoseCartTokensOptions): CartTokens
         });
         const cartId = CartIdClaim.safeParse(payload.sub);
         if (!cartId.success) throw new InvalidCartTokenError();
+        if (typeof payload.exp === 'number') remember(token, cartId.data, payload.exp);
         return { cartId: cartId.data };
       } catch (error) {
         if (error instanceof errors.JWTExpired) throw new InvalidCartTokenError('the cart token has expired');

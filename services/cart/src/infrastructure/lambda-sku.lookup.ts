@@ -1,8 +1,7 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { LookupSkusInput, LookupSkusOutput, type SkuInfo } from '@shop/contracts/catalog';
 import { CatalogUnavailableError } from '../domain/cart.errors.ts';
-import type { SkuLookup, SkuLookupResult } from '../domain/sku-lookup.port.ts';
-import type { SkuSnapshot } from '../domain/sku-snapshot.ts';
+import type { CatalogSku, SkuLookup, SkuLookupResult } from '../domain/sku-lookup.port.ts';
 import { type CatalogCallPolicy, createCatalogCallPolicy } from './catalog-call.policy.ts';
 
 /** The catalog's `lookupSkus` takes at most this many SKUs per call. */
@@ -16,7 +15,7 @@ export class CatalogLookupFailedError extends Error {
   }
 }
 
-export const snapshotOf = (info: SkuInfo): SkuSnapshot => ({
+export const snapshotOf = (info: SkuInfo): CatalogSku => ({
   sku: info.sku,
   productId: info.productId,
   productName: info.productName,
@@ -25,6 +24,7 @@ export const snapshotOf = (info: SkuInfo): SkuSnapshot => ({
   status: info.status,
   sold: true,
   revision: info.revision,
+  available: info.available,
 });
 
 export interface LambdaSkuLookupOptions {
@@ -85,7 +85,7 @@ export class LambdaSkuLookup implements SkuLookup {
   }
 
   async lookup(skus: readonly string[]): Promise<SkuLookupResult> {
-    const items: SkuSnapshot[] = [];
+    const items: CatalogSku[] = [];
     const missing: string[] = [];
     const unique = [...new Set(skus)];
     for (let i = 0; i < unique.length; i += LOOKUP_LIMIT) {

@@ -16,7 +16,7 @@ export class InvalidLookupInputError extends Error {
 /**
  * What the catalog knows of some SKUs: `items` in the order asked (each SKU once), `missing` for
  * SKUs it never heard of. Archived products and dropped variants are reported with
- * `status: "archived"` (known, not sold).
+ * `status: "archived"` (known, not sold). Each item carries the units `available` now.
  */
 export const lookupSkus = async (deps: SkuLookupDeps, input: LookupSkusInput): Promise<LookupSkusOutput> => {
   const asked = [...new Set(input.skus)];

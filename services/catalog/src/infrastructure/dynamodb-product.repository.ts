@@ -8,7 +8,7 @@ import {
 import type { EventEnvelope, Page } from '@shop/contracts';
 import type { Category, CategoryId, Sku } from '@shop/contracts/catalog';
 import { outboxPut } from '@shop/platform/messaging';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   ConcurrentUpdateError,
   DuplicateSkuError,

@@ -13,7 +13,8 @@ import {
 
 /**
  * Answers `lookupSkus` from the SKU items: every product write refreshes its SKU items (name, price,
- * status, revision) in the same transaction, so one BatchGetItem per 100 SKUs is the whole read.
+ * status, revision) in the same transaction, and every stock write keeps their `available`, so one
+ * BatchGetItem per 100 SKUs is the whole read.
  * Items written before SKU items carried the revision cost one more BatchGetItem of their products.
  */
 export class DynamoDbSkuDirectory implements SkuDirectory {
@@ -66,4 +67,7 @@ const infoOf = (item: SkuLookupItem, revision: number): SkuInfo => ({
   // A dropped variant is not sold, like the SKUs of an archived product.
   status: item.status === 'active' ? 'active' : 'archived',
   revision,
+  // Every stock write keeps `available = onHand - reserved >= 0`; the clamp keeps the contract even
+  // if an item was ever edited by hand.
+  available: Math.max(0, item.available),
 });

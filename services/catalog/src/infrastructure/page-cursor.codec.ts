@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidCursorError } from '../domain/catalog.errors.ts';
 
 type Key = Record<string, string>;

@@ -1,6 +1,6 @@
 import { Money } from '@shop/contracts';
 import { ProductStatus, ReservedLine } from '@shop/contracts/catalog';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ProductRecord } from '../domain/product.entity.ts';
 import type { Reservation, SkuStock } from '../domain/stock.entity.ts';
 
@@ -41,7 +41,8 @@ const SkuItem = z.object({
 
 /**
  * What `lookupSkus` reads of a SKU item. `productRevision` is missing on items written before SKU
- * items carried it; the product is read for those.
+ * items carried it; the product is read for those. `available` is read in the same projection, so
+ * the stock costs no extra round trip.
  */
 const SkuLookupItem = z.object({
   sku: z.string(),
@@ -51,6 +52,7 @@ const SkuLookupItem = z.object({
   price: Money,
   status: z.enum(['active', 'archived', 'removed']),
   productRevision: z.number().int().min(1).optional(),
+  available: z.number().int(),
 });
 export type SkuLookupItem = z.infer<typeof SkuLookupItem>;
 export const SKU_LOOKUP_ATTRIBUTES = Object.keys(SkuLookupItem.shape);

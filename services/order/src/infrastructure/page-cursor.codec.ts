@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidCursorError } from '../domain/order.errors.ts';
 
 /** The last key of a GSI page: the table key and the index key, all strings. */

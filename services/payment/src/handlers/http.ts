@@ -1,4 +1,4 @@
-import { createAuth } from '@shop/platform';
+import { createAuth } from '@shop/platform/http';
 import { handle } from 'hono/aws-lambda';
 import { buildApp } from '../api/app.ts';
 import { httpEnv } from '../env.ts';

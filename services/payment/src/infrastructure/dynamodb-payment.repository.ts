@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { EventEnvelope } from '@shop/contracts';
 import { outboxPut } from '@shop/platform/messaging';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Payment } from '../domain/payment.entity.ts';
 import { InvalidCursorError } from '../domain/payment.errors.ts';
 import type {
