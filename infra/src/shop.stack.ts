@@ -15,6 +15,7 @@ import { LambdaApplication } from 'aws-cdk-lib/aws-codedeploy';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DeadLetterQueue } from './constructs/dead-letter-queue.construct.ts';
 import { SagaStateMachine } from './constructs/saga-state-machine.construct.ts';
@@ -153,6 +154,34 @@ export class ShopStack extends Stack {
     return created;
   }
 
+  /**
+   * One generated Secrets Manager secret per secret the service's functions declare. Functions get it
+   * through a CloudFormation dynamic reference, resolved at deploy time: no secret in the template,
+   * no Secrets Manager call on the cold-start path.
+   */
+  private createSecrets(service: ServiceDefinition): Record<string, string> {
+    const names = [...new Set(service.functions.flatMap((fn) => fn.secrets))];
+    return Object.fromEntries(
+      names.map((name) => {
+        const secret = new Secret(
+          this.scopeOf(service.name),
+          `${pascal(name.toLowerCase().replace(/_/g, '-'))}Secret`,
+          {
+            description: `${service.name}: ${name}`,
+            generateSecretString: { passwordLength: 48, excludePunctuation: true },
+            removalPolicy: this.stage.removalPolicy,
+          },
+        );
+        acknowledgeNag(
+          secret,
+          'SMG4',
+          'Rotating this secret would invalidate every token signed with it at once (guest carts); it is rotated by redeploying with a new secret when needed.',
+        );
+        return [name, secret.secretValue.unsafeUnwrap()];
+      }),
+    );
+  }
+
   private createFunctions(
     service: ServiceDefinition,
     services: readonly ServiceDefinition[],
@@ -176,6 +205,7 @@ export class ShopStack extends Stack {
         ]),
       ),
       logLevel: this.stage.logLevel,
+      secretValues: this.createSecrets(service),
       invokedFunctionNames: Object.fromEntries(
         service.functions
           .flatMap((fn) => fn.invokes)

@@ -179,6 +179,7 @@ describe('functions', () => {
             Object.keys(service.stateMachines ?? {}).map((n) => [n, 'arn']),
           ),
           invokedFunctionNames: Object.fromEntries(fn.invokes.map((ref) => [ref, 'name'])),
+          secretValues: Object.fromEntries(fn.secrets.map((name) => [name, 'secret'])),
         });
         expect(Object.keys(variables.Variables).sort()).toEqual(
           [...Object.keys(expected), ...Object.keys(LAMBDA_RUNTIME_ENVIRONMENT)].sort(),
@@ -194,6 +195,33 @@ describe('functions', () => {
           new Set([expect.stringMatching(/^ApiUserPoolClient/)]),
         );
       }
+    }
+  });
+
+  it('gives declared secrets from a generated Secrets Manager secret, resolved at deploy time', () => {
+    const withSecrets = shop.services.flatMap((service) =>
+      service.functions.filter((fn) => fn.secrets.length > 0),
+    );
+    expect(withSecrets.length).toBeGreaterThan(0);
+    for (const fn of withSecrets) {
+      const variables = (
+        functionNamed(shop.json, `dev-${fn.name}`).resource.Properties.Environment as {
+          Variables: Record<string, unknown>;
+        }
+      ).Variables;
+      for (const name of fn.secrets) {
+        expect(flatten(variables[name])).toMatch(
+          /^\{\{resolve:secretsmanager:\{Ref:\w+Secret\w*\}:SecretString:::\}\}$/,
+        );
+      }
+    }
+    const secrets = resourcesOfType(shop.json, 'AWS::SecretsManager::Secret');
+    expect(secrets.length).toBeGreaterThan(0);
+    for (const secret of secrets) {
+      expect(secret.resource.Properties.GenerateSecretString).toMatchObject({
+        PasswordLength: 48,
+        ExcludePunctuation: true,
+      });
     }
   });
 

@@ -1,32 +1,15 @@
 import { AuthEnv, PlatformEnv, parseEnv } from '@shop/platform/env';
 import * as z from 'zod';
-import { DEV_CART_TOKEN_SECRET } from './dev-cart-token.secret.ts';
 
 const BaseEnv = PlatformEnv.extend({ TABLE_NAME: z.string().min(1) });
 
 /** Functions that may ask the catalog (`invokes: ['catalog.lookupSkus']`). */
 const LookupEnv = BaseEnv.extend({ CATALOG_LOOKUP_SKUS_FUNCTION_NAME: z.string().min(1) });
 
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+/** The variable holding the guest cart tokens' signing secret (a `secrets` entry of the definition). */
+export const CART_TOKEN_SECRET_VARIABLE = 'CART_TOKEN_SECRET';
 
-const isLocalEndpoint = (url: string | undefined): boolean => {
-  if (!url) return false;
-  try {
-    return LOCAL_HOSTS.has(new URL(url).hostname);
-  } catch {
-    return false;
-  }
-};
-
-const HttpEnv = LookupEnv.extend(AuthEnv.shape)
-  .extend({
-    CART_TOKEN_SECRET: z.string().min(32),
-    AWS_ENDPOINT_URL: z.url().optional(),
-  })
-  .refine((env) => env.CART_TOKEN_SECRET !== DEV_CART_TOKEN_SECRET || isLocalEndpoint(env.AWS_ENDPOINT_URL), {
-    path: ['CART_TOKEN_SECRET'],
-    message: 'the dev-only cart token secret is accepted only against a local AWS endpoint',
-  });
+const HttpEnv = LookupEnv.extend(AuthEnv.shape).extend({ [CART_TOKEN_SECRET_VARIABLE]: z.string().min(32) });
 
 export type BaseEnv = z.infer<typeof BaseEnv>;
 export type LookupEnv = z.infer<typeof LookupEnv>;

@@ -2,7 +2,7 @@ import { LOOKUP_SKUS_FUNCTION, ProductChanged } from '@shop/contracts/catalog';
 import { OrderConfirmed } from '@shop/contracts/order';
 import { defineService } from '@shop/platform/service';
 import { cartRoutes } from './api/routes.ts';
-import { CART_TOKEN_SECRET_VARIABLE, DEV_CART_TOKEN_SECRET } from './dev-cart-token.secret.ts';
+import { CART_TOKEN_SECRET_VARIABLE } from './env.ts';
 
 /**
  * The cart: customer and guest carts, a replica of the catalog's SKU data to price them, and the
@@ -33,8 +33,8 @@ export default defineService({
       timeoutSeconds: 10,
       triggers: [{ type: 'http', routes: cartRoutes }],
       invokes: [LOOKUP_SKUS_FUNCTION],
-      // Local runtime only: the CDK app replaces it with the Secrets Manager secret (README, "Cart tokens").
-      environment: { [CART_TOKEN_SECRET_VARIABLE]: DEV_CART_TOKEN_SECRET },
+      // Signs guest cart tokens: generated per deployment (Secrets Manager in AWS, per stack locally).
+      secrets: [CART_TOKEN_SECRET_VARIABLE],
     },
     // Internal: the order service invokes it directly (Lambda Invoke) at checkout.
     checkoutView: {

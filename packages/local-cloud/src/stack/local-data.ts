@@ -4,4 +4,5 @@ import { join } from 'node:path';
 export const localDataDirs = (root: string) => ({
   dynamoDb: join(root, '.data', 'dynamodb'),
   signingKey: join(root, '.data', 'dev-signing-key.json'),
+  secrets: join(root, '.data', 'secrets.json'),
 });

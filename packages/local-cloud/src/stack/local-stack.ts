@@ -32,6 +32,7 @@ import { createSqsEdgeHandler, SqsEngine, startSqsEventSource } from '../sqs/ind
 import { createStepFunctionsEdgeHandler, StepFunctionsEmulator } from '../stepfunctions/index.ts';
 import { startStreamEventSource } from '../streams/index.ts';
 import { localDataDirs } from './local-data.ts';
+import { localSecretsOf } from './local-secrets.ts';
 
 export const DEFAULT_PORT = 3000;
 export const DEFAULT_EDGE_PORT = 4566;
@@ -166,6 +167,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
               environment: {},
               triggers: [],
               invokes: [],
+              secrets: [],
             },
           ]
         : [],
@@ -181,7 +183,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       startDynamoDbLocal(options.persist ? { dataDir: localDataDirs(options.root).dynamoDb } : {});
     // Registered first so the Java process is stopped whatever fails next.
     cleanup.add(async () => (await dynamoDbStarting.catch(() => undefined))?.stop());
-    const [ddb, bundles, devIssuer] = await Promise.all([
+    const [ddb, bundles, devIssuer, secrets] = await Promise.all([
       dynamoDbStarting,
       bundleFunctions([...bundleSpecs, ...(runSeeds ? seeds.map((fn) => specOf(fn, {})) : [])], buildDir, {
         splitting: true,
@@ -191,6 +193,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         audience: LOCAL_AUDIENCE,
         ...(options.persist ? { keyFile: localDataDirs(options.root).signingKey } : {}),
       }),
+      localSecretsOf(services, options.persist ? localDataDirs(options.root).secrets : undefined),
     ]);
     phase('dynamodb, bundles, keys');
 
@@ -327,6 +330,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         eventRoutes: eventRoutesOf(service, services, queueUrlOf),
         stateMachineArns: stateMachineArns.get(service.name) ?? {},
         logLevel: process.env.LOG_LEVEL ?? 'INFO',
+        secretValues: secrets[service.name] ?? {},
         invokedFunctionNames: Object.fromEntries(
           service.functions
             .flatMap((fn) => fn.invokes)

@@ -29,6 +29,13 @@ const resolveFunction = (
 ): ResolvedFunction => {
   if (isAbsolute(fn.entry)) throw new Error(`${service}.${id}: entry must be relative to the service folder`);
   if (fn.triggers.length === 0) throw new Error(`${service}.${id}: a function needs at least one trigger`);
+  for (const secret of fn.secrets ?? []) {
+    if (!/^[A-Z][A-Z0-9_]*$/.test(secret))
+      throw new Error(`${service}.${id}: secret "${secret}" must be UPPER_SNAKE_CASE`);
+    if (fn.environment && secret in fn.environment) {
+      throw new Error(`${service}.${id}: ${secret} is a secret; it cannot have a value in the definition`);
+    }
+  }
   for (const ref of fn.invokes ?? []) {
     if (!/^[a-z][a-z0-9-]*\.[a-z][A-Za-z0-9]*$/.test(ref)) {
       throw new Error(`${service}.${id}: invokes "${ref}" must be "<service>.<functionId>"`);
@@ -45,6 +52,7 @@ const resolveFunction = (
     environment: fn.environment ?? {},
     triggers: fn.triggers,
     invokes: fn.invokes ?? [],
+    secrets: fn.secrets ?? [],
   };
 };
 

@@ -92,6 +92,12 @@ export interface FunctionDefinition {
    * and, in AWS, an invoke permission for exactly that function.
    */
   readonly invokes?: readonly string[];
+  /**
+   * Environment variables holding secrets the service needs (e.g. `CART_TOKEN_SECRET`): never written
+   * in a definition; each runtime generates one per deployment (locally per stack, `--persist` keeps
+   * it; in AWS a Secrets Manager secret) and sets the variable.
+   */
+  readonly secrets?: readonly string[];
 }
 
 export interface StateMachineDefinition {
@@ -132,6 +138,7 @@ export interface ResolvedFunction {
   readonly environment: Readonly<Record<string, string>>;
   readonly triggers: readonly Trigger[];
   readonly invokes: readonly string[];
+  readonly secrets: readonly string[];
 }
 
 export interface ServiceDefinition extends Omit<ServiceDefinitionInput, 'root' | 'functions'> {

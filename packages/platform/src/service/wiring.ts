@@ -75,6 +75,8 @@ export interface FunctionBindings {
   readonly logLevel?: string;
   /** Deployed names of the functions this one invokes, by `service.functionId` reference. */
   readonly invokedFunctionNames?: Record<string, string>;
+  /** The value (locally) or token (CDK) of each secret a function of the service declares. */
+  readonly secretValues?: Record<string, string>;
 }
 
 /**
@@ -108,6 +110,13 @@ export const functionEnvironment = (
         const name = bindings.invokedFunctionNames?.[ref];
         if (!name) throw new Error(`${fn.name}: no deployed name for invoked function ${ref}`);
         return [invokedFunctionVariable(ref), name];
+      }),
+    ),
+    ...Object.fromEntries(
+      fn.secrets.map((secret) => {
+        const value = bindings.secretValues?.[secret];
+        if (!value) throw new Error(`${fn.name}: no value for secret ${secret}`);
+        return [secret, value];
       }),
     ),
     ...fn.environment,

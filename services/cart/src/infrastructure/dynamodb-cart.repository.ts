@@ -1,8 +1,4 @@
-import {
-  type AttributeValue,
-  ConditionalCheckFailedException,
-  TransactionCanceledException,
-} from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   DeleteCommand,
@@ -12,6 +8,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { isLostRace } from '@shop/platform/dynamodb';
 import * as z from 'zod';
 import { byAddedAt, isExpired, type StoredCart, type StoredLine } from '../domain/cart.entity.ts';
 import { CartConflictError, CartFullError, UnknownCartError } from '../domain/cart.errors.ts';
@@ -69,12 +66,6 @@ const linesMap = (lines: readonly StoredLine[]) =>
 const epochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 
 const ownerIdOf = (owner: CartOwner): string => (owner.kind === 'customer' ? owner.customerId : owner.cartId);
-
-const isConditionFailure = (error: unknown): boolean =>
-  error instanceof TransactionCanceledException &&
-  (error.CancellationReasons ?? []).some(
-    (reason) => reason.Code === 'ConditionalCheckFailed' || reason.Code === 'TransactionConflict',
-  );
 
 /** Carts in the service's table: one item per cart, its lines in a map keyed by SKU. */
 export class DynamoDbCartRepository implements CartRepository {
@@ -373,7 +364,7 @@ export class DynamoDbCartRepository implements CartRepository {
         );
         return { merged: true, cart: toCart(item) };
       } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException) && !isConditionFailure(error)) throw error;
+        if (!isLostRace(error)) throw error;
       }
     }
     throw new CartConflictError();

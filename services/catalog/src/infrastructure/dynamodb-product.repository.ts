@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { EventEnvelope, Page } from '@shop/contracts';
 import type { Category, CategoryId, Sku } from '@shop/contracts/catalog';
+import { CONDITION_FAILED, cancellationCodesOf, TRANSACTION_CONFLICT } from '@shop/platform/dynamodb';
 import { outboxPut } from '@shop/platform/messaging';
 import * as z from 'zod';
 import {
@@ -29,11 +30,6 @@ import {
   productKey,
   skuKey,
 } from './catalog-table.keys.ts';
-import {
-  CONDITION_FAILED,
-  cancellationCodesOf,
-  TRANSACTION_CONFLICT,
-} from './dynamodb-transaction.errors.ts';
 import { decodeCursor, encodeCursor, stringKey } from './page-cursor.codec.ts';
 import { productOf } from './stored-item.schemas.ts';
 import { setExpression } from './update-expression.builder.ts';

@@ -5,14 +5,10 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Sku } from '@shop/contracts/catalog';
+import { CONDITION_FAILED, cancellationCodesOf, TRANSACTION_CONFLICT } from '@shop/platform/dynamodb';
 import type { ReserveResult, StockReservationRepository } from '../domain/catalog.repository.port.ts';
 import type { Reservation, ReservationStatus, SkuStock } from '../domain/stock.entity.ts';
 import { RESERVATION_SK, reservationKey, SKU_SK, skuKey } from './catalog-table.keys.ts';
-import {
-  CONDITION_FAILED,
-  cancellationCodesOf,
-  TRANSACTION_CONFLICT,
-} from './dynamodb-transaction.errors.ts';
 import { batchGetItems } from './sku-items.batch-get.ts';
 import { reservationOf, skuStockOf } from './stored-item.schemas.ts';
 

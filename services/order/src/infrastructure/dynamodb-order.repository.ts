@@ -7,10 +7,10 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { EventEnvelope } from '@shop/contracts';
 import type { OrderStatus } from '@shop/contracts/order';
+import { isLostRace } from '@shop/platform/dynamodb';
 import { outboxPut } from '@shop/platform/messaging';
 import type { Order } from '../domain/order.entity.ts';
 import type { OrderPageRequest, OrderPageResult, OrderRepository } from '../domain/order.repository.port.ts';
-import { isLostRace } from './dynamodb-errors.ts';
 import { customerPartition, fromItem, orderKey, statusPartition, toItem } from './order.item.ts';
 import { createCursorCodec } from './page-cursor.codec.ts';
 

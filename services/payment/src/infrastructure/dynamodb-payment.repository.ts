@@ -6,6 +6,7 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { EventEnvelope } from '@shop/contracts';
+import { isConditionFailure, isTransactionConflict } from '@shop/platform/dynamodb';
 import { outboxPut } from '@shop/platform/messaging';
 import * as z from 'zod';
 import type { Payment } from '../domain/payment.entity.ts';
@@ -15,7 +16,6 @@ import type {
   PaymentPageResult,
   PaymentRepository,
 } from '../domain/payment.repository.port.ts';
-import { isConditionFailure, isTransactionConflict } from './dynamodb-errors.ts';
 import { fromItem, PAYMENT_SK_PREFIX, paymentIdIndexKey, paymentKey, toItem } from './payment.item.ts';
 
 export interface DynamoDbPaymentRepositoryOptions {

@@ -5,6 +5,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { TEST_PAYMENT_METHODS } from '@shop/contracts/payment';
+import { failedConditions, isTransactionConflict } from '@shop/platform/dynamodb';
 import {
   type AuthorizationResult,
   type AuthorizeRequest,
@@ -16,7 +17,6 @@ import {
   type RefundRequest,
   type VoidRequest,
 } from '../domain/payment-provider.port.ts';
-import { failedConditions, isTransactionConflict } from './dynamodb-errors.ts';
 
 /** How many times `pm_card_flaky` fails, per authorization idempotency key, before it approves. */
 export const FLAKY_FAILURES = 2;
