@@ -25,7 +25,8 @@ export const localSecretsOf = async (
   const secrets = file ? await readSecrets(file) : {};
   let changed = false;
   for (const service of services) {
-    const own = (secrets[service.name] ??= {});
+    const own = secrets[service.name] ?? {};
+    secrets[service.name] = own;
     for (const name of new Set(service.functions.flatMap((fn) => fn.secrets))) {
       if (own[name]) continue;
       own[name] = randomBytes(32).toString('base64url');
