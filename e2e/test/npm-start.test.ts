@@ -2,19 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { freePort } from '@shop/local-cloud';
+import { freePort, isProcessAlive } from '@shop/local-cloud';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 interface ProcessRow {
   readonly pid: number;
@@ -81,7 +72,7 @@ describe('npm start', () => {
   }, 90_000);
 
   afterAll(() => {
-    if (child?.pid && isAlive(child.pid)) process.kill(-child.pid, 'SIGKILL');
+    if (child?.pid && isProcessAlive(child.pid)) process.kill(-child.pid, 'SIGKILL');
   });
 
   it('prints the URLs, a curl example with a token and the start-up time', () => {
@@ -124,7 +115,8 @@ describe('npm start', () => {
     await exited;
     const deadline = Date.now() + 10_000;
     const javaPids = java.map((row) => row.pid);
-    while (javaPids.some(isAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    expect(javaPids.filter(isAlive)).toEqual([]);
+    while (javaPids.some(isProcessAlive) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(javaPids.filter(isProcessAlive)).toEqual([]);
   });
 });

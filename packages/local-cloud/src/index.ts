@@ -1,6 +1,6 @@
 export { checkJava, JavaMissingError, localTableName, startDynamoDbLocal } from './dynamodb/index.ts';
 export { type EdgeHandler, type EdgeRequest, type EdgeResponse, startEdge } from './edge/index.ts';
-export { freePort, killWithParent, stopChild } from './process/index.ts';
+export { freePort, isProcessAlive, killWithParent, stopChild } from './process/index.ts';
 export {
   DEFAULT_EDGE_PORT,
   DEFAULT_PORT,

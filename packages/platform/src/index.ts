@@ -1,4 +1,4 @@
-export { AuthEnv, EnvError, PlatformEnv, parseEnv } from './env/index.ts';
+export { AuthEnv, EnvError, lazyEnv, PlatformEnv, parseEnv } from './env/index.ts';
 export {
   AppError,
   BadRequestError,

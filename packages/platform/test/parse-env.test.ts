@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { EnvError, parseEnv } from '../src/index.ts';
+import { EnvError, lazyEnv, parseEnv } from '../src/index.ts';
 
 const Schema = z.object({ TABLE_NAME: z.string().min(1), PORT: z.coerce.number().int().default(3000) });
 
@@ -20,6 +20,21 @@ describe('parseEnv', () => {
     } catch (error) {
       expect(error).toBeInstanceOf(EnvError);
       expect((error as EnvError).variables).toEqual(['TABLE_NAME', 'PORT']);
+    }
+  });
+});
+
+describe('lazyEnv', () => {
+  it('parses on the first call only and names what is missing then', () => {
+    const read = lazyEnv(z.object({ SHOP_LAZY_ENV_TEST: z.string().min(1) }));
+    expect(() => read()).toThrowError(/SHOP_LAZY_ENV_TEST is missing/);
+    process.env.SHOP_LAZY_ENV_TEST = 'first';
+    try {
+      expect(read()).toEqual({ SHOP_LAZY_ENV_TEST: 'first' });
+      process.env.SHOP_LAZY_ENV_TEST = 'second';
+      expect(read()).toEqual({ SHOP_LAZY_ENV_TEST: 'first' });
+    } finally {
+      delete process.env.SHOP_LAZY_ENV_TEST;
     }
   });
 });

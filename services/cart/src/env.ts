@@ -1,4 +1,4 @@
-import { AuthEnv, PlatformEnv, parseEnv } from '@shop/platform/env';
+import { AuthEnv, lazyEnv, PlatformEnv, parseEnv } from '@shop/platform/env';
 import * as z from 'zod';
 
 const BaseEnv = PlatformEnv.extend({ TABLE_NAME: z.string().min(1) });
@@ -15,28 +15,15 @@ export type BaseEnv = z.infer<typeof BaseEnv>;
 export type LookupEnv = z.infer<typeof LookupEnv>;
 export type HttpEnv = z.infer<typeof HttpEnv>;
 
-let base: BaseEnv | undefined;
-let lookup: LookupEnv | undefined;
-let http: HttpEnv | undefined;
-
 /** The event consumers: their table only. Parsed once, on first use. */
-export const baseEnv = (): BaseEnv => {
-  base ??= parseEnv(BaseEnv);
-  return base;
-};
+export const baseEnv = lazyEnv(BaseEnv);
 
 /** `checkoutView`: the table and the catalog's lookup function. */
-export const lookupEnv = (): LookupEnv => {
-  lookup ??= parseEnv(LookupEnv);
-  return lookup;
-};
+export const lookupEnv = lazyEnv(LookupEnv);
 
 /** The HTTP function also verifies bearer tokens and signs guest cart tokens. */
-export const httpEnv = (): HttpEnv => {
-  http ??= parseEnv(HttpEnv);
-  return http;
-};
+export const httpEnv = lazyEnv(HttpEnv);
 
-/** Exposed for the test of the secret guard. */
+/** Parses a given environment, for the tests of the HTTP function's variables. */
 export const parseHttpEnv = (source: Record<string, string | undefined>): HttpEnv =>
   parseEnv(HttpEnv, source);

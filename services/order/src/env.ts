@@ -1,4 +1,4 @@
-import { AuthEnv, PlatformEnv, parseEnv } from '@shop/platform/env';
+import { AuthEnv, lazyEnv, PlatformEnv, parseEnv } from '@shop/platform/env';
 import * as z from 'zod';
 
 /** What the saga tasks and the consumer need (no AUTH_*). */
@@ -24,14 +24,10 @@ export interface HttpConfig extends TaskEnv, AuthEnv {
   readonly cartCheckoutViewFunctionName: string;
 }
 
-let task: TaskEnv | undefined;
 let http: HttpConfig | undefined;
 
 /** What the saga tasks need, parsed once. */
-export const taskEnv = (): TaskEnv => {
-  task ??= parseEnv(TaskEnv);
-  return task;
-};
+export const taskEnv = lazyEnv(TaskEnv);
 
 /** What the HTTP function needs, parsed once. */
 export const httpEnv = (): HttpConfig => {

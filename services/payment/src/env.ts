@@ -1,4 +1,4 @@
-import { AuthEnv, PlatformEnv, parseEnv } from '@shop/platform/env';
+import { AuthEnv, lazyEnv, PlatformEnv } from '@shop/platform/env';
 import * as z from 'zod';
 
 export const TaskEnv = PlatformEnv.extend({ TABLE_NAME: z.string().min(1) });
@@ -7,17 +7,8 @@ export type TaskEnv = z.infer<typeof TaskEnv>;
 export const HttpEnv = TaskEnv.extend(AuthEnv.shape);
 export type HttpEnv = z.infer<typeof HttpEnv>;
 
-let task: TaskEnv | undefined;
-let http: HttpEnv | undefined;
-
 /** What the saga tasks need (no AUTH_*), parsed once. */
-export const taskEnv = (): TaskEnv => {
-  task ??= parseEnv(TaskEnv);
-  return task;
-};
+export const taskEnv = lazyEnv(TaskEnv);
 
 /** What the HTTP function needs, parsed once. */
-export const httpEnv = (): HttpEnv => {
-  http ??= parseEnv(HttpEnv);
-  return http;
-};
+export const httpEnv = lazyEnv(HttpEnv);

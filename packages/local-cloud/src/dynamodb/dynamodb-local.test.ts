@@ -12,20 +12,12 @@ import {
 import { DescribeStreamCommand, DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StartedServer, startEdge } from '../edge/index.ts';
+import { isProcessAlive } from '../process/child-process.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { createDynamoDbProxy } from './dynamodb-proxy.ts';
 import { createServiceTable } from './service-tables.ts';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 describe('DynamoDB Local behind the edge', () => {
   let ddb: DynamoDbLocal;
   let edge: StartedServer;
@@ -131,9 +123,9 @@ describe('DynamoDB Local lifecycle', () => {
   it('stops the Java process', async () => {
     const ddb = await startDynamoDbLocal();
     const pid = ddb.pid ?? 0;
-    expect(isAlive(pid)).toBe(true);
+    expect(isProcessAlive(pid)).toBe(true);
     await ddb.stop();
-    expect(isAlive(pid)).toBe(false);
+    expect(isProcessAlive(pid)).toBe(false);
   });
 
   it('leaves no Java process behind when its Node parent is killed with SIGKILL', async () => {
@@ -151,11 +143,11 @@ describe('DynamoDB Local lifecycle', () => {
     const javaPid = await new Promise<number>((resolve) =>
       parent.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))),
     );
-    expect(isAlive(javaPid)).toBe(true);
+    expect(isProcessAlive(javaPid)).toBe(true);
     parent.kill('SIGKILL');
     const deadline = Date.now() + 10_000;
-    while (isAlive(javaPid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    const alive = isAlive(javaPid);
+    while (isProcessAlive(javaPid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    const alive = isProcessAlive(javaPid);
     if (alive) execFileSync('kill', ['-9', String(javaPid)]);
     expect(alive).toBe(false);
   });

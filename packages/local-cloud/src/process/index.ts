@@ -1,1 +1,1 @@
-export { freePort, killWithParent, stopChild } from './child-process.ts';
+export { freePort, isProcessAlive, killWithParent, stopChild } from './child-process.ts';

@@ -28,6 +28,7 @@ import { type StartedServer, startEdge } from '../edge/edge.server.ts';
 import { createBuiltinRoutes, createGateway, type GatewayRoute } from '../gateway/index.ts';
 import { bundleFunctions, createLambdaApi, createLambdaHost, type LambdaHost } from '../lambda/index.ts';
 import { type FunctionSpec, functionArn, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../lambda/lambda.types.ts';
+import { isProcessAlive } from '../process/child-process.ts';
 import { createSqsEdgeHandler, SqsEngine, startSqsEventSource } from '../sqs/index.ts';
 import { createStepFunctionsEdgeHandler, StepFunctionsEmulator } from '../stepfunctions/index.ts';
 import { startStreamEventSource } from '../streams/index.ts';
@@ -90,15 +91,6 @@ const specOf = (fn: ResolvedFunction, environment: Record<string, string>): Func
   environment,
 });
 
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /** Build folders of stacks whose process is gone (a crash or SIGKILL skips the cleanup). */
 const removeOrphanBuilds = async (buildsDir: string): Promise<void> => {
   const entries = await readdir(buildsDir).catch(() => []);
@@ -106,7 +98,7 @@ const removeOrphanBuilds = async (buildsDir: string): Promise<void> => {
     entries
       .filter((name) => {
         const pid = Number(name.split('-')[0]);
-        return Number.isInteger(pid) && pid > 0 && !isAlive(pid);
+        return Number.isInteger(pid) && pid > 0 && !isProcessAlive(pid);
       })
       .map((name) => rm(join(buildsDir, name), { recursive: true, force: true })),
   );

@@ -1,1 +1,1 @@
-export { AuthEnv, EnvError, PlatformEnv, parseEnv } from './parse-env.ts';
+export { AuthEnv, EnvError, lazyEnv, PlatformEnv, parseEnv } from './parse-env.ts';

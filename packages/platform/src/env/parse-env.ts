@@ -33,6 +33,21 @@ export const parseEnv = <T extends z.ZodObject>(
   );
 };
 
+/**
+ * A getter that parses the environment on its first call and returns the same value after: a
+ * function reads only the variables it needs, once, and fails on the first request when one is bad.
+ *
+ * @example
+ * export const taskEnv = lazyEnv(PlatformEnv.extend({ TABLE_NAME: z.string().min(1) }));
+ */
+export const lazyEnv = <T extends z.ZodObject>(schema: T): (() => z.infer<T>) => {
+  let parsed: z.infer<T> | undefined;
+  return () => {
+    parsed ??= parseEnv(schema);
+    return parsed;
+  };
+};
+
 /** Variables every function of the platform reads (set by the CDK app and by the local runtime alike). */
 export const PlatformEnv = z.object({
   AWS_REGION: z.string().min(1).default('us-east-1'),
