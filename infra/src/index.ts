@@ -3,15 +3,12 @@ export { placeholdersOf, SagaStateMachine } from './constructs/saga-state-machin
 export { ServiceFunction } from './constructs/service-function.construct.ts';
 export { ServiceTable } from './constructs/service-table.construct.ts';
 export { CORS, ShopApi, USER_GROUPS } from './constructs/shop-api.construct.ts';
-export { SubscriptionQueue, visibilityTimeoutOf } from './constructs/subscription-queue.construct.ts';
+export { SubscriptionQueue } from './constructs/subscription-queue.construct.ts';
 export { acknowledgeNag, addNagChecks } from './nag.ts';
 export { LIVE_ALIAS, liveAliasArnOf, physicalName, stateMachineArnOf } from './naming.ts';
 export {
   ShopStack,
   type ShopStackProps,
-  SQS_DEFAULTS,
-  STREAM_DEFAULT_BATCH_SIZE,
-  STREAM_RETRY_ATTEMPTS,
   TABLE_DATA_ACTIONS,
 } from './shop.stack.ts';
 export { createShopApp, type ShopApp, type ShopAppOptions } from './shop-app.ts';

@@ -6,7 +6,11 @@ import {
   type ResolvedFunction,
   resolveInvokedFunction,
   type ServiceDefinition,
+  SQS_EVENT_SOURCE_DEFAULTS,
+  STREAM_EVENT_SOURCE_BATCH_SIZE,
+  STREAM_RETRY_ATTEMPTS,
   stateMachineNameOf,
+  streamDeadLetterQueueNameOf,
   subscriptionsOfAll,
   taskSubstitutionsOf,
 } from '@shop/platform/service';
@@ -26,12 +30,6 @@ import { SubscriptionQueue } from './constructs/subscription-queue.construct.ts'
 import { acknowledgeNag } from './nag.ts';
 import { LIVE_ALIAS, liveAliasArnOf, physicalName, stateMachineArnOf } from './naming.ts';
 import type { StageConfig } from './stage.config.ts';
-
-/** Stream relay retries of one batch before its records go to the relay's DLQ (bisecting on the way). */
-export const STREAM_RETRY_ATTEMPTS = 10;
-/** What an SQS event source does when the trigger does not say: the local runtime's defaults. */
-export const SQS_DEFAULTS = { batchSize: 10, maxBatchingWindowSeconds: 0, maxConcurrency: 5 } as const;
-export const STREAM_DEFAULT_BATCH_SIZE = 100;
 
 /**
  * Item access to the own table and its indexes. No Scan: no request path may scan (the blueprint's
@@ -295,11 +293,11 @@ export class ShopStack extends Stack {
     for (const { function: fn, trigger } of subscriptionsOfAll(services)) {
       this.functionOf(fn).alias.addEventSource(
         new SqsEventSource(queueOf(fn).queue, {
-          batchSize: trigger.batchSize ?? SQS_DEFAULTS.batchSize,
+          batchSize: trigger.batchSize ?? SQS_EVENT_SOURCE_DEFAULTS.batchSize,
           ...(trigger.maxBatchingWindowSeconds
             ? { maxBatchingWindow: Duration.seconds(trigger.maxBatchingWindowSeconds) }
             : {}),
-          maxConcurrency: trigger.maxConcurrency ?? SQS_DEFAULTS.maxConcurrency,
+          maxConcurrency: trigger.maxConcurrency ?? SQS_EVENT_SOURCE_DEFAULTS.maxConcurrency,
           reportBatchItemFailures: true,
         }),
       );
@@ -310,7 +308,7 @@ export class ShopStack extends Stack {
         const trigger = fn.triggers.find((t) => t.type === 'stream');
         if (!trigger || !table) continue;
         const deadLetters = new DeadLetterQueue(this.scopeOf(service.name), pascal(fn.id, 'StreamFailures'), {
-          queueName: physicalName(this.stage, 'queue', `${fn.name}-stream-dlq`),
+          queueName: physicalName(this.stage, 'queue', streamDeadLetterQueueNameOf(fn)),
           purpose: `table stream records ${fn.name} failed to relay after ${STREAM_RETRY_ATTEMPTS} retries`,
         });
         acknowledgeNag(
@@ -322,7 +320,7 @@ export class ShopStack extends Stack {
         this.functionOf(fn).alias.addEventSource(
           new DynamoEventSource(table, {
             startingPosition: StartingPosition.TRIM_HORIZON,
-            batchSize: trigger.batchSize ?? STREAM_DEFAULT_BATCH_SIZE,
+            batchSize: trigger.batchSize ?? STREAM_EVENT_SOURCE_BATCH_SIZE,
             retryAttempts: STREAM_RETRY_ATTEMPTS,
             bisectBatchOnError: true,
             reportBatchItemFailures: true,

@@ -1,13 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defineService } from '@shop/platform/service';
+import { defineService, visibilityTimeoutOf } from '@shop/platform/service';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { afterAll, describe, expect, it } from 'vitest';
 import { placeholdersOf, SagaStateMachine } from '../src/constructs/saga-state-machine.construct.ts';
 import { ShopApi } from '../src/constructs/shop-api.construct.ts';
-import { visibilityTimeoutOf } from '../src/constructs/subscription-queue.construct.ts';
 import { physicalName } from '../src/naming.ts';
 import { createShopApp } from '../src/shop-app.ts';
 import { stageConfigOf } from '../src/stage.config.ts';

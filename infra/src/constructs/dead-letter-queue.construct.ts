@@ -1,10 +1,11 @@
+import { DLQ_RETENTION_SECONDS } from '@shop/platform/service';
 import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 /** How long a failed message waits in a DLQ for someone to look at it: the SQS maximum, as locally. */
-export const DLQ_RETENTION = Duration.days(14);
+export const DLQ_RETENTION = Duration.seconds(DLQ_RETENTION_SECONDS);
 
 export interface DeadLetterQueueProps {
   readonly queueName: string;

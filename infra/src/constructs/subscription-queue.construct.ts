@@ -4,6 +4,7 @@ import {
   queueNameOf,
   type ResolvedFunction,
   type SqsTrigger,
+  visibilityTimeoutOf,
 } from '@shop/platform/service';
 import { Duration } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -11,13 +12,6 @@ import { Construct } from 'constructs';
 import { physicalName } from '../naming.ts';
 import type { StageConfig } from '../stage.config.ts';
 import { DeadLetterQueue } from './dead-letter-queue.construct.ts';
-
-/**
- * The queue's visibility timeout: what the trigger asks, as locally, but never under six times the
- * function timeout (AWS's advice for Lambda consumers, so a message is not redelivered mid-batch).
- */
-export const visibilityTimeoutOf = (fn: ResolvedFunction, trigger: SqsTrigger): number =>
-  Math.max(trigger.visibilityTimeoutSeconds ?? 30, fn.timeoutSeconds * 6);
 
 export interface SubscriptionQueueProps {
   readonly stage: StageConfig;

@@ -1,5 +1,21 @@
 export { checkJava, JavaMissingError, localTableName, startDynamoDbLocal } from './dynamodb/index.ts';
-export { type EdgeHandler, type EdgeRequest, type EdgeResponse, startEdge } from './edge/index.ts';
+export {
+  type EdgeHandler,
+  type EdgeRequest,
+  type EdgeResponse,
+  listen,
+  readBody,
+  type StartedServer,
+  startEdge,
+} from './edge/index.ts';
+export { flattenClaims, toHttpApiEvent } from './gateway/index.ts';
+export {
+  bundleFunctions,
+  type FunctionSpec,
+  LOCAL_ACCOUNT_ID,
+  LOCAL_REGION,
+  lambdaBuildOptions,
+} from './lambda/index.ts';
 export { freePort, isProcessAlive, killWithParent, stopChild } from './process/index.ts';
 export {
   DEFAULT_EDGE_PORT,

@@ -11,10 +11,9 @@ const usage = `usage:
   npm run local -- redrive <queue>    move a dead-letter queue's messages back to their source queue
   npm run local -- executions [status] saga executions, newest first (RUNNING, SUCCEEDED, FAILED, ...)
   npm run local -- history <execution-name-or-arn>   the events of one execution
-  npm run bench [-- --quick]          measure the budgets; prints a table, writes docs/benchmarks.md
-                                      (--sections=cold,warm,dynamodb,checkout,startup,cost runs some; --profile)`;
+  npm run bench [-- --quick]          measure the budgets (packages/benchmarks); writes docs/benchmarks.md`;
 
-// Each command loads only what it needs: `npm start` should not pay for the benchmark's modules.
+// Each command loads only what it needs.
 const [command, ...args] = process.argv.slice(2);
 try {
   if (command === 'start') {
@@ -27,8 +26,6 @@ try {
     dynamoDb.catch(() => {});
     const { runStart } = await import('./start.command.ts');
     await runStart(args, root, dynamoDb);
-  } else if (command === 'bench') {
-    await (await import('../bench/index.ts')).runBench(args, root);
   } else if (command && ['queues', 'dlq', 'redrive', 'executions', 'history'].includes(command)) {
     await (await import('./inspect.command.ts')).runInspect(command, args);
   } else {

@@ -35,6 +35,7 @@ export type {
 } from './service-definition.ts';
 export {
   DEFAULT_MAX_RECEIVE_COUNT,
+  DLQ_RETENTION_SECONDS,
   deadLetterQueueNameOf,
   eventRoutesOf,
   type FunctionBindings,
@@ -42,10 +43,15 @@ export {
   invokedFunctionVariable,
   queueNameOf,
   resolveInvokedFunction,
+  SQS_EVENT_SOURCE_DEFAULTS,
+  STREAM_EVENT_SOURCE_BATCH_SIZE,
+  STREAM_RETRY_ATTEMPTS,
   type Subscription,
   stateMachineArnVariable,
   stateMachineNameOf,
+  streamDeadLetterQueueNameOf,
   subscriptionsOfAll,
   taskPlaceholderOf,
   taskSubstitutionsOf,
+  visibilityTimeoutOf,
 } from './wiring.ts';

@@ -4,7 +4,31 @@ import type { ResolvedFunction, ServiceDefinition, SqsTrigger } from './service-
 export const queueNameOf = (fn: Pick<ResolvedFunction, 'name'>): string => fn.name;
 export const deadLetterQueueNameOf = (fn: Pick<ResolvedFunction, 'name'>): string => `${fn.name}-dlq`;
 
+/** The on-failure queue of a table-stream function (the outbox relay): records it gave up on. */
+export const streamDeadLetterQueueNameOf = (fn: Pick<ResolvedFunction, 'name'>): string =>
+  `${fn.name}-stream-dlq`;
+
 export const DEFAULT_MAX_RECEIVE_COUNT = 5;
+/** Fourteen days, SQS's longest retention: what a DLQ keeps for someone to look at. */
+export const DLQ_RETENTION_SECONDS = 14 * 24 * 60 * 60;
+/** What an SQS event source does when the trigger does not say, in both runtimes. */
+export const SQS_EVENT_SOURCE_DEFAULTS = {
+  batchSize: 10,
+  maxBatchingWindowSeconds: 0,
+  maxConcurrency: 5,
+} as const;
+export const STREAM_EVENT_SOURCE_BATCH_SIZE = 100;
+/** Stream relay retries of one batch before its records go to the relay's stream DLQ. */
+export const STREAM_RETRY_ATTEMPTS = 10;
+
+/**
+ * A subscriber queue's visibility timeout: what the trigger asks, but never under six times the
+ * function timeout (AWS's advice for Lambda consumers, so a message is not redelivered mid-batch).
+ */
+export const visibilityTimeoutOf = (
+  fn: Pick<ResolvedFunction, 'timeoutSeconds'>,
+  trigger: SqsTrigger,
+): number => Math.max(trigger.visibilityTimeoutSeconds ?? 30, fn.timeoutSeconds * 6);
 
 export interface Subscription {
   readonly service: ServiceDefinition;

@@ -1,4 +1,4 @@
-import { type LocalStack, startLocalStack } from '../stack/local-stack.ts';
+import { type LocalStack, startLocalStack } from '@shop/local-cloud';
 import { type AwsTap, startAwsTap } from './aws-call.tap.ts';
 import type { BenchContext } from './bench.context.ts';
 import { createShopClient, type ShopClient, sleep } from './shop.client.ts';

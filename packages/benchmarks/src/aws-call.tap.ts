@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
-import { listen, readBody, type StartedServer } from '../edge/edge.server.ts';
+import { listen, readBody, type StartedServer } from '@shop/local-cloud';
 
 /** One AWS API call that went through the tap. */
 export interface TappedCall {

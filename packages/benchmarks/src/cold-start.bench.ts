@@ -3,14 +3,13 @@ import { readFileSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bundleFunctions, type FunctionSpec, lambdaBuildOptions } from '@shop/local-cloud';
 import {
   type ResolvedFunction,
   type ServiceDefinition,
   SOURCE_MAPS_NODE_OPTIONS,
 } from '@shop/platform/service';
 import { build } from 'esbuild';
-import { bundleFunctions, lambdaBuildOptions } from '../lambda/lambda.bundler.ts';
-import type { FunctionSpec } from '../lambda/lambda.types.ts';
 import type { BenchContext } from './bench.context.ts';
 import { coldStartEnvironment, referenceEnvironment } from './bench-environment.ts';
 import {

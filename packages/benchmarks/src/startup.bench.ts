@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { freePort } from '../process/child-process.ts';
+import { freePort } from '@shop/local-cloud';
 import type { BenchContext } from './bench.context.ts';
 import { fixed, type ResultRow, rangeOf, type SectionResult } from './report.ts';
 import { sleep } from './shop.client.ts';

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import { DynamoDBClient, GetItemCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { listen } from '@shop/local-cloud';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listen } from '../edge/edge.server.ts';
 import { type StubbedRequest, stubHttpRequests } from './in-process-http.stub.ts';
 
 const credentials = { accessKeyId: 'bench', secretAccessKey: 'bench' };

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { toHttpApiEvent } from '../gateway/http-api-event.mapper.ts';
-import { LOCAL_ACCOUNT_ID } from '../lambda/lambda.types.ts';
+import { LOCAL_ACCOUNT_ID, toHttpApiEvent } from '@shop/local-cloud';
 import { type AwsTap, startAwsTap } from './aws-call.tap.ts';
 import { type StubbedRequest, type StubbedResponse, stubHttpRequests } from './in-process-http.stub.ts';
 

@@ -1,3 +1,4 @@
+import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from '@shop/local-cloud';
 import {
   eventRoutesOf,
   functionEnvironment,
@@ -7,8 +8,6 @@ import {
   type ServiceDefinition,
   stateMachineNameOf,
 } from '@shop/platform/service';
-import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../lambda/lambda.types.ts';
-import { LOCAL_CREDENTIALS } from '../stack/local-stack.ts';
 
 /** An endpoint where nothing listens: a cold start must not need the network. */
 const NOWHERE = 'http://127.0.0.1:9';
