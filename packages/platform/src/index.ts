@@ -25,6 +25,7 @@ export {
   buildOpenApiDocument,
   createApp,
   createAuth,
+  createHttpHandler,
   jsonBody,
   jsonResponse,
   problemResponses,

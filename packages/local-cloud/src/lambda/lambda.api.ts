@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME } from '@shop/platform/service';
 import type { EdgeHandler, EdgeRequest, EdgeResponse } from '../edge/edge.types.ts';
-import { LambdaServiceError } from './lambda.errors.ts';
+import { LambdaServiceError, TooManyRequestsError } from './lambda.errors.ts';
 import type { LambdaHost, RegisteredFunction } from './lambda.host.ts';
 import { functionArn, functionNameOf } from './lambda.types.ts';
 
@@ -191,6 +191,15 @@ export const createLambdaApi = (host: LambdaHost): EdgeHandler => {
       try {
         return await route(request);
       } catch (error) {
+        if (error instanceof TooManyRequestsError) {
+          // AWS's shape: a `Reason`, and `Retry-After` (the SDKs back off and retry a throttle).
+          const response = errorResponse(error.status, error.code, error.message);
+          return {
+            ...response,
+            headers: { ...response.headers, 'retry-after': String(error.retryAfterSeconds) },
+            body: JSON.stringify({ Type: 'User', message: error.message, Reason: error.reason }),
+          };
+        }
         if (error instanceof LambdaServiceError)
           return errorResponse(error.status, error.code, error.message);
         throw error;

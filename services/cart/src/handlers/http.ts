@@ -1,6 +1,5 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { createAuth } from '@shop/platform/http';
-import { handle } from 'hono/aws-lambda';
+import { createAuth, createHttpHandler } from '@shop/platform/http';
 import { buildApp } from '../api/app.ts';
 import { GUEST_CART_TTL_SECONDS } from '../application/cart.use-cases.ts';
 import { httpEnv } from '../env.ts';
@@ -13,7 +12,7 @@ import { LambdaSkuLookup } from '../infrastructure/lambda-sku.lookup.ts';
 const env = httpEnv();
 const ddb = documentClientFromEnvironment();
 
-export const handler = handle(
+export const handler = createHttpHandler(
   buildApp({
     carts: new DynamoDbCartRepository(ddb, env.TABLE_NAME),
     replica: new DynamoDbProductReplica(ddb, env.TABLE_NAME),

@@ -1,5 +1,4 @@
-import { createAuth } from '@shop/platform/http';
-import { handle } from 'hono/aws-lambda';
+import { createAuth, createHttpHandler } from '@shop/platform/http';
 import { buildApp } from '../api/app.ts';
 import { httpEnv } from '../env.ts';
 import { documentClientFromEnvironment } from '../infrastructure/document-client.factory.ts';
@@ -7,7 +6,7 @@ import { dynamoDbCatalogDeps } from '../infrastructure/dynamodb-catalog.deps.ts'
 
 const env = httpEnv();
 
-export const handler = handle(
+export const handler = createHttpHandler(
   buildApp({
     ...dynamoDbCatalogDeps(documentClientFromEnvironment(), env.TABLE_NAME),
     auth: createAuth({ issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE, jwks: env.AUTH_JWKS_URL }),

@@ -1,5 +1,4 @@
-import { createAuth } from '@shop/platform/http';
-import { handle } from 'hono/aws-lambda';
+import { createAuth, createHttpHandler } from '@shop/platform/http';
 import { buildApp } from '../api/app.ts';
 import { checkout } from '../application/checkout.use-case.ts';
 import type { CheckoutDeps } from '../application/order.deps.ts';
@@ -19,7 +18,7 @@ const deps: CheckoutDeps = {
   sagas: createSagaStarter({ checkout: env.checkoutStateMachineArn, cancel: env.cancelStateMachineArn }),
 };
 
-export const handler = handle(
+export const handler = createHttpHandler(
   buildApp({
     ...deps,
     checkout: createIdempotentCheckout((command) => checkout(deps, command), { tableName: env.TABLE_NAME }),

@@ -42,6 +42,7 @@ const host: LambdaHost = {
   accountId: '000000000000',
   register: () => undefined,
   functions: () => [],
+  killEnvironments: async () => 0,
   close: async () => undefined,
   get: (nameOrArn) =>
     nameOrArn.endsWith(FUNCTION)
@@ -61,6 +62,11 @@ const host: LambdaHost = {
           environments: 1,
           busyEnvironments: 0,
           queued: 0,
+          concurrencyLimit: 1,
+          invocations,
+          coldStarts: 0,
+          errors: 0,
+          throttles: 0,
         }
       : undefined,
   invoke: async (_name, payload) => {
