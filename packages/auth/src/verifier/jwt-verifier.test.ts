@@ -85,8 +85,14 @@ describe('createJwtVerifier', () => {
 
   it('refuses a token issued further in the future than the clock tolerance, and accepts one within it', async () => {
     const signer = await createTokenSigner('iat-key');
-    const verifier = createJwtVerifier({ ...options, jwks: jwksOf(signer.publicJwk), clockToleranceSeconds: 5 });
-    const fromTheFuture = await signer.sign(validClaims({ iat: nowSeconds() + 3600, exp: nowSeconds() + 7200 }));
+    const verifier = createJwtVerifier({
+      ...options,
+      jwks: jwksOf(signer.publicJwk),
+      clockToleranceSeconds: 5,
+    });
+    const fromTheFuture = await signer.sign(
+      validClaims({ iat: nowSeconds() + 3600, exp: nowSeconds() + 7200 }),
+    );
     await expect(verifier.verify(fromTheFuture)).rejects.toMatchObject({
       reason: 'token issued in the future',
       status: 401,

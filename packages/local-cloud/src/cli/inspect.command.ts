@@ -15,7 +15,7 @@ import {
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
 import { LOCAL_REGION } from '../lambda/lambda.types.ts';
-import { DEFAULT_EDGE_PORT, LOCAL_CREDENTIALS } from '../stack/local-stack.ts';
+import { DEFAULT_EDGE_PORT, LOCAL_CREDENTIALS } from '../stack/local-defaults.ts';
 
 // The inspection commands are plain AWS SDK calls against the running edge: what they do works
 // against AWS too.

@@ -11,6 +11,7 @@ const usage = `usage:
   npm run local -- redrive <queue>    move a dead-letter queue's messages back to their source queue
   npm run local -- executions [status] saga executions, newest first (RUNNING, SUCCEEDED, FAILED, ...)
   npm run local -- history <execution-name-or-arn>   the events of one execution
+  npm run local -- fault add|list|clear|kill ...      inject faults into the running shop (fault help)
   npm run bench [-- --quick]          measure the budgets (packages/benchmarks); writes docs/benchmarks.md`;
 
 // Each command loads only what it needs.
@@ -26,6 +27,8 @@ try {
     dynamoDb.catch(() => {});
     const { runStart } = await import('./start.command.ts');
     await runStart(args, root, dynamoDb);
+  } else if (command === 'fault') {
+    await (await import('./fault.command.ts')).runFault(args);
   } else if (command && ['queues', 'dlq', 'redrive', 'executions', 'history'].includes(command)) {
     await (await import('./inspect.command.ts')).runInspect(command, args);
   } else {

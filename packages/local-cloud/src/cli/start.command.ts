@@ -9,6 +9,13 @@ const portFrom = (value: string | undefined, fallback: number, name: string): nu
   return port;
 };
 
+const positiveInteger = (value: string, name: string): number => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1)
+    throw new Error(`${name} must be a positive integer, got "${value}"`);
+  return parsed;
+};
+
 const banner = (stack: LocalStack, token: string): string => {
   const api = stack.gatewayUrl.replace('127.0.0.1', 'localhost');
   const edge = stack.edgeUrl.replace('127.0.0.1', 'localhost');
@@ -38,11 +45,15 @@ export const runStart = async (
   dynamoDb?: Promise<DynamoDbLocal>,
 ): Promise<void> => {
   const persist = args.includes('--persist');
+  const concurrency = process.env.SHOP_LOCAL_CONCURRENCY;
   const stack = await startLocalStack({
     root,
     port: portFrom(process.env.PORT, DEFAULT_PORT, 'PORT'),
     edgePort: portFrom(process.env.EDGE_PORT, DEFAULT_EDGE_PORT, 'EDGE_PORT'),
     persist,
+    ...(concurrency
+      ? { concurrencyPerFunction: positiveInteger(concurrency, 'SHOP_LOCAL_CONCURRENCY') }
+      : {}),
     ...(dynamoDb ? { dynamoDb } : {}),
   });
   let stopping = false;

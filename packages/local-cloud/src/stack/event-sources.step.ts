@@ -7,6 +7,7 @@ import {
   subscriptionsOfAll,
 } from '@shop/platform/service';
 import type { ServiceTable } from '../dynamodb/service-tables.ts';
+import type { FaultInjector } from '../faults/fault.types.ts';
 import { type LambdaInvoker, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../lambda/lambda.types.ts';
 import { type SqsEngine, startSqsEventSource } from '../sqs/index.ts';
 import { startStreamEventSource } from '../streams/index.ts';
@@ -17,6 +18,7 @@ export interface EventSourcesOptions {
   readonly streams: DynamoDBStreamsClient;
   readonly tables: readonly ServiceTable[];
   readonly invoker: LambdaInvoker;
+  readonly faults: FaultInjector;
   readonly log: (line: string) => void;
 }
 
@@ -44,6 +46,7 @@ export const startEventSources = (options: EventSourcesOptions): EventSource[] =
         reportBatchItemFailures: true,
         region: LOCAL_REGION,
         accountId: LOCAL_ACCOUNT_ID,
+        faults: options.faults,
         onError: (error) => options.log(`[sqs:${fn.name}] ${String(error)}`),
       }),
     );

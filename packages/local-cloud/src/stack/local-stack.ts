@@ -9,6 +9,7 @@ import { type DynamoDbLocal, startDynamoDbLocal } from '../dynamodb/dynamodb-loc
 import { createDynamoDbProxy } from '../dynamodb/dynamodb-proxy.ts';
 import { createServiceTables, type ServiceTable } from '../dynamodb/service-tables.ts';
 import { type StartedServer, startEdge } from '../edge/edge.server.ts';
+import { createFaultsApi, FaultRegistry } from '../faults/index.ts';
 import { bundleFunctions, createLambdaApi, createLambdaHost, type LambdaHost } from '../lambda/index.ts';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../lambda/lambda.types.ts';
 import { createSqsEdgeHandler, SqsEngine } from '../sqs/index.ts';
@@ -16,16 +17,14 @@ import { createStepFunctionsEdgeHandler, StepFunctionsEmulator } from '../stepfu
 import { createCleanup, removeOrphanBuilds } from './cleanup.ts';
 import { startEventSources } from './event-sources.step.ts';
 import { localDataDirs } from './local-data.ts';
+import { DEFAULT_EDGE_PORT, DEFAULT_PORT, LOCAL_AUDIENCE, LOCAL_CREDENTIALS } from './local-defaults.ts';
 import { localSecretsOf } from './local-secrets.ts';
 import { createSagaStateMachines, stateMachineArnsOf } from './saga-state-machines.step.ts';
 import { registerServiceFunctions, runSeeds, seedFunctionsOf, specOf } from './service-functions.step.ts';
 import { createShopApi } from './shop-api.step.ts';
 import { createSubscriptionQueues, queueUrlOf } from './subscription-queues.step.ts';
 
-export const DEFAULT_PORT = 3000;
-export const DEFAULT_EDGE_PORT = 4566;
-export const LOCAL_AUDIENCE = 'shop';
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+export { DEFAULT_EDGE_PORT, DEFAULT_PORT, LOCAL_AUDIENCE, LOCAL_CREDENTIALS } from './local-defaults.ts';
 
 export interface LocalStackOptions {
   /** Repository root: services are discovered in `<root>/services`, builds go to `<root>/.shop`. */
@@ -47,6 +46,11 @@ export interface LocalStackOptions {
   /** Scales saga Wait states and Retry intervals (1 = real time). */
   readonly waitTimeScale?: number;
   /**
+   * Execution environments per function (unless a function reserves its own concurrency): the
+   * `SHOP_LOCAL_CONCURRENCY` variable of `npm start`, else twice the cores.
+   */
+  readonly concurrencyPerFunction?: number;
+  /**
    * A DynamoDB Local already starting (the CLI starts the JVM before it loads anything else); the
    * stack owns it from here and stops it. Started here when absent.
    */
@@ -62,6 +66,8 @@ export interface LocalStack {
   readonly sqs: SqsEngine;
   readonly stepFunctions: StepFunctionsEmulator;
   readonly tables: readonly ServiceTable[];
+  /** The faults injected into this stack (`npm run local -- fault ...`, `/_local/faults` on the edge). */
+  readonly faults: FaultRegistry;
   /** Milliseconds from the call to ready. */
   readonly startupMs: number;
   /** Milliseconds per start-up phase. */
@@ -119,9 +125,21 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
 
     const sqs = new SqsEngine({ accountId: LOCAL_ACCOUNT_ID, region: LOCAL_REGION });
     cleanup.add(() => sqs.close());
+    let tables: readonly ServiceTable[] = [];
+    const faults = new FaultRegistry({
+      targets: {
+        functions: () => host.functions().map((fn) => fn.spec.name),
+        tables: () => tables.map((table) => table.tableName),
+        queues: () => sqs.listQueues(),
+      },
+    });
     const host = createLambdaHost({
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT_ID,
+      faults,
+      ...(options.concurrencyPerFunction !== undefined
+        ? { maxConcurrencyPerFunction: options.concurrencyPerFunction }
+        : {}),
       // Any credentials will do locally; in AWS they come from the function's role.
       baseEnvironment: {
         AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
@@ -140,7 +158,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
 
     const edge: StartedServer = await startEdge(
       [
-        createDynamoDbProxy(ddb.endpoint),
+        createFaultsApi(faults, host),
+        createDynamoDbProxy(ddb.endpoint, faults),
         createSqsEdgeHandler(sqs),
         createStepFunctionsEdgeHandler(stepFunctions),
         createLambdaApi(host),
@@ -156,7 +175,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       credentials: LOCAL_CREDENTIALS,
     });
     cleanup.add(() => dynamodb.destroy());
-    const tables = await createServiceTables(dynamodb, services);
+    tables = await createServiceTables(dynamodb, services);
     phase('edge, tables');
 
     createSubscriptionQueues(sqs, services);
@@ -208,7 +227,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       credentials: LOCAL_CREDENTIALS,
     });
     cleanup.add(() => streams.destroy());
-    for (const source of startEventSources({ services, sqs, streams, tables, invoker: host, log })) {
+    for (const source of startEventSources({ services, sqs, streams, tables, invoker: host, faults, log })) {
       cleanup.add(() => source.stop());
     }
     phase('functions, state machines, event sources');
@@ -225,6 +244,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       sqs,
       stepFunctions,
       tables,
+      faults,
       startupMs: Math.round(performance.now() - started),
       stop: cleanup.run,
     };
