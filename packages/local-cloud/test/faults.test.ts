@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS, type LocalStack, startLocalStack } from '../src/index.ts';
+import { FaultSpec, LOCAL_CREDENTIALS, type LocalStack, startLocalStack } from '../src/index.ts';
 import echoService from './fixtures/echo-service/src/service.ts';
 
 const execFileAsync = promisify(execFile);
@@ -103,6 +103,31 @@ describe('faults injected into a running stack', () => {
     expect(bad.headers.get('content-type')).toBe('application/problem+json');
     expect(await bad.json()).toMatchObject({ status: 400, detail: expect.stringMatching(/^\/rate: /) });
     expect(stack.faults.list()).toEqual([]);
+  });
+
+  it('reports how the host runs each function: invocations, errors, cold starts, durations', async () => {
+    const before = (await (await fetch(`${stack.edgeUrl}/_local/functions`)).json()) as {
+      items: { name: string; invocations: number; errors: number }[];
+    };
+    const was = before.items.find((fn) => fn.name === 'echo-double');
+    stack.faults.add(FaultSpec.parse({ kind: 'function-error', function: 'echo-double' }));
+    await invokeDouble();
+    stack.faults.clear();
+    await invokeDouble();
+    const after = (await (await fetch(`${stack.edgeUrl}/_local/functions`)).json()) as {
+      items: {
+        name: string;
+        invocations: number;
+        errors: number;
+        coldStarts: number;
+        durationP50Ms?: number;
+      }[];
+    };
+    const now = after.items.find((fn) => fn.name === 'echo-double');
+    expect(now?.invocations).toBe((was?.invocations ?? 0) + 2);
+    expect(now?.errors).toBe((was?.errors ?? 0) + 1);
+    expect(now?.coldStarts).toBeGreaterThanOrEqual(1);
+    expect(now?.durationP50Ms).toBeGreaterThan(0);
   });
 
   it('kills the warm environments of a function, so that the next invocation cold-starts', async () => {

@@ -1,13 +1,10 @@
 import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE } from '@shop/contracts';
 import type { EdgeHandler, EdgeRequest, EdgeResponse } from '../edge/edge.types.ts';
-import { FunctionNotFoundError } from '../lambda/lambda.errors.ts';
-import type { LambdaHost } from '../lambda/lambda.host.ts';
 import { LOCAL_API_PREFIX } from '../stack/local-defaults.ts';
 import { type FaultRegistry, UnknownFaultTargetError } from './fault.registry.ts';
 import { FaultSpec } from './fault.types.ts';
 
 const FAULTS_PATH = `${LOCAL_API_PREFIX}/faults`;
-const FUNCTIONS_PATH = `${LOCAL_API_PREFIX}/functions/`;
 
 const json = (status: number, body: unknown): EdgeResponse => ({
   status,
@@ -28,13 +25,13 @@ const parseJson = (request: EdgeRequest): unknown => {
 
 /**
  * The local fault API on the edge (the runtime's counterpart of AWS Fault Injection Service):
- * `GET|POST|DELETE /_local/faults`, `DELETE /_local/faults/{id}`, and
- * `POST /_local/functions/{name}/kill` to terminate a function's environments.
+ * `GET|POST|DELETE /_local/faults`, `DELETE /_local/faults/{id}`. Killing a function's environments
+ * is `POST /_local/functions/{name}/kill` (the Lambda host's local API).
  *
  * @example
  * curl -X POST localhost:4566/_local/faults -d '{"kind":"function-error","function":"payment-authorize-payment","rate":0.5}'
  */
-export const createFaultsApi = (faults: FaultRegistry, host: LambdaHost): EdgeHandler => {
+export const createFaultsApi = (faults: FaultRegistry): EdgeHandler => {
   const route = async (request: EdgeRequest): Promise<EdgeResponse> => {
     const path = request.url.pathname.replace(/\/$/, '');
     if (path === FAULTS_PATH) {
@@ -70,24 +67,12 @@ export const createFaultsApi = (faults: FaultRegistry, host: LambdaHost): EdgeHa
         ? { status: 204 }
         : problem(404, 'unknown-fault', 'Unknown fault', `no fault ${id}`);
     }
-    if (path.startsWith(FUNCTIONS_PATH) && path.endsWith('/kill') && request.method === 'POST') {
-      const name = decodeURIComponent(path.slice(FUNCTIONS_PATH.length, -'/kill'.length));
-      try {
-        return json(200, { function: name, killed: await host.killEnvironments(name) });
-      } catch (error) {
-        if (error instanceof FunctionNotFoundError) {
-          return problem(404, 'unknown-function', 'Unknown function', `no function ${name}`);
-        }
-        throw error;
-      }
-    }
     return problem(404, 'not-found', 'Not found', `no local API serves ${request.method} ${path}`);
   };
 
   return {
     name: 'faults',
-    canHandle: (request) =>
-      request.url.pathname.startsWith(FAULTS_PATH) || request.url.pathname.startsWith(FUNCTIONS_PATH),
+    canHandle: (request) => request.url.pathname.startsWith(FAULTS_PATH),
     handle: route,
   };
 };

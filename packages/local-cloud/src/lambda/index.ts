@@ -19,6 +19,7 @@ export {
   RESERVED_ENVIRONMENT_VARIABLES,
   type RegisteredFunction,
 } from './lambda.host.ts';
+export { createLambdaLocalApi, type FunctionStats, functionStatsOf } from './lambda.local-api.ts';
 export {
   type FunctionError,
   type FunctionSpec,

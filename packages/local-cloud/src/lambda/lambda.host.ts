@@ -71,6 +71,9 @@ export interface RegisteredFunction {
   readonly coldStarts: number;
   readonly errors: number;
   readonly throttles: number;
+  /** Over the latest invocations: wall-clock milliseconds from start to answer (queueing excluded). */
+  readonly durationP50Ms: number | undefined;
+  readonly durationP95Ms: number | undefined;
 }
 
 /** The local Lambda service: runs registered bundles in isolated execution environments. */
@@ -142,6 +145,27 @@ interface FunctionCounters {
   throttles: number;
 }
 
+/** How many recent durations each function keeps for its percentiles. */
+const DURATION_SAMPLES = 512;
+
+/** The latest durations of a function, in a ring: enough for a p50/p95 without keeping history. */
+class DurationRing {
+  readonly #samples: number[] = [];
+  #next = 0;
+
+  add(ms: number): void {
+    if (this.#samples.length < DURATION_SAMPLES) this.#samples.push(ms);
+    else this.#samples[this.#next] = ms;
+    this.#next = (this.#next + 1) % DURATION_SAMPLES;
+  }
+
+  percentile(p: number): number | undefined {
+    if (this.#samples.length === 0) return undefined;
+    const sorted = [...this.#samples].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  }
+}
+
 interface FunctionSlot {
   spec: FunctionSpec;
   bundlePath: string;
@@ -155,6 +179,7 @@ interface FunctionSlot {
   readonly idle: ExecutionEnvironment[];
   readonly queue: QueuedInvocation[];
   readonly counters: FunctionCounters;
+  readonly durations: DurationRing;
 }
 
 const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
@@ -326,7 +351,8 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
     const state = slot.environments.get(environment);
     if (state?.idleTimer) clearTimeout(state.idleTimer);
     const timeoutMs = slot.spec.timeoutSeconds * 1000;
-    const deadline = performance.now() + timeoutMs;
+    const startedAt = performance.now();
+    const deadline = startedAt + timeoutMs;
     let result: InvokeResult;
     try {
       result = toResult(
@@ -351,6 +377,7 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
       retire(slot, environment);
     }
     if (!result.ok) slot.counters.errors += 1;
+    slot.durations.add(performance.now() - startedAt);
     job.resolve(result);
     release(slot, environment);
     dispatch(slot);
@@ -385,6 +412,8 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
       queued: slot.queue.length,
       concurrencyLimit: limitOf(slot),
       ...slot.counters,
+      durationP50Ms: slot.durations.percentile(50),
+      durationP95Ms: slot.durations.percentile(95),
     };
   };
 
@@ -432,6 +461,7 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
         idle: [],
         queue: [],
         counters: { invocations: 0, coldStarts: 0, errors: 0, throttles: 0 },
+        durations: new DurationRing(),
       });
     },
 

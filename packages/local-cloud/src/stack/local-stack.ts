@@ -10,7 +10,13 @@ import { createDynamoDbProxy } from '../dynamodb/dynamodb-proxy.ts';
 import { createServiceTables, type ServiceTable } from '../dynamodb/service-tables.ts';
 import { type StartedServer, startEdge } from '../edge/edge.server.ts';
 import { createFaultsApi, FaultRegistry } from '../faults/index.ts';
-import { bundleFunctions, createLambdaApi, createLambdaHost, type LambdaHost } from '../lambda/index.ts';
+import {
+  bundleFunctions,
+  createLambdaApi,
+  createLambdaHost,
+  createLambdaLocalApi,
+  type LambdaHost,
+} from '../lambda/index.ts';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../lambda/lambda.types.ts';
 import { createSqsEdgeHandler, SqsEngine } from '../sqs/index.ts';
 import { createStepFunctionsEdgeHandler, StepFunctionsEmulator } from '../stepfunctions/index.ts';
@@ -158,7 +164,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
 
     const edge: StartedServer = await startEdge(
       [
-        createFaultsApi(faults, host),
+        createFaultsApi(faults),
+        createLambdaLocalApi(host),
         createDynamoDbProxy(ddb.endpoint, faults),
         createSqsEdgeHandler(sqs),
         createStepFunctionsEdgeHandler(stepFunctions),
