@@ -1,7 +1,7 @@
-import { Scalar } from '@scalar/hono-api-reference';
 import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE } from '@shop/contracts';
 import { Hono } from 'hono';
 import * as z from 'zod';
+import { apiReferencePage, serveApiReferenceAsset } from './api-reference.page.ts';
 import type { BuiltinHandler } from './gateway.types.ts';
 
 /** What `POST /dev/token` accepts. */
@@ -70,7 +70,8 @@ const validationProblem = (detail: string, error?: unknown): Response => {
 
 /**
  * The gateway's own endpoints, as a `builtins` hook for {@link createGateway}: `GET /health`,
- * `GET /openapi.json`, `GET /docs` (an API reference page), and with a dev issuer `POST /dev/token`
+ * `GET /openapi.json`, `GET /docs` (an API reference page served from the repository's own
+ * packages, so it renders without a network), and with a dev issuer `POST /dev/token`
  * and `GET /.well-known/jwks.json`. Any other request resolves to `undefined` and goes on to the routes.
  *
  * @example
@@ -83,7 +84,8 @@ export const createBuiltinRoutes = (options: BuiltinRoutesOptions): BuiltinHandl
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.get('/openapi.json', (c) => c.json(options.openapi()));
-  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: options.title ?? 'Shop API reference' }));
+  app.get('/docs', (c) => c.html(apiReferencePage(options.title ?? 'Shop API reference', '/openapi.json')));
+  app.get('/docs/assets/:file', (c) => serveApiReferenceAsset(c.req.param('file')));
 
   const issuer = options.devIssuer;
   if (issuer) {

@@ -24,6 +24,8 @@ import { createTokenBucket } from './token-bucket.throttle.ts';
 
 /** HTTP API's maximum request payload. */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** Marks the local console's own calls to the public API (they are not access-logged). */
+export const CONSOLE_HEADER = 'x-shop-console';
 /** HTTP API's quota on the request line and header values together. */
 export const MAX_REQUEST_LINE_AND_HEADERS_BYTES = 10_240;
 /** What Node itself will parse before giving up on a request; far above the quota, so the quota answers. */
@@ -376,6 +378,8 @@ export const createGateway = (options: GatewayOptions): Gateway => {
         else res.destroy();
       }
     }
+    // The console's own polling would drown what it is there to show: it is not logged.
+    if (request.rawPath.startsWith('/console') || request.headers[CONSOLE_HEADER] !== undefined) return;
     log(
       JSON.stringify({
         requestId,

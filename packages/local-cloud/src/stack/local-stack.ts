@@ -25,6 +25,7 @@ import { startEventSources } from './event-sources.step.ts';
 import { localDataDirs } from './local-data.ts';
 import { DEFAULT_EDGE_PORT, DEFAULT_PORT, LOCAL_AUDIENCE, LOCAL_CREDENTIALS } from './local-defaults.ts';
 import { localSecretsOf } from './local-secrets.ts';
+import { LogHub } from './log-hub.ts';
 import { createSagaStateMachines, stateMachineArnsOf } from './saga-state-machines.step.ts';
 import { registerServiceFunctions, runSeeds, seedFunctionsOf, specOf } from './service-functions.step.ts';
 import { createShopApi } from './shop-api.step.ts';
@@ -74,6 +75,8 @@ export interface LocalStack {
   readonly tables: readonly ServiceTable[];
   /** The faults injected into this stack (`npm run local -- fault ...`, `/_local/faults` on the edge). */
   readonly faults: FaultRegistry;
+  /** The recent lines the stack and its functions printed (the console tails them). */
+  readonly logs: LogHub;
   /** Milliseconds from the call to ready. */
   readonly startupMs: number;
   /** Milliseconds per start-up phase. */
@@ -97,7 +100,13 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     phases[name] = Math.round(now - phaseStart);
     phaseStart = now;
   };
-  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const print = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  // Every line is also kept for the console's live tail.
+  const logs = new LogHub();
+  const log = (line: string) => {
+    logs.push(line);
+    print(line);
+  };
   const cleanup = createCleanup();
   try {
     const services = options.services ?? (await loadServiceDefinitions(options.root));
@@ -188,13 +197,17 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     createSubscriptionQueues(sqs, services);
 
     // The gateway listens before functions are registered: their JWKS URL needs its port.
-    const api = await createShopApi({
+    const shopApi = createShopApi({
       services,
       invoker: host,
       devIssuer,
       throttle: options.throttle ?? { rateLimit: 2000, burstLimit: 4000 },
       log,
-    }).listen(options.port ?? DEFAULT_PORT);
+      edgeUrl,
+      logs,
+    });
+    cleanup.add(() => shopApi.closeConsole());
+    const api = await shopApi.listen(options.port ?? DEFAULT_PORT);
     cleanup.add(() => api.close());
     phase('gateway');
 
@@ -252,6 +265,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       stepFunctions,
       tables,
       faults,
+      logs,
       startupMs: Math.round(performance.now() - started),
       stop: cleanup.run,
     };
