@@ -13,6 +13,7 @@ import { bundleFunctions, createLambdaApi, createLambdaHost, type LambdaHost } f
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../lambda/lambda.types.ts';
 import { createSqsEdgeHandler, SqsEngine } from '../sqs/index.ts';
 import { createStepFunctionsEdgeHandler, StepFunctionsEmulator } from '../stepfunctions/index.ts';
+import { createStsEdgeHandler } from '../sts/index.ts';
 import { createCleanup, removeOrphanBuilds } from './cleanup.ts';
 import { startEventSources } from './event-sources.step.ts';
 import { localDataDirs } from './local-data.ts';
@@ -144,6 +145,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         createSqsEdgeHandler(sqs),
         createStepFunctionsEdgeHandler(stepFunctions),
         createLambdaApi(host),
+        createStsEdgeHandler({ accountId: LOCAL_ACCOUNT_ID }),
       ],
       options.edgePort ?? DEFAULT_EDGE_PORT,
     );
