@@ -48,6 +48,30 @@ const specs: FunctionSpec[] = [
     timeoutSeconds: 5,
     environment: {},
   },
+  {
+    name: 'api-logger',
+    entry: fixture('probe.handler.ts'),
+    handler: 'logs',
+    memoryMb: 128,
+    timeoutSeconds: 3,
+    environment: {},
+  },
+  {
+    name: 'api-chatty',
+    entry: fixture('probe.handler.ts'),
+    handler: 'chatty',
+    memoryMb: 128,
+    timeoutSeconds: 3,
+    environment: {},
+  },
+  {
+    name: 'api-short',
+    entry: fixture('probe.handler.ts'),
+    handler: 'handler',
+    memoryMb: 128,
+    timeoutSeconds: 0.5,
+    environment: {},
+  },
 ];
 
 const encode = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
@@ -175,11 +199,7 @@ describe('Lambda Invoke API on the edge', () => {
     const list = await lambda.send(new ListFunctionsCommand({}));
     const config = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'api-echo' }));
 
-    expect(list.Functions?.map((f) => f.FunctionName).sort()).toEqual([
-      'api-declines',
-      'api-echo',
-      'api-probe',
-    ]);
+    expect(list.Functions?.map((f) => f.FunctionName).sort()).toEqual(specs.map((s) => s.name).sort());
     expect(config).toMatchObject({
       FunctionName: 'api-echo',
       FunctionArn: functionArn('api-echo'),
@@ -336,5 +356,92 @@ describe('Lambda Invoke API on the edge', () => {
       $metadata: { httpStatusCode: 501 },
     });
     expect(host.get('api-echo')).toBeDefined();
+  });
+  describe('LogType Tail', () => {
+    const logOf = (response: { LogResult?: string }): string[] =>
+      Buffer.from(response.LogResult ?? '', 'base64')
+        .toString('utf8')
+        .split('\n');
+    const report = (requestId: string, rest: string) =>
+      new RegExp(
+        `^REPORT RequestId: ${requestId}\tDuration: \\d+\\.\\d{2} ms\tBilled Duration: \\d+ ms\tMemory Size: 128 MB\tMax Memory Used: \\d+ MB\t${rest}$`,
+      );
+
+    it('returns the invocation log with START, END and REPORT lines, Init Duration on the cold start only', async () => {
+      const cold = await lambda.send(new InvokeCommand({ FunctionName: 'api-logger', LogType: 'Tail' }));
+      const warm = await lambda.send(
+        new InvokeCommand({ FunctionName: 'api-logger', Qualifier: 'live', LogType: 'Tail' }),
+      );
+
+      for (const [response, rest] of [
+        [cold, 'Init Duration: \\d+\\.\\d{2} ms\t'],
+        [warm, ''],
+      ] as const) {
+        const id = response.$metadata.requestId ?? '';
+        const [start, first, second, third, end, reportLine, last, ...more] = logOf(response);
+        expect([start, first, second, third, end]).toEqual([
+          `START RequestId: ${id} Version: $LATEST`,
+          JSON.stringify({ level: 'INFO', message: 'first' }),
+          'second line',
+          'third line',
+          `END RequestId: ${id}`,
+        ]);
+        expect(reportLine).toMatch(report(id, rest));
+        expect([last, ...more]).toEqual(['']);
+        expect(decode(response.Payload)).toBe('logged');
+      }
+    });
+
+    it('keeps the last 4 KB of a longer log, the REPORT line included', async () => {
+      const response = await lambda.send(
+        new InvokeCommand({ FunctionName: 'api-chatty', LogType: 'Tail', Payload: encode({ lines: 100 }) }),
+      );
+      const bytes = Buffer.from(response.LogResult ?? '', 'base64');
+      const text = bytes.toString('utf8');
+
+      expect(bytes.length).toBe(4096);
+      expect(text).toContain(
+        `line 0100 ${'.'.repeat(90)}\nEND RequestId: ${response.$metadata.requestId}\nREPORT`,
+      );
+      expect(text).not.toContain('line 0001');
+      expect(text).not.toContain('START RequestId');
+      expect(text.endsWith('\t\n')).toBe(true);
+    });
+
+    it('reports a timeout in the log with Status: timeout', async () => {
+      const response = await lambda.send(
+        new InvokeCommand({
+          FunctionName: 'api-short',
+          LogType: 'Tail',
+          Payload: encode({ sleepMs: 2_000 }),
+        }),
+      );
+      const id = response.$metadata.requestId ?? '';
+      const lines = logOf(response);
+
+      expect(response.FunctionError).toBe('Unhandled');
+      expect(lines).toContain(`${id} Task timed out after 0.50 seconds`);
+      expect(lines.find((line) => line.startsWith('REPORT'))).toMatch(/\tStatus: timeout\t$/);
+    });
+
+    it('returns no log without LogType Tail, nor for an Event invocation', async () => {
+      const plain = await lambda.send(new InvokeCommand({ FunctionName: 'api-logger' }));
+      const event = await lambda.send(
+        new InvokeCommand({ FunctionName: 'api-logger', InvocationType: 'Event', LogType: 'Tail' }),
+      );
+
+      expect(plain.LogResult).toBeUndefined();
+      expect(event.StatusCode).toBe(202);
+      expect(event.LogResult).toBeUndefined();
+    });
+
+    it('refuses a LogType other than None and Tail', async () => {
+      await expect(
+        lambda.send(new InvokeCommand({ FunctionName: 'api-logger', LogType: 'All' as 'Tail' })),
+      ).rejects.toMatchObject({
+        name: 'ValidationException',
+        message: expect.stringContaining("Value 'All' at 'logType'"),
+      });
+    });
   });
 });

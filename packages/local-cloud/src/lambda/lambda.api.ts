@@ -3,6 +3,7 @@ import { LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME } from '@shop/platform/service';
 import { credentialScopeOf } from '../edge/aws-protocol.ts';
 import type { EdgeHandler, EdgeRequest, EdgeResponse } from '../edge/edge.types.ts';
 import { notEmulatedResponse } from '../edge/not-emulated.ts';
+import { formatInvocationLog, type InvocationLog, logResultOf } from './invocation-log.ts';
 import { LambdaServiceError } from './lambda.errors.ts';
 import type { LambdaHost, RegisteredFunction } from './lambda.host.ts';
 import { functionArn, LATEST_VERSION, parseFunctionReference, versionOfQualifier } from './lambda.types.ts';
@@ -109,6 +110,9 @@ const page = <T>(
 
 const isResponse = (value: object): value is EdgeResponse => 'status' in value;
 
+/** The log of an invocation whose function never ran (its init failed, the host is shutting down). */
+const NOTHING_RAN: InvocationLog = { lines: [], durationMs: 0, maxMemoryUsedMb: 0, timedOut: false };
+
 const isUnder = (path: string, prefix: string): boolean => path === prefix || path.startsWith(`${prefix}/`);
 
 /** The path's segments after `prefix`, decoded; undefined when one is not valid percent-encoding. */
@@ -133,7 +137,8 @@ interface ResolvedFunction {
 
 /**
  * The Lambda API on the AWS edge, as `@aws-sdk/client-lambda` and the `aws` CLI call it: Invoke
- * (RequestResponse, Event, DryRun) by name, ARN, `name:live` or `Qualifier`; ListFunctions,
+ * (RequestResponse, Event, DryRun; `LogType: Tail` returns the log's last 4 KB) by name, ARN,
+ * `name:live` or `Qualifier`; ListFunctions,
  * GetFunction, GetFunctionConfiguration, ListVersionsByFunction, ListAliases and GetAlias. Every
  * function has the `live` alias the CDK app gives it, on `$LATEST`. Other Lambda operations answer
  * that they are not emulated.
@@ -205,6 +210,10 @@ export const createLambdaApi = (host: LambdaHost): EdgeHandler => {
         `Unsupported invocation type: ${invocationType}; use RequestResponse, Event or DryRun`,
       );
     }
+    const logType = header(request, 'x-amz-log-type') ?? 'None';
+    if (logType !== 'None' && logType !== 'Tail') {
+      return validationError(logType, 'logType', 'Member must satisfy enum value set: [None, Tail]');
+    }
     const resolved = resolveFunction(nameOrArn, request);
     if (isResponse(resolved)) return resolved;
     const { fn, qualifier, version } = resolved;
@@ -226,10 +235,13 @@ export const createLambdaApi = (host: LambdaHost): EdgeHandler => {
     }
     const traceId = header(request, 'x-amzn-trace-id');
     const async = invocationType === 'Event';
+    // Lambda returns the log of synchronous invocations only.
+    const tail = logType === 'Tail' && !async;
     // Qualified as the caller qualified it, so the function's context.invokedFunctionArn is too.
     const result = await host.invoke(qualifier ? `${fn.arn}:${qualifier}` : fn.arn, payload, {
       async,
       awsRequestId,
+      captureLog: tail,
       ...(traceId ? { traceId } : {}),
     });
     if (async) return { status: 202, headers: { 'x-amzn-requestid': awsRequestId } };
@@ -239,6 +251,11 @@ export const createLambdaApi = (host: LambdaHost): EdgeHandler => {
       'x-amz-executed-version': version,
       'x-amzn-requestid': awsRequestId,
     };
+    if (tail) {
+      headers['x-amz-log-result'] = logResultOf(
+        formatInvocationLog(result.log ?? NOTHING_RAN, { awsRequestId, version, memoryMb: fn.spec.memoryMb }),
+      );
+    }
     if (result.ok) return { status: 200, headers, body: JSON.stringify(result.payload) };
     const { errorType, errorMessage, trace } = result.error;
     return {

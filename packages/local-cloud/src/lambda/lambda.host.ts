@@ -103,6 +103,7 @@ interface QueuedInvocation {
   readonly eventJson: string;
   readonly traceId: string;
   readonly invokedFunctionArn: string;
+  readonly captureLog: boolean;
   readonly resolve: (result: InvokeResult) => void;
 }
 
@@ -258,8 +259,10 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
 
   const toResult = (raw: RawInvokeResult): InvokeResult => {
     if (!raw.ok) return raw;
+    const log = raw.log ? { log: raw.log } : {};
     if (Buffer.byteLength(raw.payloadJson) > MAX_SYNC_PAYLOAD_BYTES) {
       return {
+        ...log,
         ok: false,
         error: {
           errorType: 'Function.ResponseSizeTooLarge',
@@ -268,7 +271,7 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
         timedOut: false,
       };
     }
-    return { ok: true, payload: JSON.parse(raw.payloadJson) };
+    return { ...log, ok: true, payload: JSON.parse(raw.payloadJson) };
   };
 
   const run = async (slot: FunctionSlot, environment: ExecutionEnvironment, job: QueuedInvocation) => {
@@ -283,6 +286,7 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
           traceId: job.traceId,
           invokedFunctionArn: job.invokedFunctionArn,
           timeoutMs: slot.spec.timeoutSeconds * 1000,
+          captureLog: job.captureLog,
         }),
       );
     } catch (error) {
@@ -393,6 +397,7 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
           eventJson,
           traceId: invokeOptions.traceId ?? newTraceId(),
           invokedFunctionArn,
+          captureLog: invokeOptions.captureLog === true && !invokeOptions.async,
           resolve,
         });
       });

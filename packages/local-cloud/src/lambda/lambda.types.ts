@@ -1,3 +1,5 @@
+import type { InvocationLog } from './invocation-log.ts';
+
 /** A function the local Lambda host can run. */
 export interface FunctionSpec {
   /** Function name, e.g. `catalog-http`. */
@@ -19,9 +21,13 @@ export interface FunctionError {
   readonly trace?: readonly string[];
 }
 
-export type InvokeResult =
+export type InvokeResult = (
   | { readonly ok: true; readonly payload: unknown }
-  | { readonly ok: false; readonly error: FunctionError; readonly timedOut: boolean };
+  | { readonly ok: false; readonly error: FunctionError; readonly timedOut: boolean }
+) & {
+  /** The invocation's log, when {@link InvokeOptions.captureLog} asked for it and the function ran. */
+  readonly log?: InvocationLog;
+};
 
 export interface InvokeOptions {
   /** Lambda's `Event` invocation type: queue it, resolve as soon as it is accepted. */
@@ -32,6 +38,8 @@ export interface InvokeOptions {
   readonly awsRequestId?: string;
   /** An incoming X-Ray trace header; the function sees it as `_X_AMZN_TRACE_ID` (a new trace when absent). */
   readonly traceId?: string;
+  /** Keep what the function prints during the invocation, with its timings, in the result (Lambda's `LogType: Tail`). */
+  readonly captureLog?: boolean;
 }
 
 /** Invokes a function by name (or function ARN). Implemented by the local Lambda host. */
