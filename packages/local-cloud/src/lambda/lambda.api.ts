@@ -1,15 +1,20 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME } from '@shop/platform/service';
 import { credentialScopeOf } from '../edge/aws-protocol.ts';
 import type { EdgeHandler, EdgeRequest, EdgeResponse } from '../edge/edge.types.ts';
 import { notEmulatedResponse } from '../edge/not-emulated.ts';
+import type { EventSourceMappingRegistry } from './event-source-mapping.registry.ts';
 import { formatInvocationLog, type InvocationLog, logResultOf } from './invocation-log.ts';
 import { LambdaServiceError } from './lambda.errors.ts';
 import type { LambdaHost, RegisteredFunction } from './lambda.host.ts';
 import { functionArn, LATEST_VERSION, parseFunctionReference, versionOfQualifier } from './lambda.types.ts';
+import { stableUuid } from './stable-uuid.ts';
 
 const FUNCTIONS_PREFIX = '/2015-03-31/functions';
+const MAPPINGS_PREFIX = '/2015-03-31/event-source-mappings';
 const DEFAULT_PAGE_SIZE = 50;
+/** ListEventSourceMappings answers at most 100 per page, whatever MaxItems says. */
+const MAPPINGS_PAGE_SIZE = 100;
 /** What this API answers; any other Lambda operation is "not emulated". */
 const SERVED_OPERATIONS = [
   'Invoke',
@@ -19,6 +24,8 @@ const SERVED_OPERATIONS = [
   'ListVersionsByFunction',
   'ListAliases',
   'GetAlias',
+  'ListEventSourceMappings',
+  'GetEventSourceMapping',
 ];
 /** Lambda's Qualifier pattern and length. */
 const QUALIFIER_PATTERN = /^[a-zA-Z0-9$_-]{1,128}$/;
@@ -57,12 +64,6 @@ const header = (request: EdgeRequest, name: string): string | undefined => {
 /** Lambda prints timestamps as `2026-11-26T10:00:00.000+0000`. */
 const lambdaTimestamp = (date: Date): string => date.toISOString().replace('Z', '+0000');
 
-/** A UUID-shaped id that stays the same for the same inputs (across restarts too). */
-const stableUuid = (...parts: readonly string[]): string => {
-  const hex = createHash('sha256').update(parts.join('\n')).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-};
-
 /** `FunctionArn` is qualified when the request was: by alias, by version or by `$LATEST`. */
 const configurationOf = (fn: RegisteredFunction, qualifier?: string) => ({
   FunctionName: fn.spec.name,
@@ -90,13 +91,14 @@ const aliasOf = (fn: RegisteredFunction, alias: string) => ({
   RevisionId: stableUuid(fn.arn, alias, fn.registeredAt.toISOString()),
 });
 
-/** A page of `items` as Lambda's list APIs page them: `Marker` is an offset, `MaxItems` at most 50 here. */
+/** A page of `items` as Lambda's list APIs page them: `Marker` is an offset, `MaxItems` at most `maxPageSize`. */
 const page = <T>(
   request: EdgeRequest,
   items: readonly T[],
+  maxPageSize = DEFAULT_PAGE_SIZE,
 ): { items: readonly T[]; nextMarker?: string } | EdgeResponse => {
   const start = Number(request.url.searchParams.get('Marker') ?? '0');
-  const pageSize = Number(request.url.searchParams.get('MaxItems') ?? DEFAULT_PAGE_SIZE);
+  const pageSize = Number(request.url.searchParams.get('MaxItems') ?? maxPageSize);
   if (!Number.isInteger(start) || start < 0 || !Number.isInteger(pageSize) || pageSize < 1) {
     return errorResponse(
       400,
@@ -104,7 +106,7 @@ const page = <T>(
       'Marker and MaxItems must be positive integers',
     );
   }
-  const end = start + Math.min(pageSize, DEFAULT_PAGE_SIZE);
+  const end = start + Math.min(pageSize, maxPageSize);
   return { items: items.slice(start, end), ...(end < items.length ? { nextMarker: String(end) } : {}) };
 };
 
@@ -128,6 +130,11 @@ const segmentsOf = (path: string, prefix: string): string[] | undefined => {
   }
 };
 
+export interface LambdaApiOptions {
+  /** The event source mappings ListEventSourceMappings and GetEventSourceMapping describe. */
+  readonly eventSourceMappings?: EventSourceMappingRegistry;
+}
+
 /** The function a request names, the qualifier it asks for and the version that qualifier runs. */
 interface ResolvedFunction {
   readonly fn: RegisteredFunction;
@@ -139,7 +146,8 @@ interface ResolvedFunction {
  * The Lambda API on the AWS edge, as `@aws-sdk/client-lambda` and the `aws` CLI call it: Invoke
  * (RequestResponse, Event, DryRun; `LogType: Tail` returns the log's last 4 KB) by name, ARN,
  * `name:live` or `Qualifier`; ListFunctions,
- * GetFunction, GetFunctionConfiguration, ListVersionsByFunction, ListAliases and GetAlias. Every
+ * GetFunction, GetFunctionConfiguration, ListVersionsByFunction, ListAliases, GetAlias, and
+ * ListEventSourceMappings and GetEventSourceMapping describing the local pollers. Every
  * function has the `live` alias the CDK app gives it, on `$LATEST`. Other Lambda operations answer
  * that they are not emulated.
  *
@@ -147,7 +155,9 @@ interface ResolvedFunction {
  * const edge = await startEdge([createLambdaApi(host)]);
  * await new LambdaClient({ endpoint: edge.url }).send(new InvokeCommand({ FunctionName: 'catalog-http:live' }));
  */
-export const createLambdaApi = (host: LambdaHost): EdgeHandler => {
+export const createLambdaApi = (host: LambdaHost, options: LambdaApiOptions = {}): EdgeHandler => {
+  const mappings = options.eventSourceMappings;
+
   const notFound = (name: string, qualifier?: string): EdgeResponse => {
     const arn = functionArn(name, host.region, host.accountId);
     return errorResponse(
@@ -310,6 +320,56 @@ export const createLambdaApi = (host: LambdaHost): EdgeHandler => {
     });
   };
 
+  /**
+   * Mappings filtered as Lambda filters them: `EventSourceArn` exactly, `FunctionName` by the ARN it
+   * names. A qualified name lists the mappings of that alias or version, an unqualified one those of
+   * the function itself (the API reference's reading of "Version or Alias ARN"; not checked against
+   * AWS here). Filters naming nothing that exists list nothing rather than failing, as in AWS.
+   */
+  const listMappings = (request: EdgeRequest): EdgeResponse => {
+    const eventSourceArn = request.url.searchParams.get('EventSourceArn');
+    const functionName = request.url.searchParams.get('FunctionName');
+    let targetArn: string | undefined;
+    if (functionName !== null) {
+      const reference = parseFunctionReference(functionName);
+      if (!reference) {
+        return validationError(
+          functionName,
+          'functionName',
+          `Member must satisfy regular expression pattern: ${FUNCTION_NAME_PATTERN}`,
+        );
+      }
+      const arn = functionArn(
+        reference.name,
+        reference.region ?? host.region,
+        reference.accountId ?? host.accountId,
+      );
+      targetArn = reference.qualifier ? `${arn}:${reference.qualifier}` : arn;
+    }
+    const matching = (mappings?.list() ?? []).filter(
+      (mapping) =>
+        (eventSourceArn === null || mapping.EventSourceArn === eventSourceArn) &&
+        (targetArn === undefined || mapping.FunctionArn === targetArn),
+    );
+    const listed = page(request, matching, MAPPINGS_PAGE_SIZE);
+    if (isResponse(listed)) return listed;
+    return jsonResponse(200, {
+      EventSourceMappings: listed.items,
+      ...(listed.nextMarker ? { NextMarker: listed.nextMarker } : {}),
+    });
+  };
+
+  const routeMappings = (request: EdgeRequest): EdgeResponse | undefined => {
+    const segments = segmentsOf(request.url.pathname, MAPPINGS_PREFIX) ?? [];
+    const [uuid, ...rest] = segments;
+    if (request.method !== 'GET' || rest.length > 0) return undefined;
+    if (uuid === undefined) return listMappings(request);
+    const mapping = mappings?.get(uuid);
+    return mapping
+      ? jsonResponse(200, mapping)
+      : errorResponse(404, 'ResourceNotFoundException', 'The resource you requested does not exist.');
+  };
+
   /** `/2015-03-31/functions/{name}[/{resource}[/{id}]]` by method. */
   const routeFunctions = async (request: EdgeRequest): Promise<EdgeResponse | undefined> => {
     const segments = segmentsOf(request.url.pathname, FUNCTIONS_PREFIX);
@@ -336,7 +396,11 @@ export const createLambdaApi = (host: LambdaHost): EdgeHandler => {
 
   const route = async (request: EdgeRequest): Promise<EdgeResponse> => {
     const path = request.url.pathname;
-    const answer = isUnder(path, FUNCTIONS_PREFIX) ? await routeFunctions(request) : undefined;
+    const answer = isUnder(path, FUNCTIONS_PREFIX)
+      ? await routeFunctions(request)
+      : isUnder(path, MAPPINGS_PREFIX)
+        ? routeMappings(request)
+        : undefined;
     return answer ?? notEmulatedResponse(request, { service: 'Lambda', served: SERVED_OPERATIONS });
   };
 
@@ -344,7 +408,9 @@ export const createLambdaApi = (host: LambdaHost): EdgeHandler => {
     name: 'lambda',
     // Every request signed for Lambda comes here, so one this API does not serve says what it does serve.
     canHandle: (request) =>
-      isUnder(request.url.pathname, FUNCTIONS_PREFIX) || credentialScopeOf(request)?.service === 'lambda',
+      isUnder(request.url.pathname, FUNCTIONS_PREFIX) ||
+      isUnder(request.url.pathname, MAPPINGS_PREFIX) ||
+      credentialScopeOf(request)?.service === 'lambda',
     async handle(request) {
       try {
         return await route(request);
