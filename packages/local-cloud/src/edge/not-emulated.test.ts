@@ -5,7 +5,8 @@ import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { cbor } from '@smithy/core/cbor';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type StartedServer, startEdge } from './edge.server.ts';
-import type { EdgeHandler } from './edge.types.ts';
+import type { EdgeHandler, EdgeRequest } from './edge.types.ts';
+import { notEmulatedResponse } from './not-emulated.ts';
 
 const clientConfig = (endpoint: string) => ({
   endpoint,
@@ -114,7 +115,7 @@ describe('services the edge does not emulate', () => {
     expect(cloudWatch.headers.get('smithy-protocol')).toBe('rpc-v2-cbor');
     expect(cbor.deserialize(new Uint8Array(await cloudWatch.arrayBuffer()))).toMatchObject({
       __type: 'NotImplemented',
-      message: expect.stringMatching(/^CloudWatch request POST \/service\/.+ListMetrics is not emulated/),
+      message: expect.stringMatching(/^CloudWatch ListMetrics is not emulated by the local AWS edge/),
     });
   });
 
@@ -131,5 +132,23 @@ describe('services the edge does not emulate', () => {
       '[edge] request failed',
       expect.objectContaining({ message: 'boom' }),
     );
+  });
+
+  it('names what the edge emulates by service name', () => {
+    const request: EdgeRequest = {
+      method: 'POST',
+      url: new URL('http://127.0.0.1/'),
+      headers: { 'x-amz-target': 'AWSEvents.PutEvents', 'content-type': 'application/x-amz-json-1.1' },
+      body: Buffer.from('{}'),
+    };
+    const response = notEmulatedResponse(request, {
+      served: ['dynamodb', 'sqs', 'stepfunctions', 'lambda', 'sts'],
+    });
+
+    expect(JSON.parse(String(response.body))).toEqual({
+      __type: 'NotImplemented',
+      message:
+        'AWSEvents PutEvents is not emulated by the local AWS edge. It emulates DynamoDB, SQS, Step Functions, Lambda, STS.',
+    });
   });
 });

@@ -30,6 +30,8 @@ const SERVICE_NAMES: Readonly<Record<string, string>> = {
   sqs: 'SQS',
   ssm: 'Systems Manager',
   states: 'Step Functions',
+  // The name of the edge's Step Functions handler, for the list of what the edge emulates.
+  stepfunctions: 'Step Functions',
   sts: 'STS',
   xray: 'X-Ray',
 };
@@ -41,10 +43,12 @@ export interface NotEmulatedOptions {
   readonly served?: readonly string[];
 }
 
+/** The operation, where the protocol names it: `X-Amz-Target`, `Action`, or an RPC v2 path. */
 const operationOf = (request: EdgeRequest): string | undefined => {
   const target = request.headers['x-amz-target'];
   if (typeof target === 'string' && target.includes('.')) return target.slice(target.lastIndexOf('.') + 1);
-  return queryParametersOf(request)?.get('Action') ?? undefined;
+  const rpcOperation = /^\/service\/[^/]+\/operation\/([^/]+)$/.exec(request.url.pathname)?.[1];
+  return rpcOperation ?? queryParametersOf(request)?.get('Action') ?? undefined;
 };
 
 /** The service a request is for: its signing name, else the prefix of its `X-Amz-Target`. */
@@ -72,7 +76,9 @@ export const notEmulatedResponse = (request: EdgeRequest, options: NotEmulatedOp
   const what = operation
     ? `${service} ${operation}`
     : `${service} request ${request.method} ${request.url.pathname}`;
-  const served = options.served?.length ? ` It emulates ${options.served.join(', ')}.` : '';
+  const served = options.served?.length
+    ? ` It emulates ${options.served.map((name) => SERVICE_NAMES[name] ?? name).join(', ')}.`
+    : '';
   return awsErrorResponse(request, {
     status: NOT_EMULATED_STATUS,
     code: NOT_EMULATED_CODE,

@@ -84,8 +84,9 @@ export const startEventSources = (options: EventSourcesOptions): EventSource[] =
   const sources: EventSource[] = [];
   const startedAt = Math.round(Date.now()) / 1000;
   const aliasArnOf = (name: string) => `${functionArn(name, LOCAL_REGION, LOCAL_ACCOUNT_ID)}:${LIVE_ALIAS}`;
-  const identity = (eventSourceArn: string, target: string) => {
-    const uuid = stableUuid('event-source-mapping', eventSourceArn, target);
+  /** `source` names the queue or table, not the stream, whose ARN changes with every new local database. */
+  const identity = (eventSourceArn: string, source: string, target: string) => {
+    const uuid = stableUuid('event-source-mapping', source, target);
     return {
       UUID: uuid,
       EventSourceMappingArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:event-source-mapping:${uuid}`,
@@ -102,7 +103,7 @@ export const startEventSources = (options: EventSourcesOptions): EventSource[] =
       trigger.maxBatchingWindowSeconds ?? SQS_EVENT_SOURCE_DEFAULTS.maxBatchingWindowSeconds;
     const maxConcurrency = trigger.maxConcurrency ?? SQS_EVENT_SOURCE_DEFAULTS.maxConcurrency;
     const mapping = trackMapping(options.invoker, (state) => ({
-      ...identity(options.sqs.queueArn(queueName), target),
+      ...identity(options.sqs.queueArn(queueName), `queue/${queueName}`, target),
       BatchSize: batchSize,
       MaximumBatchingWindowInSeconds: maximumBatchingWindowSeconds,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
@@ -128,14 +129,15 @@ export const startEventSources = (options: EventSourcesOptions): EventSource[] =
     sources.push({ stop: () => mapping.stopping(() => source.stop()) });
   }
   for (const service of options.services) {
-    const streamArn = options.tables.find((t) => t.service === service.name)?.streamArn;
+    const table = options.tables.find((t) => t.service === service.name);
+    const streamArn = table?.streamArn;
     for (const fn of service.functions) {
       const trigger = fn.triggers.find((t) => t.type === 'stream');
-      if (!trigger || !streamArn) continue;
+      if (!trigger || !table || !streamArn) continue;
       const target = aliasArnOf(fn.name);
       const batchSize = trigger.batchSize ?? STREAM_EVENT_SOURCE_BATCH_SIZE;
       const mapping = trackMapping(options.invoker, (state, lastProcessingResult) => ({
-        ...identity(streamArn, target),
+        ...identity(streamArn, `table/${table.tableName}`, target),
         BatchSize: batchSize,
         // The local poller reads every 25 ms and invokes with what it got: no batching window.
         MaximumBatchingWindowInSeconds: 0,
