@@ -206,7 +206,7 @@ export const createLambdaApi = (host: LambdaHost, options: LambdaApiOptions = {}
     const qualifier = fromQuery ?? reference.qualifier;
     const fn = host.get(reference.name);
     if (!fn) return notFound(reference.name, qualifier);
-    const version = versionOfQualifier(qualifier, fn.aliases);
+    const version = versionOfQualifier(qualifier, fn.aliases ?? []);
     if (version === undefined) return notFound(reference.name, qualifier);
     return { fn, version, ...(qualifier !== undefined ? { qualifier } : {}) };
   };
@@ -295,7 +295,7 @@ export const createLambdaApi = (host: LambdaHost, options: LambdaApiOptions = {}
 
   const listAliases = (request: EdgeRequest, fn: RegisteredFunction): EdgeResponse => {
     const version = request.url.searchParams.get('FunctionVersion');
-    const aliases = fn.aliases
+    const aliases = (fn.aliases ?? [])
       .map((alias) => aliasOf(fn, alias))
       .filter((a) => !version || a.FunctionVersion === version);
     const listed = page(request, aliases);
@@ -307,7 +307,7 @@ export const createLambdaApi = (host: LambdaHost, options: LambdaApiOptions = {}
   };
 
   const getAlias = (fn: RegisteredFunction, alias: string): EdgeResponse =>
-    fn.aliases.includes(alias)
+    fn.aliases?.includes(alias)
       ? jsonResponse(200, aliasOf(fn, alias))
       : errorResponse(404, 'ResourceNotFoundException', `Cannot find alias arn: ${fn.arn}:${alias}`);
 

@@ -42,8 +42,11 @@ export interface RegisteredFunction {
   /** `_HANDLER`: `<bundle file name>.<export>`. */
   readonly handler: string;
   readonly registeredAt: Date;
-  /** Its aliases, each pointing at `$LATEST`: the `live` alias the CDK app gives every function. */
-  readonly aliases: readonly string[];
+  /**
+   * Its aliases, each pointing at `$LATEST`: the host gives every function the `live` alias the CDK
+   * app gives it. Optional so that stand-ins for the host need not list any.
+   */
+  readonly aliases?: readonly string[];
   /** Live execution environments, and how many of them are running an invocation. */
   readonly environments: number;
   readonly busyEnvironments: number;
