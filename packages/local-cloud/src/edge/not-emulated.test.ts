@@ -151,4 +151,22 @@ describe('services the edge does not emulate', () => {
         'AWSEvents PutEvents is not emulated by the local AWS edge. It emulates DynamoDB, SQS, Step Functions, Lambda, STS.',
     });
   });
+
+  it('says so when a service the edge emulates is reached in a protocol it does not', () => {
+    const request: EdgeRequest = {
+      method: 'POST',
+      url: new URL('http://127.0.0.1/'),
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/sqs/aws4_request, Signature=0',
+      },
+      body: Buffer.from('Action=ListQueues&Version=2012-11-05'),
+    };
+    const response = notEmulatedResponse(request, { served: ['sqs'] });
+
+    expect(response.status).toBe(501);
+    expect(String(response.body)).toContain(
+      '<Message>SQS ListQueues is not emulated by the local AWS edge in the awsQuery protocol. It emulates SQS.</Message>',
+    );
+  });
 });

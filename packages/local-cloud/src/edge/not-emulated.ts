@@ -1,4 +1,4 @@
-import { awsErrorResponse, credentialScopeOf, queryParametersOf } from './aws-protocol.ts';
+import { awsErrorResponse, credentialScopeOf, protocolOf, queryParametersOf } from './aws-protocol.ts';
 import type { EdgeRequest, EdgeResponse } from './edge.types.ts';
 
 /**
@@ -76,12 +76,13 @@ export const notEmulatedResponse = (request: EdgeRequest, options: NotEmulatedOp
   const what = operation
     ? `${service} ${operation}`
     : `${service} request ${request.method} ${request.url.pathname}`;
-  const served = options.served?.length
-    ? ` It emulates ${options.served.map((name) => SERVICE_NAMES[name] ?? name).join(', ')}.`
-    : '';
+  const servedNames = (options.served ?? []).map((name) => SERVICE_NAMES[name] ?? name);
+  const served = servedNames.length > 0 ? ` It emulates ${servedNames.join(', ')}.` : '';
+  // A served service reached in another protocol (an older CLI speaking SQS's query protocol, say).
+  const protocol = servedNames.includes(service) ? ` in the ${protocolOf(request)} protocol` : '';
   return awsErrorResponse(request, {
     status: NOT_EMULATED_STATUS,
     code: NOT_EMULATED_CODE,
-    message: `${what} is not emulated by the local AWS edge.${served}`,
+    message: `${what} is not emulated by the local AWS edge${protocol}.${served}`,
   });
 };
