@@ -9,10 +9,17 @@ import { type DynamoDbLocal, startDynamoDbLocal } from '../dynamodb/dynamodb-loc
 import { createDynamoDbProxy } from '../dynamodb/dynamodb-proxy.ts';
 import { createServiceTables, type ServiceTable } from '../dynamodb/service-tables.ts';
 import { type StartedServer, startEdge } from '../edge/edge.server.ts';
-import { bundleFunctions, createLambdaApi, createLambdaHost, type LambdaHost } from '../lambda/index.ts';
+import {
+  bundleFunctions,
+  createEventSourceMappingRegistry,
+  createLambdaApi,
+  createLambdaHost,
+  type LambdaHost,
+} from '../lambda/index.ts';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../lambda/lambda.types.ts';
 import { createSqsEdgeHandler, SqsEngine } from '../sqs/index.ts';
 import { createStepFunctionsEdgeHandler, StepFunctionsEmulator } from '../stepfunctions/index.ts';
+import { createStsEdgeHandler } from '../sts/index.ts';
 import { createCleanup, removeOrphanBuilds } from './cleanup.ts';
 import { startEventSources } from './event-sources.step.ts';
 import { localDataDirs } from './local-data.ts';
@@ -138,12 +145,15 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     });
     cleanup.add(() => stepFunctions.close());
 
+    // Filled when the event sources start, read by the Lambda API whenever it is asked.
+    const eventSourceMappings = createEventSourceMappingRegistry();
     const edge: StartedServer = await startEdge(
       [
         createDynamoDbProxy(ddb.endpoint),
         createSqsEdgeHandler(sqs),
         createStepFunctionsEdgeHandler(stepFunctions),
-        createLambdaApi(host),
+        createLambdaApi(host, { eventSourceMappings }),
+        createStsEdgeHandler({ accountId: LOCAL_ACCOUNT_ID }),
       ],
       options.edgePort ?? DEFAULT_EDGE_PORT,
     );
@@ -208,7 +218,16 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       credentials: LOCAL_CREDENTIALS,
     });
     cleanup.add(() => streams.destroy());
-    for (const source of startEventSources({ services, sqs, streams, tables, invoker: host, log })) {
+    const sources = startEventSources({
+      services,
+      sqs,
+      streams,
+      tables,
+      invoker: host,
+      log,
+      registry: eventSourceMappings,
+    });
+    for (const source of sources) {
       cleanup.add(() => source.stop());
     }
     phase('functions, state machines, event sources');
