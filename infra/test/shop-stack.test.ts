@@ -168,7 +168,9 @@ describe('functions', () => {
   });
 
   it('reserves concurrency for the functions that declare it', () => {
-    expect(functionNamed(shop.json, 'dev-ledger-settle').resource.Properties.ReservedConcurrentExecutions).toBe(3);
+    expect(
+      functionNamed(shop.json, 'dev-ledger-settle').resource.Properties.ReservedConcurrentExecutions,
+    ).toBe(3);
   });
 
   it('gives each function the environment functionEnvironment computes, with deployed values', () => {

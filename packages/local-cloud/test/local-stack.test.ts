@@ -12,6 +12,7 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
@@ -19,6 +20,7 @@ import {
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS, type LocalStack, startLocalStack } from '../src/index.ts';
 import echoService from './fixtures/echo-service/src/service.ts';
@@ -125,6 +127,20 @@ describe('the local stack', () => {
     );
     expect(JSON.parse(new TextDecoder().decode(out.Payload))).toEqual({ value: 42 });
     lambda.destroy();
+  });
+
+  it('answers STS GetCallerIdentity on the edge, and says a service it does not emulate is not', async () => {
+    const config = { endpoint: stack.edgeUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS };
+    const sts = new STSClient(config);
+    const sns = new SNSClient(config);
+
+    expect(await sts.send(new GetCallerIdentityCommand({}))).toMatchObject({ Account: '000000000000' });
+    await expect(sns.send(new ListTopicsCommand({}))).rejects.toMatchObject({
+      name: 'NotImplemented',
+      message: expect.stringContaining('SNS ListTopics is not emulated by the local AWS edge.'),
+    });
+    sts.destroy();
+    sns.destroy();
   });
 
   it('maps a function error to 502 and a timeout to 504, as problem+json without internals', async () => {

@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { awsErrorResponse } from './aws-protocol.ts';
 import type { EdgeHandler, EdgeRequest, EdgeResponse } from './edge.types.ts';
+import { notEmulatedResponse } from './not-emulated.ts';
 
 export interface StartedServer {
   readonly server: Server;
@@ -16,12 +18,6 @@ export const readBody = (req: IncomingMessage): Promise<Buffer> =>
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
-
-const awsError = (status: number, type: string, message: string): EdgeResponse => ({
-  status,
-  headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': type },
-  body: JSON.stringify({ __type: type, message }),
-});
 
 const send = (res: ServerResponse, response: EdgeResponse): void => {
   res.writeHead(response.status, response.headers);
@@ -50,34 +46,47 @@ export const listen = (server: Server, port: number, host = '127.0.0.1'): Promis
 
 /**
  * The AWS edge: one HTTP endpoint for every emulated AWS API. Each request goes to the first
- * handler that claims it (by `X-Amz-Target`, path or `Action` parameter).
+ * handler that claims it (by `X-Amz-Target`, path or `Action` parameter); a request none claims gets
+ * a "not emulated" error in the protocol its client speaks.
  */
-export const createEdgeServer = (handlers: readonly EdgeHandler[]): Server =>
-  createServer(async (req, res) => {
+export const createEdgeServer = (handlers: readonly EdgeHandler[]): Server => {
+  const served = handlers.map((h) => h.name);
+  const route = async (request: EdgeRequest): Promise<EdgeResponse> => {
+    const handler = handlers.find((h) => h.canHandle(request));
+    return handler ? handler.handle(request) : notEmulatedResponse(request, { served });
+  };
+  return createServer(async (req, res) => {
+    let request: EdgeRequest;
     try {
-      const body = await readBody(req);
-      const request: EdgeRequest = {
+      request = {
         method: req.method ?? 'GET',
         url: new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`),
         headers: req.headers,
-        body,
+        body: await readBody(req),
       };
-      const handler = handlers.find((h) => h.canHandle(request));
-      if (!handler) {
-        send(
-          res,
-          awsError(400, 'UnknownOperationException', `No emulated AWS API serves ${req.method} ${req.url}`),
-        );
-        return;
-      }
-      send(res, await handler.handle(request));
+    } catch {
+      // A request line no URL can be made of, or a client gone mid-body: nothing an AWS client could parse.
+      res.writeHead(400).end();
+      return;
+    }
+    try {
+      send(res, await route(request));
     } catch (error) {
       console.error('[edge] request failed', error);
-      if (!res.headersSent)
-        send(res, awsError(500, 'InternalFailure', 'The local edge failed to handle the request'));
-      else res.end();
+      if (res.headersSent) res.end();
+      else {
+        send(
+          res,
+          awsErrorResponse(request, {
+            status: 500,
+            code: 'InternalFailure',
+            message: 'The local edge failed to handle the request',
+          }),
+        );
+      }
     }
   });
+};
 
 export const startEdge = (handlers: readonly EdgeHandler[], port = 0): Promise<StartedServer> =>
   listen(createEdgeServer(handlers), port);

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import * as threads from 'node:worker_threads';
+import { type InvocationLog, LOG_RESULT_BYTES } from './invocation-log.ts';
 import type { FunctionError } from './lambda.types.ts';
 import {
   type InvokeMessage,
@@ -33,12 +34,34 @@ export interface InvocationRequest {
   readonly traceId: string;
   readonly invokedFunctionArn: string;
   readonly timeoutMs: number;
+  /** Keep what the function prints during this invocation, with its timings, for its log (`LogType: Tail`). */
+  readonly captureLog?: boolean;
 }
 
 /** The raw outcome: the payload stays JSON text until the host decides what to do with it. */
-export type RawInvokeResult =
+export type RawInvokeResult = (
   | { readonly ok: true; readonly payloadJson: string }
-  | { readonly ok: false; readonly error: FunctionError; readonly timedOut: boolean };
+  | { readonly ok: false; readonly error: FunctionError; readonly timedOut: boolean }
+) & { readonly log?: InvocationLog };
+
+const MB = 1024 * 1024;
+
+/** The lines of one invocation, keeping the last {@link LOG_RESULT_BYTES} (all a log result shows). */
+class LogCapture {
+  readonly lines: string[] = [];
+  #bytes = 0;
+
+  add(line: string): void {
+    this.lines.push(line);
+    this.#bytes += Buffer.byteLength(line) + 1;
+    while (
+      this.lines.length > 1 &&
+      this.#bytes - Buffer.byteLength(this.lines[0] ?? '') - 1 >= LOG_RESULT_BYTES
+    ) {
+      this.#bytes -= Buffer.byteLength(this.lines.shift() ?? '') + 1;
+    }
+  }
+}
 
 interface PendingInvocation {
   readonly awsRequestId: string;
@@ -79,6 +102,11 @@ export class ExecutionEnvironment {
   #discarded = false;
   #initialized = false;
   #inUse = false;
+  readonly #createdAt = performance.now();
+  /** How long the init phase took, until the first invocation has reported it. */
+  #unreportedInitMs: number | undefined;
+  #maxMemoryUsedMb = 0;
+  #capture: LogCapture | undefined;
 
   constructor(options: ExecutionEnvironmentOptions) {
     this.#options = options;
@@ -96,8 +124,8 @@ export class ExecutionEnvironment {
       // Lambda's memory setting bounds the whole sandbox; the heap is the part a worker can bound.
       resourceLimits: { maxOldGenerationSizeMb: Math.max(options.memoryMb, 64) },
     });
-    forwardLines(this.#worker.stdout, options.log);
-    forwardLines(this.#worker.stderr, options.log);
+    forwardLines(this.#worker.stdout, (line) => this.#log(line));
+    forwardLines(this.#worker.stderr, (line) => this.#log(line));
     this.#worker.on('message', (message: RuntimeMessage) => this.#onMessage(message));
     this.#worker.on('error', (error: Error) => this.#onError(error));
     this.#worker.on('exit', (code: number) => this.#onExit(code));
@@ -145,10 +173,16 @@ export class ExecutionEnvironment {
       if (!this.alive) {
         return { ok: false, error: this.#exitError('Runtime exited before the invocation'), timedOut: false };
       }
-      return await new Promise<RawInvokeResult>((resolve) => {
+      // Lambda reports the init phase on the invocation that waited for it, and only there.
+      const initDurationMs = this.#unreportedInitMs;
+      this.#unreportedInitMs = undefined;
+      const capture = request.captureLog ? new LogCapture() : undefined;
+      this.#capture = capture;
+      const startedAt = performance.now();
+      const result = await new Promise<RawInvokeResult>((resolve) => {
         const timer = setTimeout(() => {
           const message = `Task timed out after ${formatSeconds(request.timeoutMs)} seconds`;
-          this.#options.log(`${request.awsRequestId} ${message}`);
+          this.#log(`${request.awsRequestId} ${message}`);
           settle({
             ok: false,
             error: { errorType: 'Sandbox.Timedout', errorMessage: message },
@@ -173,11 +207,48 @@ export class ExecutionEnvironment {
         };
         this.#worker.postMessage(message);
       });
+      this.#capture = undefined;
+      if (!capture) return result;
+      const durationMs = performance.now() - startedAt;
+      return { ...result, log: await this.#invocationLog(capture, result, durationMs, initDurationMs) };
     } finally {
       this.#inUse = false;
       // An idle environment must not keep the process alive, like a frozen Lambda sandbox.
       if (this.alive) this.#worker.unref();
     }
+  }
+
+  /** Every line the function prints: to the host's log, and to the running invocation's capture. */
+  #log(line: string): void {
+    this.#capture?.add(line);
+    this.#options.log(line);
+  }
+
+  async #invocationLog(
+    capture: LogCapture,
+    result: RawInvokeResult,
+    durationMs: number,
+    initDurationMs: number | undefined,
+  ): Promise<InvocationLog> {
+    if (this.alive) {
+      try {
+        // Of the worker's heap: the part of Lambda's "Max Memory Used" a worker thread can measure.
+        const heap = await this.#worker.getHeapStatistics();
+        this.#maxMemoryUsedMb = Math.max(
+          this.#maxMemoryUsedMb,
+          Math.ceil((heap.used_heap_size + heap.external_memory) / MB),
+        );
+      } catch {
+        // Gone meanwhile: keep the last figure.
+      }
+    }
+    return {
+      lines: capture.lines,
+      durationMs,
+      ...(initDurationMs !== undefined ? { initDurationMs } : {}),
+      maxMemoryUsedMb: this.#maxMemoryUsedMb,
+      timedOut: !result.ok && result.timedOut,
+    };
   }
 
   async terminate(): Promise<void> {
@@ -197,6 +268,7 @@ export class ExecutionEnvironment {
   #onMessage(message: RuntimeMessage): void {
     switch (message.type) {
       case 'ready':
+        this.#unreportedInitMs = performance.now() - this.#createdAt;
         this.#finishInit(undefined);
         return;
       case 'init-error':

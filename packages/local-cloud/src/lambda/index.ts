@@ -1,5 +1,17 @@
+export {
+  createEventSourceMappingRegistry,
+  type EventSourceMappingConfiguration,
+  type EventSourceMappingRegistry,
+} from './event-source-mapping.registry.ts';
 export { type ExecutionEnvironment, INIT_TIMEOUT_MS } from './execution-environment.ts';
-export { createLambdaApi } from './lambda.api.ts';
+export {
+  formatInvocationLog,
+  type InvocationLog,
+  type InvocationLogContext,
+  LOG_RESULT_BYTES,
+  logResultOf,
+} from './invocation-log.ts';
+export { createLambdaApi, type LambdaApiOptions } from './lambda.api.ts';
 export { type BundleResult, bundleFunctions, lambdaBuildOptions } from './lambda.bundler.ts';
 export {
   FunctionNotFoundError,
@@ -22,12 +34,17 @@ export {
 export { createLambdaLocalApi, type FunctionStats, functionStatsOf } from './lambda.local-api.ts';
 export {
   type FunctionError,
+  type FunctionReference,
   type FunctionSpec,
   functionArn,
   functionNameOf,
   type InvokeOptions,
   type InvokeResult,
+  LATEST_VERSION,
   type LambdaInvoker,
+  LIVE_ALIAS,
   LOCAL_ACCOUNT_ID,
   LOCAL_REGION,
+  parseFunctionReference,
+  versionOfQualifier,
 } from './lambda.types.ts';

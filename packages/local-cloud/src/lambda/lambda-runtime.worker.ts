@@ -52,6 +52,17 @@ export function lambdaRuntime(
 
   const post = (message: RuntimeMessage): void => port.postMessage(message);
 
+  /**
+   * Waits until what the handler printed has reached the host (a worker's stdout is a message
+   * channel of its own), so its lines arrive before the result and land in this invocation's log.
+   */
+  const flushOutput = async (): Promise<void> => {
+    const pending = [process.stdout, process.stderr].filter((stream) => stream.writableLength > 0);
+    await Promise.all(
+      pending.map((stream) => new Promise<void>((resolve) => stream.write('', () => resolve()))),
+    );
+  };
+
   const toFunctionError = (error: unknown, errorType?: string): FunctionError => {
     if (error instanceof Error) {
       return {
@@ -86,9 +97,11 @@ export function lambdaRuntime(
     try {
       result = await handler(JSON.parse(message.eventJson), context);
     } catch (error) {
+      await flushOutput();
       post({ type: 'error', awsRequestId: message.awsRequestId, error: toFunctionError(error) });
       return;
     }
+    await flushOutput();
     let payloadJson: string;
     try {
       // JSON.stringify answers undefined for undefined, functions and symbols; Lambda answers null.

@@ -18,8 +18,11 @@ import {
   type InvokeOptions,
   type InvokeResult,
   type LambdaInvoker,
+  LIVE_ALIAS,
   LOCAL_ACCOUNT_ID,
   LOCAL_REGION,
+  parseFunctionReference,
+  versionOfQualifier,
 } from './lambda.types.ts';
 
 export interface LambdaHostOptions {
@@ -59,6 +62,11 @@ export interface RegisteredFunction {
   /** `_HANDLER`: `<bundle file name>.<export>`. */
   readonly handler: string;
   readonly registeredAt: Date;
+  /**
+   * Its aliases, each pointing at `$LATEST`: the host gives every function the `live` alias the CDK
+   * app gives it. Optional so that stand-ins for the host need not list any.
+   */
+  readonly aliases?: readonly string[];
   /** Live execution environments, and how many of them are running an invocation. */
   readonly environments: number;
   readonly busyEnvironments: number;
@@ -82,7 +90,7 @@ export interface LambdaHost extends LambdaInvoker {
   readonly accountId: string;
   /** Adds a function, or replaces its code and configuration (running invocations finish on the old code). */
   register(spec: FunctionSpec, bundlePath: string): void;
-  /** The function named by `nameOrArn`, if registered. */
+  /** The function named by `nameOrArn` (its qualifier, if any, aside), if registered. */
   get(nameOrArn: string): RegisteredFunction | undefined;
   functions(): readonly RegisteredFunction[];
   /**
@@ -126,6 +134,9 @@ export const RESERVED_ENVIRONMENT_VARIABLES: ReadonlySet<string> = new Set([
   'LAMBDA_RUNTIME_DIR',
 ]);
 
+/** Every local function has the alias the CDK app gives it, on its only version. */
+const FUNCTION_ALIASES: readonly string[] = [LIVE_ALIAS];
+
 /** Parent variables a function may see: the ones a process needs, nothing that configures AWS. */
 const INHERITED_VARIABLES = ['PATH', 'LANG', 'TMPDIR'] as const;
 
@@ -135,6 +146,7 @@ interface QueuedInvocation {
   readonly traceId: string;
   readonly invokedFunctionArn: string;
   readonly faults: FunctionFaults;
+  readonly captureLog: boolean;
   readonly resolve: (result: InvokeResult) => void;
 }
 
@@ -266,14 +278,18 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
     ...slot.spec.environment,
   });
 
-  const lookup = (nameOrArn: string): FunctionSlot => {
-    const slot = slots.get(functionNameOf(nameOrArn));
-    if (!slot) {
-      throw new FunctionNotFoundError(
-        nameOrArn.startsWith('arn:') ? nameOrArn : functionArn(nameOrArn, region, accountId),
-      );
+  /** The function and the ARN it is invoked by (qualified when the caller qualified it), as Lambda resolves them. */
+  const lookup = (nameOrArn: string): { slot: FunctionSlot; invokedFunctionArn: string } => {
+    const reference = parseFunctionReference(nameOrArn);
+    const name = reference?.name ?? nameOrArn;
+    const qualifier = reference?.qualifier;
+    const arn = functionArn(name, region, accountId);
+    const invokedFunctionArn = qualifier ? `${arn}:${qualifier}` : arn;
+    const slot = slots.get(name);
+    if (!slot || versionOfQualifier(qualifier, FUNCTION_ALIASES) === undefined) {
+      throw new FunctionNotFoundError(invokedFunctionArn);
     }
-    return slot;
+    return { slot, invokedFunctionArn };
   };
 
   const retire = (slot: FunctionSlot, environment: ExecutionEnvironment): void => {
@@ -334,8 +350,10 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
 
   const toResult = (raw: RawInvokeResult): InvokeResult => {
     if (!raw.ok) return raw;
+    const log = raw.log ? { log: raw.log } : {};
     if (Buffer.byteLength(raw.payloadJson) > MAX_SYNC_PAYLOAD_BYTES) {
       return {
+        ...log,
         ok: false,
         error: {
           errorType: 'Function.ResponseSizeTooLarge',
@@ -344,7 +362,7 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
         timedOut: false,
       };
     }
-    return { ok: true, payload: JSON.parse(raw.payloadJson) };
+    return { ...log, ok: true, payload: JSON.parse(raw.payloadJson) };
   };
 
   const run = async (slot: FunctionSlot, environment: ExecutionEnvironment, job: QueuedInvocation) => {
@@ -362,6 +380,7 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
           traceId: job.traceId,
           invokedFunctionArn: job.invokedFunctionArn,
           timeoutMs,
+          captureLog: job.captureLog,
         }),
       );
     } catch (error) {
@@ -407,6 +426,7 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
       arn: slot.arn,
       handler: slot.handler,
       registeredAt: slot.registeredAt,
+      aliases: FUNCTION_ALIASES,
       environments: slot.environments.size,
       busyEnvironments: busy,
       queued: slot.queue.length,
@@ -475,7 +495,7 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
     },
 
     async invoke(nameOrArn, payload, invokeOptions: InvokeOptions = {}) {
-      const slot = lookup(nameOrArn);
+      const { slot, invokedFunctionArn } = lookup(nameOrArn);
       let eventJson: string;
       try {
         eventJson = JSON.stringify(payload) ?? 'null';
@@ -522,8 +542,9 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
             awsRequestId,
             eventJson,
             traceId: invokeOptions.traceId ?? newTraceId(),
-            invokedFunctionArn: nameOrArn.startsWith('arn:') ? nameOrArn : slot.arn,
+            invokedFunctionArn,
             faults: injected,
+            captureLog: invokeOptions.captureLog === true && !async,
             resolve,
           });
           dispatch(slot);
@@ -542,7 +563,7 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
     },
 
     async killEnvironments(nameOrArn) {
-      const slot = lookup(nameOrArn);
+      const { slot } = lookup(nameOrArn);
       const environments = [...slot.environments.keys()];
       await Promise.all(
         environments.map((environment) => {

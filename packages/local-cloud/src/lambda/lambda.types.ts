@@ -1,3 +1,5 @@
+import type { InvocationLog } from './invocation-log.ts';
+
 /** A function the local Lambda host can run. */
 export interface FunctionSpec {
   /** Function name, e.g. `catalog-http`. */
@@ -25,9 +27,13 @@ export interface FunctionError {
   readonly trace?: readonly string[];
 }
 
-export type InvokeResult =
+export type InvokeResult = (
   | { readonly ok: true; readonly payload: unknown }
-  | { readonly ok: false; readonly error: FunctionError; readonly timedOut: boolean };
+  | { readonly ok: false; readonly error: FunctionError; readonly timedOut: boolean }
+) & {
+  /** The invocation's log, when {@link InvokeOptions.captureLog} asked for it and the function ran. */
+  readonly log?: InvocationLog;
+};
 
 export interface InvokeOptions {
   /** Lambda's `Event` invocation type: queue it, resolve as soon as it is accepted. */
@@ -38,6 +44,8 @@ export interface InvokeOptions {
   readonly awsRequestId?: string;
   /** An incoming X-Ray trace header; the function sees it as `_X_AMZN_TRACE_ID` (a new trace when absent). */
   readonly traceId?: string;
+  /** Keep what the function prints during the invocation, with its timings, in the result (Lambda's `LogType: Tail`). */
+  readonly captureLog?: boolean;
 }
 
 /** Invokes a function by name (or function ARN). Implemented by the local Lambda host. */
@@ -51,9 +59,52 @@ export const LOCAL_REGION = 'us-east-1';
 export const functionArn = (name: string, region = LOCAL_REGION, account = LOCAL_ACCOUNT_ID): string =>
   `arn:aws:lambda:${region}:${account}:function:${name}`;
 
-/** `name`, `arn:aws:lambda:...:function:name` or `...:function:name:qualifier` -> `name`. */
-export const functionNameOf = (nameOrArn: string): string => {
-  if (!nameOrArn.startsWith('arn:')) return nameOrArn;
-  const parts = nameOrArn.split(':');
-  return parts[6] ?? nameOrArn;
+/** The version every local function runs: there is one code version, replaced on re-registration. */
+export const LATEST_VERSION = '$LATEST';
+
+/**
+ * The alias the CDK app gives every function (`LIVE_ALIAS` in `infra/src/naming.ts`), which its API
+ * routes, event sources, saga tasks and direct invocations target. Locally it points at `$LATEST`.
+ */
+export const LIVE_ALIAS = 'live';
+
+/** A function as Lambda's APIs name it: its name and, when given, the qualifier, region and account. */
+export interface FunctionReference {
+  readonly name: string;
+  /** `$LATEST`, a version number or an alias name. */
+  readonly qualifier?: string;
+  readonly region?: string;
+  readonly accountId?: string;
+}
+
+/** Lambda's FunctionName pattern: a name, `name:qualifier`, a partial ARN or a full ARN. */
+const FUNCTION_REFERENCE =
+  /^(?:arn:aws[a-zA-Z-]*:lambda:)?(?:(?<region>[a-z]{2}(?:-gov)?-[a-z]+-\d):)?(?:(?<accountId>\d{12}):)?(?:function:)?(?<name>[a-zA-Z0-9_-]+)(?::(?<qualifier>\$LATEST|[a-zA-Z0-9_-]+))?$/;
+
+/** Parses `name`, `name:live`, `000000000000:function:name` or a full (qualified) ARN; undefined if none of these. */
+export const parseFunctionReference = (nameOrArn: string): FunctionReference | undefined => {
+  const groups = FUNCTION_REFERENCE.exec(nameOrArn)?.groups;
+  if (!groups?.name) return undefined;
+  return {
+    name: groups.name,
+    ...(groups.qualifier ? { qualifier: groups.qualifier } : {}),
+    ...(groups.region ? { region: groups.region } : {}),
+    ...(groups.accountId ? { accountId: groups.accountId } : {}),
+  };
 };
+
+/** Any form {@link parseFunctionReference} reads -> `name`. */
+export const functionNameOf = (nameOrArn: string): string =>
+  parseFunctionReference(nameOrArn)?.name ?? nameOrArn;
+
+/**
+ * The version a qualifier runs, or undefined when the function has no such version or alias:
+ * no qualifier and `$LATEST` are `$LATEST`, and so is each of the function's aliases.
+ */
+export const versionOfQualifier = (
+  qualifier: string | undefined,
+  aliases: readonly string[],
+): string | undefined =>
+  qualifier === undefined || qualifier === LATEST_VERSION || aliases.includes(qualifier)
+    ? LATEST_VERSION
+    : undefined;

@@ -12,6 +12,7 @@ import { type StartedServer, startEdge } from '../edge/edge.server.ts';
 import { createFaultsApi, FaultRegistry } from '../faults/index.ts';
 import {
   bundleFunctions,
+  createEventSourceMappingRegistry,
   createLambdaApi,
   createLambdaHost,
   createLambdaLocalApi,
@@ -20,6 +21,7 @@ import {
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../lambda/lambda.types.ts';
 import { createSqsEdgeHandler, SqsEngine } from '../sqs/index.ts';
 import { createStepFunctionsEdgeHandler, StepFunctionsEmulator } from '../stepfunctions/index.ts';
+import { createStsEdgeHandler } from '../sts/index.ts';
 import { createCleanup, removeOrphanBuilds } from './cleanup.ts';
 import { startEventSources } from './event-sources.step.ts';
 import { localDataDirs } from './local-data.ts';
@@ -171,6 +173,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     });
     cleanup.add(() => stepFunctions.close());
 
+    // Filled when the event sources start, read by the Lambda API whenever it is asked.
+    const eventSourceMappings = createEventSourceMappingRegistry();
     const edge: StartedServer = await startEdge(
       [
         createFaultsApi(faults),
@@ -178,7 +182,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         createDynamoDbProxy(ddb.endpoint, faults),
         createSqsEdgeHandler(sqs),
         createStepFunctionsEdgeHandler(stepFunctions),
-        createLambdaApi(host),
+        createLambdaApi(host, { eventSourceMappings }),
+        createStsEdgeHandler({ accountId: LOCAL_ACCOUNT_ID }),
       ],
       options.edgePort ?? DEFAULT_EDGE_PORT,
     );
@@ -247,7 +252,17 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       credentials: LOCAL_CREDENTIALS,
     });
     cleanup.add(() => streams.destroy());
-    for (const source of startEventSources({ services, sqs, streams, tables, invoker: host, faults, log })) {
+    const sources = startEventSources({
+      services,
+      sqs,
+      streams,
+      tables,
+      invoker: host,
+      faults,
+      log,
+      registry: eventSourceMappings,
+    });
+    for (const source of sources) {
       cleanup.add(() => source.stop());
     }
     phase('functions, state machines, event sources');

@@ -67,6 +67,8 @@ const host: LambdaHost = {
           coldStarts: 0,
           errors: 0,
           throttles: 0,
+          durationP50Ms: undefined,
+          durationP95Ms: undefined,
         }
       : undefined,
   invoke: async (_name, payload) => {

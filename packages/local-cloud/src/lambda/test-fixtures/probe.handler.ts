@@ -74,3 +74,9 @@ export const callbackStyle = (
   _context: Context,
   callback: (error: null, result: string) => void,
 ) => callback(null, 'never');
+
+/** Prints `lines` numbered lines of about 100 characters. */
+export const chatty = async (event: { readonly lines: number }) => {
+  for (let i = 1; i <= event.lines; i++) console.log(`line ${String(i).padStart(4, '0')} ${'.'.repeat(90)}`);
+  return event.lines;
+};
