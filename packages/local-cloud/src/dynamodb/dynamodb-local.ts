@@ -81,6 +81,10 @@ export const startDynamoDbLocal = async (options: StartDynamoDbLocalOptions = {}
     port,
     sharedDb: true,
     stdio: 'pipe',
+    // Its own process group: a terminal's Ctrl-C signals the whole foreground group, and a JVM that died
+    // with it would leave the runner's stream pollers and in-flight requests talking to nothing while it
+    // shuts down in order. The runner stops it last; `killWithParent` covers a runner that dies.
+    detached: true,
     ...(options.dataDir ? { path: options.dataDir } : {}),
   });
   killWithParent(child);
