@@ -17,6 +17,7 @@ export {
   lambdaBuildOptions,
 } from './lambda/index.ts';
 export { freePort, isProcessAlive, killWithParent, stopChild } from './process/index.ts';
+export { PortInUseError } from './stack/listen-ports.check.ts';
 export {
   DEFAULT_EDGE_PORT,
   DEFAULT_PORT,
