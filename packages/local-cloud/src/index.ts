@@ -8,7 +8,7 @@ export {
   type StartedServer,
   startEdge,
 } from './edge/index.ts';
-export { flattenClaims, toHttpApiEvent } from './gateway/index.ts';
+export { builtinRouteConfigs, flattenClaims, toHttpApiEvent } from './gateway/index.ts';
 export {
   bundleFunctions,
   type FunctionSpec,
