@@ -8,7 +8,7 @@ export {
   type StartedServer,
   startEdge,
 } from './edge/index.ts';
-export { flattenClaims, toHttpApiEvent } from './gateway/index.ts';
+export { builtinRouteConfigs, flattenClaims, toHttpApiEvent } from './gateway/index.ts';
 export {
   bundleFunctions,
   type FunctionSpec,
@@ -17,6 +17,7 @@ export {
   lambdaBuildOptions,
 } from './lambda/index.ts';
 export { freePort, isProcessAlive, killWithParent, stopChild } from './process/index.ts';
+export { PortInUseError } from './stack/listen-ports.check.ts';
 export {
   DEFAULT_EDGE_PORT,
   DEFAULT_PORT,

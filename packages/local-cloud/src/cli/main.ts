@@ -11,6 +11,7 @@ const usage = `usage:
   npm run local -- redrive <queue>    move a dead-letter queue's messages back to their source queue
   npm run local -- executions [status] saga executions, newest first (RUNNING, SUCCEEDED, FAILED, ...)
   npm run local -- history <execution-name-or-arn>   the events of one execution
+  npm run aws -- <aws CLI arguments>  the aws CLI against the running shop (endpoint, test credentials, region)
   npm run bench [-- --quick]          measure the budgets (packages/benchmarks); writes docs/benchmarks.md`;
 
 // Each command loads only what it needs.
@@ -27,7 +28,9 @@ try {
     const { runStart } = await import('./start.command.ts');
     await runStart(args, root, dynamoDb);
   } else if (command && ['queues', 'dlq', 'redrive', 'executions', 'history'].includes(command)) {
-    await (await import('./inspect.command.ts')).runInspect(command, args);
+    await (await import('./inspect.command.ts')).runInspect(command, args, root);
+  } else if (command === 'aws') {
+    process.exitCode = await (await import('./aws.command.ts')).runAws(args, root);
   } else {
     console.log(usage);
     process.exitCode = command && command !== 'help' ? 2 : 0;

@@ -17,11 +17,13 @@ import {
   type LambdaHost,
 } from '../lambda/index.ts';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../lambda/lambda.types.ts';
+import { DEFAULT_EDGE_PORT, DEFAULT_PORT } from '../preflight/preflight.checks.mjs';
 import { createSqsEdgeHandler, SqsEngine } from '../sqs/index.ts';
 import { createStepFunctionsEdgeHandler, StepFunctionsEmulator } from '../stepfunctions/index.ts';
 import { createStsEdgeHandler } from '../sts/index.ts';
 import { createCleanup, removeOrphanBuilds } from './cleanup.ts';
 import { startEventSources } from './event-sources.step.ts';
+import { assertPortsFree, portInUseErrorOf } from './listen-ports.check.ts';
 import { localDataDirs } from './local-data.ts';
 import { localSecretsOf } from './local-secrets.ts';
 import { createSagaStateMachines, stateMachineArnsOf } from './saga-state-machines.step.ts';
@@ -29,8 +31,7 @@ import { registerServiceFunctions, runSeeds, seedFunctionsOf, specOf } from './s
 import { createShopApi } from './shop-api.step.ts';
 import { createSubscriptionQueues, queueUrlOf } from './subscription-queues.step.ts';
 
-export const DEFAULT_PORT = 3000;
-export const DEFAULT_EDGE_PORT = 4566;
+export { DEFAULT_EDGE_PORT, DEFAULT_PORT };
 export const LOCAL_AUDIENCE = 'shop';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
@@ -93,8 +94,11 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     phaseStart = now;
   };
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const ports = { port: options.port ?? DEFAULT_PORT, edgePort: options.edgePort ?? DEFAULT_EDGE_PORT };
   const cleanup = createCleanup();
   try {
+    // Before seconds of JVM, esbuild and key work: a port in use fails now, naming its variable.
+    await assertPortsFree(options.root, ports);
     const services = options.services ?? (await loadServiceDefinitions(options.root));
     const seeds = options.seed === false ? [] : seedFunctionsOf(services);
     const dataDirs = options.persist ? localDataDirs(options.root) : undefined;
@@ -155,8 +159,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         createLambdaApi(host, { eventSourceMappings }),
         createStsEdgeHandler({ accountId: LOCAL_ACCOUNT_ID }),
       ],
-      options.edgePort ?? DEFAULT_EDGE_PORT,
-    );
+      ports.edgePort,
+    ).catch(portInUseErrorOf(options.root, 'edgePort', ports.edgePort));
     cleanup.add(() => edge.close());
     const edgeUrl = edge.url;
 
@@ -178,7 +182,9 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       devIssuer,
       throttle: options.throttle ?? { rateLimit: 2000, burstLimit: 4000 },
       log,
-    }).listen(options.port ?? DEFAULT_PORT);
+    })
+      .listen(ports.port)
+      .catch(portInUseErrorOf(options.root, 'port', ports.port));
     cleanup.add(() => api.close());
     phase('gateway');
 
