@@ -1,6 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { dirname, resolve } from 'node:path';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { freePort, isProcessAlive } from '@shop/local-cloud';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,7 +39,61 @@ const descendantsOf = (rows: readonly ProcessRow[], rootPid: number): ProcessRow
   return found;
 };
 
+interface StartedShop {
+  readonly child: ChildProcess;
+  readonly port: number;
+  readonly edgePort: number;
+  /** Everything it printed so far (stdout and stderr). */
+  output(): string;
+}
+
+/** `npm start` on free ports, in a process group of its own (as a terminal runs it), once ready. */
+const startShop = async (): Promise<StartedShop> => {
+  const [port, edgePort] = [await freePort(), await freePort()];
+  let output = '';
+  const child = spawn('npm', ['start', '--silent'], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), EDGE_PORT: String(edgePort) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString();
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  await new Promise<void>((resolveReady, reject) => {
+    const timer = setInterval(() => {
+      if (/ready in \d+ ms/.test(output)) {
+        clearInterval(timer);
+        resolveReady();
+      }
+    }, 50);
+    child.once('exit', (code) => {
+      clearInterval(timer);
+      reject(new Error(`npm start exited with ${code}:\n${output}`));
+    });
+  });
+  return { child, port, edgePort, output: () => output };
+};
+
+const kill = (shop: StartedShop | undefined) => {
+  const pid = shop?.child.pid;
+  if (pid && isProcessAlive(pid)) process.kill(-pid, 'SIGKILL');
+};
+
+/** The environment of a second terminal: nothing exported about the running shop. */
+const secondTerminal = (): NodeJS.ProcessEnv => {
+  const env = { ...process.env };
+  for (const name of ['PORT', 'EDGE_PORT', 'AWS_ENDPOINT_URL']) delete env[name];
+  return env;
+};
+
+const javaBelow = (rows: readonly ProcessRow[], pid: number) =>
+  descendantsOf(rows, pid).filter((row) => row.comm === 'java');
+
 describe('npm start', () => {
+  let shop: StartedShop;
   let child: ChildProcess;
   let output = '';
   let port: number;
@@ -44,36 +101,14 @@ describe('npm start', () => {
   let readyAfterMs = 0;
 
   beforeAll(async () => {
-    [port, edgePort] = [await freePort(), await freePort()];
     const started = Date.now();
-    child = spawn('npm', ['start', '--silent'], {
-      cwd: root,
-      env: { ...process.env, PORT: String(port), EDGE_PORT: String(edgePort) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    await new Promise<void>((resolveReady, reject) => {
-      const timer = setTimeout(() => reject(new Error(`not ready after 60 s:\n${output}`)), 60_000);
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        if (/ready in \d+ ms/.test(output)) {
-          clearTimeout(timer);
-          readyAfterMs = Date.now() - started;
-          resolveReady();
-        }
-      };
-      child.stdout?.on('data', onData);
-      child.stderr?.on('data', onData);
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`npm start exited with ${code}:\n${output}`));
-      });
-    });
+    shop = await startShop();
+    readyAfterMs = Date.now() - started;
+    ({ child, port, edgePort } = shop);
+    output = shop.output();
   }, 90_000);
 
-  afterAll(() => {
-    if (child?.pid && isProcessAlive(child.pid)) process.kill(-child.pid, 'SIGKILL');
-  });
+  afterAll(() => kill(shop));
 
   it('prints the URLs, a curl example with a token and the start-up time', () => {
     expect(output).toContain(`http://localhost:${port}`);
@@ -98,13 +133,57 @@ describe('npm start', () => {
     expect(Array.isArray(TableNames)).toBe(true);
   });
 
+  it('records its ports in .shop/state.json for a second terminal', () => {
+    const state = JSON.parse(readFileSync(join(root, '.shop', 'state.json'), 'utf8'));
+    expect(state).toMatchObject({
+      port,
+      edgePort,
+      apiUrl: `http://localhost:${port}`,
+      edgeUrl: `http://localhost:${edgePort}`,
+      persist: false,
+    });
+    expect(isProcessAlive(state.pid)).toBe(true);
+    expect(Number.isNaN(Date.parse(state.startedAt))).toBe(false);
+  });
+
+  it('is found by `npm run local` in a second terminal with nothing exported', async () => {
+    const { stdout } = await promisify(execFile)('npm', ['run', '--silent', 'local', '--', 'queues'], {
+      cwd: root,
+      env: secondTerminal(),
+    });
+    expect(stdout).toMatch(/^queue\s+visible/m);
+    expect(stdout).toMatch(/cart-order-confirmed/);
+  });
+
+  it('is found by `npm run aws` in a second terminal, with test credentials and a region', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'shop-fake-aws-'));
+    try {
+      // A stand-in for the aws CLI that prints what it was run with.
+      writeFileSync(
+        join(bin, 'aws'),
+        '#!/bin/sh\necho "args: $*"\necho "env: $AWS_ENDPOINT_URL $AWS_DEFAULT_REGION $AWS_ACCESS_KEY_ID"\n',
+      );
+      chmodSync(join(bin, 'aws'), 0o755);
+      const env = secondTerminal();
+      const { stdout } = await promisify(execFile)(
+        'npm',
+        ['run', '--silent', 'aws', '--', 'dynamodb', 'list-tables'],
+        { cwd: root, env: { ...env, PATH: `${bin}:${env.PATH ?? ''}` } },
+      );
+      expect(stdout).toContain(`args: --endpoint-url http://localhost:${edgePort} dynamodb list-tables`);
+      expect(stdout).toContain(`env: http://localhost:${edgePort} us-east-1 local`);
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
+  });
+
   it('stops every child process, Java included, on SIGTERM', async () => {
     const pid = child.pid ?? 0;
     // npm -> sh -> node (the runner) -> java: the runner is the java process's parent. (Node 24 names
     // its main thread, so `ps` shows the runner's comm as "MainThread", not "node".)
     const rows = await processTable();
     const descendants = descendantsOf(rows, pid);
-    const java = descendants.filter((row) => row.comm === 'java');
+    const java = javaBelow(rows, pid);
     expect(java.length).toBe(1);
     const runner = descendants.find((row) => row.pid === java[0]?.ppid);
     expect(runner).toBeDefined();
@@ -118,5 +197,32 @@ describe('npm start', () => {
     while (javaPids.some(isProcessAlive) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 100));
     expect(javaPids.filter(isProcessAlive)).toEqual([]);
+    expect(existsSync(join(root, '.shop', 'state.json'))).toBe(false);
   });
+});
+
+describe('npm start stopped with Ctrl-C', () => {
+  let shop: StartedShop | undefined;
+  afterAll(() => kill(shop));
+
+  it('stops everything in order: no error line, no stack trace, no Java left, no state file', async () => {
+    shop = await startShop();
+    const pid = shop.child.pid ?? 0;
+    const java = javaBelow(await processTable(), pid).map((row) => row.pid);
+    expect(java).toHaveLength(1);
+    const exited = new Promise((r) => shop?.child.once('exit', r));
+    // What a terminal does on Ctrl-C: SIGINT to every process of the foreground group.
+    process.kill(-pid, 'SIGINT');
+    await exited;
+    const deadline = Date.now() + 10_000;
+    while (java.some(isProcessAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(java.filter(isProcessAlive)).toEqual([]);
+    const afterStop = shop.output().slice(shop.output().indexOf('stopping Shop...'));
+    expect(afterStop).toContain('stopping Shop...');
+    const troubles = afterStop
+      .split('\n')
+      .filter((line) => /error|ECONN|^\s+at /i.test(line) && !/"level":"(INFO|DEBUG)"/.test(line));
+    expect(troubles).toEqual([]);
+    expect(existsSync(join(root, '.shop', 'state.json'))).toBe(false);
+  }, 90_000);
 });

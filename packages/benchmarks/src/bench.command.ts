@@ -60,7 +60,7 @@ export const describeMachine = (): string => {
 };
 
 /**
- * `npm run bench`: measures the Budgets of the blueprint on this machine, prints one table and writes
+ * `npm run bench`: measures the budgets of docs/budgets.md on this machine, prints one table and writes
  * `docs/benchmarks.md`. Figures are medians of repeated runs with their spread; every ratio is taken
  * against a reference measured in the same run.
  */
@@ -183,7 +183,7 @@ const renderDocument = (report: {
     '',
     `Machine: ${describeMachine()}.`,
     '',
-    'Each figure is the median of repeated runs with its spread (p25–p75 unless said otherwise); each ratio is computed against a reference measured in the same run, so the noise of the machine cancels out. The budgets are those of the blueprint.',
+    'Each figure is the median of repeated runs with its spread (p25–p75 unless said otherwise); each ratio is computed against a reference measured in the same run, so the noise of the machine cancels out. The budgets are those of [budgets.md](budgets.md).',
     '',
     markdownTable(report.rows),
     '',

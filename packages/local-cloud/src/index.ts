@@ -9,7 +9,7 @@ export {
   startEdge,
 } from './edge/index.ts';
 export { type Fault, FaultRegistry, FaultSpec, type FaultSpecInput } from './faults/index.ts';
-export { flattenClaims, toHttpApiEvent } from './gateway/index.ts';
+export { builtinRouteConfigs, flattenClaims, toHttpApiEvent } from './gateway/index.ts';
 export {
   bundleFunctions,
   type FunctionSpec,
@@ -18,6 +18,7 @@ export {
   lambdaBuildOptions,
 } from './lambda/index.ts';
 export { freePort, isProcessAlive, killWithParent, stopChild } from './process/index.ts';
+export { PortInUseError } from './stack/listen-ports.check.ts';
 export {
   DEFAULT_EDGE_PORT,
   DEFAULT_PORT,

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -22,7 +23,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS, type LocalStack, startLocalStack } from '../src/index.ts';
+import { LOCAL_CREDENTIALS, type LocalStack, PortInUseError, startLocalStack } from '../src/index.ts';
+import { portInUseErrorOf } from '../src/stack/listen-ports.check.ts';
 import echoService from './fixtures/echo-service/src/service.ts';
 
 describe('the local stack', () => {
@@ -289,5 +291,47 @@ describe('the local stack without services', () => {
       await stack.stop();
       rmSync(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the local stack on a port in use', () => {
+  let held: Server;
+  let port: number;
+  let root: string;
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'shop-busy-'));
+    held = createServer();
+    await new Promise<void>((resolve) => held.listen(0, '127.0.0.1', resolve));
+    const address = held.address();
+    port = typeof address === 'object' && address ? address.port : 0;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => held.close(resolve));
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('fails before any start-up work, naming PORT and how to choose another', async () => {
+    const starting = startLocalStack({ root, services: [], port, edgePort: 0, log: () => {} });
+    await expect(starting).rejects.toBeInstanceOf(PortInUseError);
+    await expect(starting).rejects.toThrow(`Port ${port} (PORT, the API) is in use by`);
+    await expect(starting).rejects.toThrow(`PORT=${port + 1} npm start`);
+  });
+
+  it('names EDGE_PORT for the edge', async () => {
+    const starting = startLocalStack({ root, services: [], port: 0, edgePort: port, log: () => {} });
+    await expect(starting).rejects.toThrow(`Port ${port} (EDGE_PORT, the AWS edge) is in use by`);
+  });
+
+  it('turns an EADDRINUSE from a listen that lost the race into the same error', async () => {
+    const lost = Object.assign(new Error(`listen EADDRINUSE: address already in use 127.0.0.1:${port}`), {
+      code: 'EADDRINUSE',
+    });
+    await expect(portInUseErrorOf(root, 'edgePort', port)(lost)).rejects.toThrow(
+      `Port ${port} (EDGE_PORT, the AWS edge) is in use by`,
+    );
+    const other = new Error('boom');
+    await expect(portInUseErrorOf(root, 'port', port)(other)).rejects.toBe(other);
   });
 });

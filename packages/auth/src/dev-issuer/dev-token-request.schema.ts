@@ -12,5 +12,5 @@ export const DevTokenRequest = z
     roles: z.array(Role).max(Role.options.length).default(['customer']),
     expiresInSeconds: z.number().int().min(60).max(86_400).optional(),
   })
-  .meta({ id: 'DevTokenRequest' });
+  .meta({ id: 'DevTokenRequest', example: { sub: 'alice', roles: ['customer'] } });
 export type DevTokenRequest = z.infer<typeof DevTokenRequest>;

@@ -21,7 +21,10 @@ export const CartToken = z
   .min(1)
   .max(2048)
   .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'must be a cart token from POST /carts')
-  .meta({ description: 'The token of a guest cart, from `POST /carts`.' });
+  .meta({
+    description: 'The token of a guest cart, from `POST /carts`.',
+    example: 'eyJhbGciOiJIUzI1NiJ9.eyJjYXJ0SWQiOiIwYjZlNGY0ZSJ9.c2lnbmF0dXJl',
+  });
 export type CartToken = z.infer<typeof CartToken>;
 
 export const LineQuantity = z
@@ -60,19 +63,45 @@ export const Cart = z
       .nullable()
       .meta({ description: 'Last change; null for a cart never written.' }),
   })
-  .meta({ id: 'Cart' });
+  .meta({
+    id: 'Cart',
+    example: {
+      id: '0b6e4f4e-7c1d-4c5e-9f5a-2d4c9a1e3b7f',
+      items: [
+        {
+          sku: 'CAP-CANVAS-KHA',
+          productId: 'prd-canvas-cap',
+          name: 'Canvas Cap (Khaki)',
+          quantity: 2,
+          unitPrice: { amount: 2200, currency: 'USD' },
+          lineTotal: { amount: 4400, currency: 'USD' },
+        },
+      ],
+      subtotal: { amount: 4400, currency: 'USD' },
+      updatedAt: '2026-12-01T10:15:00.000Z',
+    },
+  });
 export type Cart = z.infer<typeof Cart>;
 
 /** `PUT /cart/items/{sku}` body: the line's new quantity (it replaces the old one). */
-export const SetCartItemRequest = z.object({ quantity: LineQuantity }).meta({ id: 'SetCartItemRequest' });
+export const SetCartItemRequest = z
+  .object({ quantity: LineQuantity })
+  .meta({ id: 'SetCartItemRequest', example: { quantity: 2 } });
 export type SetCartItemRequest = z.infer<typeof SetCartItemRequest>;
 
 /** `POST /carts` answer: a new guest cart and the token that opens it (send it as `X-Cart-Token`). */
-export const GuestCartCreated = z
-  .object({ cartId: CartId, cartToken: CartToken })
-  .meta({ id: 'GuestCartCreated' });
+export const GuestCartCreated = z.object({ cartId: CartId, cartToken: CartToken }).meta({
+  id: 'GuestCartCreated',
+  example: {
+    cartId: '0b6e4f4e-7c1d-4c5e-9f5a-2d4c9a1e3b7f',
+    cartToken: 'eyJhbGciOiJIUzI1NiJ9.eyJjYXJ0SWQiOiIwYjZlNGY0ZSJ9.c2lnbmF0dXJl',
+  },
+});
 export type GuestCartCreated = z.infer<typeof GuestCartCreated>;
 
 /** `POST /cart/merge` body: the guest cart to fold into the signed-in customer's cart. */
-export const MergeCartRequest = z.object({ cartToken: CartToken }).meta({ id: 'MergeCartRequest' });
+export const MergeCartRequest = z.object({ cartToken: CartToken }).meta({
+  id: 'MergeCartRequest',
+  example: { cartToken: 'eyJhbGciOiJIUzI1NiJ9.eyJjYXJ0SWQiOiIwYjZlNGY0ZSJ9.c2lnbmF0dXJl' },
+});
 export type MergeCartRequest = z.infer<typeof MergeCartRequest>;

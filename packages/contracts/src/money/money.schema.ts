@@ -15,6 +15,7 @@ export const Money = z
   })
   .meta({
     id: 'Money',
+    example: { amount: 1999, currency: 'USD' },
     description: 'An amount in integer minor units, e.g. {"amount": 1999, "currency": "USD"} is $19.99.',
   });
 export type Money = z.infer<typeof Money>;

@@ -4,11 +4,50 @@ import { PageQuery } from '../pagination/pagination.schema.ts';
 import { PaymentMethod } from '../payment/payment-method.schema.ts';
 import { CountryCode } from './country-code.schema.ts';
 
+/** What the order service makes of a customer and an idempotency key: `ord_` and 24 hex digits. */
+const EXAMPLE_ORDER_ID = 'ord_5f2c9a7e1b3d4c6a8e0f2b4d';
+
+const EXAMPLE_ADDRESS = {
+  name: 'Alice Example',
+  line1: '1 Main St',
+  city: 'Springfield',
+  postalCode: '12345',
+  country: 'US',
+};
+
+const usd = (amount: number) => ({ amount, currency: 'USD' });
+
+/** A confirmed order of two canvas caps: the example of the order schemas. */
+const EXAMPLE_ORDER = {
+  id: EXAMPLE_ORDER_ID,
+  customerId: 'alice',
+  status: 'CONFIRMED',
+  lines: [
+    {
+      sku: 'CAP-CANVAS-KHA',
+      productId: 'prd-canvas-cap',
+      name: 'Canvas Cap (Khaki)',
+      quantity: 2,
+      unitPrice: usd(2200),
+      lineTotal: usd(4400),
+    },
+  ],
+  totals: { subtotal: usd(4400), shipping: usd(599), tax: usd(352), total: usd(5351) },
+  shippingAddress: EXAMPLE_ADDRESS,
+  paymentMethod: 'pm_card_visa',
+  statusHistory: [
+    { status: 'PENDING', at: '2026-12-01T10:16:00.000Z' },
+    { status: 'CONFIRMED', at: '2026-12-01T10:16:00.180Z' },
+  ],
+  createdAt: '2026-12-01T10:16:00.000Z',
+  updatedAt: '2026-12-01T10:16:00.180Z',
+};
+
 /** Order ids (also the checkout saga's execution name): URL- and key-safe. */
 export const OrderId = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 of A-Z, a-z, 0-9, _ and -')
-  .meta({ example: 'ord_3v9k2m8q1x7c4b6n5z0w' });
+  .meta({ example: EXAMPLE_ORDER_ID });
 export type OrderId = z.infer<typeof OrderId>;
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -23,7 +62,7 @@ export const ShippingAddress = z
     postalCode: text(20),
     country: CountryCode,
   })
-  .meta({ id: 'ShippingAddress' });
+  .meta({ id: 'ShippingAddress', example: EXAMPLE_ADDRESS });
 export type ShippingAddress = z.infer<typeof ShippingAddress>;
 
 /**
@@ -95,18 +134,21 @@ export const Order = z
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })
-  .meta({ id: 'Order' });
+  .meta({ id: 'Order', example: EXAMPLE_ORDER });
 export type Order = z.infer<typeof Order>;
 
 export const OrderPage = z
   .object({ items: z.array(Order), nextCursor: z.string().optional() })
-  .meta({ id: 'OrderPage' });
+  .meta({ id: 'OrderPage', example: { items: [EXAMPLE_ORDER] } });
 export type OrderPage = z.infer<typeof OrderPage>;
 
 /** `POST /checkout` body. Card numbers are refused (422), never echoed. */
 export const CheckoutRequest = z
   .object({ shippingAddress: ShippingAddress, paymentMethod: PaymentMethod })
-  .meta({ id: 'CheckoutRequest' });
+  .meta({
+    id: 'CheckoutRequest',
+    example: { shippingAddress: EXAMPLE_ADDRESS, paymentMethod: 'pm_card_visa' },
+  });
 export type CheckoutRequest = z.infer<typeof CheckoutRequest>;
 
 /** The `Idempotency-Key` header of `POST /checkout`. */
@@ -122,7 +164,7 @@ export const IdempotencyKey = z
 /** `202` answer of `POST /checkout` (the saga then decides: `GET /orders/{orderId}` shows the outcome). */
 export const CheckoutAccepted = z
   .object({ orderId: OrderId, status: OrderStatus })
-  .meta({ id: 'CheckoutAccepted' });
+  .meta({ id: 'CheckoutAccepted', example: { orderId: EXAMPLE_ORDER_ID, status: 'PENDING' } });
 export type CheckoutAccepted = z.infer<typeof CheckoutAccepted>;
 
 /** `GET /orders?limit=&cursor=`. */

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Fault, FaultSpecInput } from '../faults/fault.types.ts';
-import { DEFAULT_EDGE_PORT, LOCAL_API_PREFIX, localTableName } from '../stack/local-defaults.ts';
+import { LOCAL_API_PREFIX, localTableName } from '../stack/local-defaults.ts';
+import { edgeEndpointOf } from './edge-endpoint.ts';
 
 export const FAULT_USAGE = `usage:
   npm run local -- fault add --function <name> (--error <ErrorType> | --latency <ms> | --timeout) [--rate 0..1]
@@ -13,9 +14,6 @@ export const FAULT_USAGE = `usage:
 export class FaultUsageError extends Error {
   override readonly name = 'FaultUsageError';
 }
-
-const edgeUrl = (): string =>
-  process.env.AWS_ENDPOINT_URL ?? `http://127.0.0.1:${process.env.EDGE_PORT ?? DEFAULT_EDGE_PORT}`;
 
 const numberOption = (name: string, value: string | undefined): number | undefined => {
   if (value === undefined) return undefined;
@@ -94,8 +92,8 @@ const describeFault = (fault: Fault): string => {
   }
 };
 
-const call = async (method: string, path: string, body?: unknown): Promise<unknown> => {
-  const url = `${edgeUrl()}${LOCAL_API_PREFIX}${path}`;
+const call = async (edgeUrl: string, method: string, path: string, body?: unknown): Promise<unknown> => {
+  const url = `${edgeUrl}${LOCAL_API_PREFIX}${path}`;
   let response: Response;
   try {
     response = await fetch(url, {
@@ -105,7 +103,7 @@ const call = async (method: string, path: string, body?: unknown): Promise<unkno
         : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
     });
   } catch {
-    throw new Error(`no running shop answers at ${edgeUrl()} (start it with npm start, or set EDGE_PORT)`);
+    throw new Error(`no running shop answers at ${edgeUrl} (start it with npm start, or set EDGE_PORT)`);
   }
   const text = await response.text();
   const parsed: unknown = text === '' ? undefined : JSON.parse(text);
@@ -117,16 +115,17 @@ const call = async (method: string, path: string, body?: unknown): Promise<unkno
 };
 
 /** `npm run local -- fault <add|list|clear|kill> ...` against the running shop's edge. */
-export const runFault = async (args: readonly string[]): Promise<void> => {
+export const runFault = async (args: readonly string[], root: string): Promise<void> => {
   const [action, ...rest] = args;
+  const edge = edgeEndpointOf(root).url;
   switch (action) {
     case 'add': {
-      const { fault } = (await call('POST', '/faults', faultSpecOf(rest))) as { fault: Fault };
+      const { fault } = (await call(edge, 'POST', '/faults', faultSpecOf(rest))) as { fault: Fault };
       console.log(`${fault.id}  ${describeFault(fault)}  (rate ${fault.rate})`);
       return;
     }
     case 'list': {
-      const { items } = (await call('GET', '/faults')) as { items: Fault[] };
+      const { items } = (await call(edge, 'GET', '/faults')) as { items: Fault[] };
       if (items.length === 0) {
         console.log('no faults');
         return;
@@ -141,10 +140,10 @@ export const runFault = async (args: readonly string[]): Promise<void> => {
     case 'clear': {
       const [id] = rest;
       if (id) {
-        await call('DELETE', `/faults/${encodeURIComponent(id)}`);
+        await call(edge, 'DELETE', `/faults/${encodeURIComponent(id)}`);
         console.log(`removed ${id}`);
       } else {
-        const { cleared } = (await call('DELETE', '/faults')) as { cleared: number };
+        const { cleared } = (await call(edge, 'DELETE', '/faults')) as { cleared: number };
         console.log(`removed ${cleared} fault${cleared === 1 ? '' : 's'}`);
       }
       return;
@@ -156,7 +155,11 @@ export const runFault = async (args: readonly string[]): Promise<void> => {
         strict: true,
       });
       if (!values.function) throw new FaultUsageError('fault kill needs --function <name>');
-      const { killed } = (await call('POST', `/functions/${encodeURIComponent(values.function)}/kill`)) as {
+      const { killed } = (await call(
+        edge,
+        'POST',
+        `/functions/${encodeURIComponent(values.function)}/kill`,
+      )) as {
         killed: number;
       };
       console.log(`${values.function}: ${killed} execution environment${killed === 1 ? '' : 's'} terminated`);

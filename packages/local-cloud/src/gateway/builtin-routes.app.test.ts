@@ -171,3 +171,12 @@ describe('gateway built-in endpoints', () => {
     expect(await builtins(new Request('http://gateway/products'))).toBeUndefined();
   });
 });
+
+describe('the API root', () => {
+  it('redirects a browser to the API reference', async () => {
+    const { url } = await startWithBuiltins();
+    const res = await fetch(`${url}/`, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('/docs');
+  });
+});

@@ -1,5 +1,6 @@
 export {
   type BuiltinRoutesOptions,
+  builtinRouteConfigs,
   createBuiltinRoutes,
   type DevTokenInput,
   type DevTokenIssuer,

@@ -1,15 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 
-/** Whether a process with this pid exists (signal 0 checks without sending anything). */
-export const isProcessAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+export { isProcessAlive } from './process-alive.mjs';
 
 /** A free TCP port on 127.0.0.1, chosen by the kernel. */
 export const freePort = (): Promise<number> =>

@@ -2,8 +2,7 @@
  * The local stack's fixed settings, in a module of their own: the CLI commands that talk to a
  * running stack import this, not the stack and everything it loads.
  */
-export const DEFAULT_PORT = 3000;
-export const DEFAULT_EDGE_PORT = 4566;
+export { DEFAULT_EDGE_PORT, DEFAULT_PORT } from '../preflight/preflight.checks.mjs';
 export const LOCAL_AUDIENCE = 'shop';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 

@@ -24,6 +24,7 @@ import { createStepFunctionsEdgeHandler, StepFunctionsEmulator } from '../stepfu
 import { createStsEdgeHandler } from '../sts/index.ts';
 import { createCleanup, removeOrphanBuilds } from './cleanup.ts';
 import { startEventSources } from './event-sources.step.ts';
+import { assertPortsFree, portInUseErrorOf } from './listen-ports.check.ts';
 import { localDataDirs } from './local-data.ts';
 import { DEFAULT_EDGE_PORT, DEFAULT_PORT, LOCAL_AUDIENCE, LOCAL_CREDENTIALS } from './local-defaults.ts';
 import { localSecretsOf } from './local-secrets.ts';
@@ -109,8 +110,11 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     logs.push(line);
     print(line);
   };
+  const ports = { port: options.port ?? DEFAULT_PORT, edgePort: options.edgePort ?? DEFAULT_EDGE_PORT };
   const cleanup = createCleanup();
   try {
+    // Before seconds of JVM, esbuild and key work: a port in use fails now, naming its variable.
+    await assertPortsFree(options.root, ports);
     const services = options.services ?? (await loadServiceDefinitions(options.root));
     const seeds = options.seed === false ? [] : seedFunctionsOf(services);
     const dataDirs = options.persist ? localDataDirs(options.root) : undefined;
@@ -185,8 +189,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         createLambdaApi(host, { eventSourceMappings }),
         createStsEdgeHandler({ accountId: LOCAL_ACCOUNT_ID }),
       ],
-      options.edgePort ?? DEFAULT_EDGE_PORT,
-    );
+      ports.edgePort,
+    ).catch(portInUseErrorOf(options.root, 'edgePort', ports.edgePort));
     cleanup.add(() => edge.close());
     const edgeUrl = edge.url;
 
@@ -212,7 +216,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       logs,
     });
     cleanup.add(() => shopApi.closeConsole());
-    const api = await shopApi.listen(options.port ?? DEFAULT_PORT);
+    const api = await shopApi.listen(ports.port).catch(portInUseErrorOf(options.root, 'port', ports.port));
     cleanup.add(() => api.close());
     phase('gateway');
 

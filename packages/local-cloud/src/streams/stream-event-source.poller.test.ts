@@ -317,3 +317,40 @@ describe('DynamoDB Streams event source', () => {
     expect(invocations).toHaveLength(0);
   });
 });
+
+describe('DynamoDB Streams event source shutting down', () => {
+  it('reports nothing when DynamoDB Local goes away while the source stops', async () => {
+    // What Ctrl-C does to `npm start`: the source stops while the database under it is going away.
+    const ddb = await startDynamoDbLocal();
+    const client = new DynamoDBClient({ endpoint: ddb.endpoint, region: REGION, credentials });
+    const streamsClient = new DynamoDBStreamsClient({ endpoint: ddb.endpoint, region: REGION, credentials });
+    const errors: unknown[] = [];
+    try {
+      const { streamArn } = await createServiceTable(client, 'stopping', {
+        partitionKey: { name: 'pk', type: 'S' },
+        stream: 'NEW_AND_OLD_IMAGES',
+      });
+      if (!streamArn) throw new Error('table has no stream');
+      const { invoker } = recordingInvoker();
+      const source = startStreamEventSource({
+        streamsClient,
+        streamArn,
+        functionName: 'shop-relay',
+        invoker,
+        region: REGION,
+        // Back-to-back GetRecords calls: one is almost always in flight when the database dies.
+        pollIntervalMs: 0,
+        onError: (error) => errors.push(error),
+      });
+      await source.ready;
+      const databaseGone = ddb.stop();
+      await source.stop();
+      await databaseGone;
+      expect(errors).toEqual([]);
+    } finally {
+      client.destroy();
+      streamsClient.destroy();
+      await ddb.stop();
+    }
+  });
+});

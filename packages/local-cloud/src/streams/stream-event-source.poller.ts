@@ -261,6 +261,8 @@ export const startStreamEventSource = (options: StreamEventSourceOptions): Strea
         if (iterator === undefined) throw new Error(`GetShardIterator returned no iterator for ${state.id}`);
         output = await getRecords(iterator);
       } catch (error) {
+        // A call that fails because the source is stopping (the stack shuts down around it) is no error.
+        if (signal.aborted) return;
         // An expired iterator is replaced from the last record delivered, and so is one pointing before
         // the oldest record left (DynamoDB Local answers a fresh TRIM_HORIZON iterator that way at
         // times); other errors wait a moment.
@@ -294,11 +296,11 @@ export const startStreamEventSource = (options: StreamEventSourceOptions): Strea
     state.status = 'reading';
     // The first iterator is taken now, before any later write, so LATEST means "from now on".
     const first = await iteratorOf(state.id, state.position).catch((error: unknown) => {
-      onError(error);
+      if (!signal.aborted) onError(error);
       return undefined;
     });
     state.reader = read(state, first).catch((error: unknown) => {
-      onError(error);
+      if (!signal.aborted) onError(error);
       state.status = 'done';
     });
   };

@@ -1,5 +1,5 @@
 import { OpenAPIHono, type RouteConfig, type z } from '@hono/zod-openapi';
-import { Problem } from '@shop/contracts';
+import { PROBLEM_TYPE_BASE, Problem } from '@shop/contracts';
 
 /** Security requirement of routes that need a signed-in user (a JWT from the identity provider). */
 export const BEARER_AUTH = [{ bearerAuth: [] }] as const satisfies RouteConfig['security'];
@@ -33,31 +33,107 @@ const problemDescriptions: Record<number, string> = {
   503: 'A dependency is unavailable; retry later.',
 };
 
-/** Problem+json responses for the given statuses, for a route's `responses`. */
+/** What each status looks like on the wire: the example of its problem response. */
+const problemExamples: Record<number, Problem> = {
+  400: {
+    type: `${PROBLEM_TYPE_BASE}validation`,
+    title: 'Validation failed',
+    status: 400,
+    detail: '/body/quantity: Too small: expected number to be >=1',
+    code: 'VALIDATION',
+    errors: [{ pointer: '/body/quantity', detail: 'Too small: expected number to be >=1' }],
+  },
+  401: {
+    type: `${PROBLEM_TYPE_BASE}auth/unauthenticated`,
+    title: 'Authentication required',
+    status: 401,
+    detail: 'A bearer token is required',
+    code: 'AUTH.UNAUTHENTICATED',
+  },
+  403: {
+    type: `${PROBLEM_TYPE_BASE}auth/forbidden`,
+    title: 'Forbidden',
+    status: 403,
+    detail: 'This operation needs the admin role',
+    code: 'AUTH.FORBIDDEN',
+  },
+  404: {
+    type: `${PROBLEM_TYPE_BASE}not-found`,
+    title: 'Not found',
+    status: 404,
+    detail: 'The resource does not exist',
+    code: 'NOT_FOUND',
+  },
+  409: {
+    type: `${PROBLEM_TYPE_BASE}conflict`,
+    title: 'Conflict',
+    status: 409,
+    detail: 'The resource changed meanwhile; read it again and retry',
+    code: 'CONFLICT',
+  },
+  413: {
+    type: `${PROBLEM_TYPE_BASE}http-413`,
+    title: 'Payload too large',
+    status: 413,
+    detail: 'The body is larger than 10 MiB',
+  },
+  422: {
+    type: `${PROBLEM_TYPE_BASE}unprocessable`,
+    title: 'Unprocessable',
+    status: 422,
+    detail: 'The request is well-formed but cannot be carried out',
+    code: 'UNPROCESSABLE',
+  },
+  429: {
+    type: `${PROBLEM_TYPE_BASE}too-many-requests`,
+    title: 'Too Many Requests',
+    status: 429,
+    detail: 'The API is over its request rate',
+  },
+  503: {
+    type: `${PROBLEM_TYPE_BASE}unavailable`,
+    title: 'Service unavailable',
+    status: 503,
+    detail: 'A dependency is unavailable; retry after the Retry-After seconds',
+    code: 'UNAVAILABLE',
+  },
+};
+
+const problemExampleOf = (status: number): Problem =>
+  problemExamples[status] ?? { type: `${PROBLEM_TYPE_BASE}http-${status}`, title: 'Error', status };
+
+/** Problem+json responses for the given statuses, for a route's `responses`, each with an example. */
 export const problemResponses = <const S extends readonly number[]>(...statuses: S) =>
   Object.fromEntries(
     statuses.map((status) => [
       status,
       {
         description: problemDescriptions[status] ?? 'Error',
-        content: { 'application/problem+json': { schema: Problem } },
+        content: { 'application/problem+json': { schema: Problem, example: problemExampleOf(status) } },
       },
     ]),
   ) as {
     [K in S[number]]: {
       description: string;
-      content: { 'application/problem+json': { schema: typeof Problem } };
+      content: { 'application/problem+json': { schema: typeof Problem; example: Problem } };
     };
   };
 
 export interface ApiInfo {
   readonly title: string;
   readonly version: string;
+  /** The introduction (CommonMark): what the API is, how to get a token. */
   readonly description?: string;
   readonly serverUrl?: string;
+  readonly serverDescription?: string;
+  readonly license?: { readonly name: string; readonly identifier?: string; readonly url?: string };
 }
 
-/** One OpenAPI 3.1 document from the route configs of every service (the gateway serves it). */
+/**
+ * One OpenAPI 3.1 document from the route configs of every service (the gateway serves it). A route
+ * that declares no `security` is public, and says so (`security: []`): the gateway attaches no
+ * authorizer to it either.
+ */
 export const buildOpenApiDocument = (routes: readonly RouteConfig[], info: ApiInfo) => {
   const app = new OpenAPIHono();
   const registry = app.openAPIRegistry;
@@ -73,14 +149,24 @@ export const buildOpenApiDocument = (routes: readonly RouteConfig[], info: ApiIn
     name: 'X-Cart-Token',
     description: 'The token of a guest cart, from POST /carts.',
   });
-  for (const route of routes) registry.registerPath(route);
+  for (const route of routes) registry.registerPath({ ...route, security: route.security ?? [] });
   return app.getOpenAPI31Document({
     openapi: '3.1.0',
     info: {
       title: info.title,
       version: info.version,
       ...(info.description ? { description: info.description } : {}),
+      ...(info.license ? { license: info.license } : {}),
     },
-    ...(info.serverUrl ? { servers: [{ url: info.serverUrl }] } : {}),
+    ...(info.serverUrl
+      ? {
+          servers: [
+            {
+              url: info.serverUrl,
+              ...(info.serverDescription ? { description: info.serverDescription } : {}),
+            },
+          ],
+        }
+      : {}),
   });
 };
