@@ -6,19 +6,23 @@ import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../lambda/lambda.types.ts';
 import {
   collectStates,
   isRecord,
-  type JsonRecord,
   RESUME_STATE,
   resumedAt,
-  scaleWaitTimes,
   substitutePlaceholders,
-  taskIntegrationOf,
-  topLevelStateNames,
-  unsupportedFeatures,
-  withHeartbeatTimeoutMatching,
-  withoutEngineTaskTimeout,
 } from './asl-definition.util.ts';
-import { ExecutionRecorder, type TaskSpec } from './execution-history.recorder.ts';
+import { ExecutionRecorder } from './execution-history.recorder.ts';
 import type { TaskIntegrations } from './service-task.adapter.ts';
+import {
+  type CompiledRevision,
+  checkDefinition,
+  checkEncryption,
+  checkLogging,
+  checkTags,
+  checkTracing,
+  compileRevision,
+  definitionError,
+  notPublishable,
+} from './state-machine.definition.ts';
 import {
   ExecutionWaitTimeoutError,
   StepFunctionsApiError,
@@ -26,7 +30,6 @@ import {
 } from './stepfunctions.errors.ts';
 import { StepFunctionsStore, type StoredMachine, type StoredRevision } from './stepfunctions.store.ts';
 import type {
-  ConfigurationRecord,
   CreateStateMachineInput,
   ExecutionDescription,
   ExecutionsPage,
@@ -44,7 +47,6 @@ import type {
   StepFunctionsEmulatorOptions,
   SyncExecutionResult,
   UpdateStateMachineInput,
-  ValidationDiagnostic,
   ValidationResult,
 } from './stepfunctions.types.ts';
 import { type TaskRunnerDeps, TaskTokenContext, taskHandlersFor } from './task-runner.ts';
@@ -53,19 +55,6 @@ import { TaskTokenRegistry } from './task-token.registry.ts';
 type JsonValue = Parameters<StateMachine['run']>[0];
 type EngineRun = ReturnType<StateMachine['run']>;
 type EngineDefinition = ConstructorParameters<typeof StateMachine>[0];
-
-/** A revision ready to run: the engine, its tasks and states. */
-interface CompiledRevision {
-  readonly stored: StoredRevision;
-  /** What the engine runs: waits scaled, timeouts adjusted. */
-  readonly runnable: JsonRecord;
-  readonly engine: StateMachine;
-  readonly tasks: readonly TaskSpec[];
-  /** Every state by name, nested ones included. */
-  readonly states: ReadonlyMap<string, JsonRecord>;
-  readonly topLevel: ReadonlySet<string>;
-  readonly startAt: string;
-}
 
 interface MachineRecord {
   readonly seq: number;
@@ -110,19 +99,11 @@ const EXECUTION_ARN = /^arn:aws[\w-]*:states:[\w-]+:\d{12}:execution:([^:]+):([^
 const MAX_INPUT_BYTES = 256 * 1024;
 const DEFAULT_PAGE_SIZE = 100;
 const MAX_PAGE_SIZE = 1000;
-const ENGINE_INVALID_PREFIX = /^State machine definition is invalid, see error\(s\) below:\s*/;
-/** Express workflows run for at most five minutes. */
-const EXPRESS_MAX_SECONDS = 300;
 const REDRIVE_WINDOW_MS = 14 * 24 * 60 * 60 * 1000;
 /** Redrive needs room for ExecutionRedriven and one more event below the 25,000-event history quota. */
 const MAX_REDRIVE_HISTORY = 24_999;
 const REDRIVE_TOKEN_TTL_MS = 15 * 60 * 1000;
 const REMEMBERED_REDRIVE_TOKENS = 10;
-const MAX_TAGS = 50;
-const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
-const DEFAULT_LOGGING: ConfigurationRecord = { level: 'OFF', includeExecutionData: false };
-const DEFAULT_TRACING: ConfigurationRecord = { enabled: false };
-const DEFAULT_ENCRYPTION: ConfigurationRecord = { type: 'AWS_OWNED_KEY' };
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -169,105 +150,6 @@ const withoutExecutionData = (event: HistoryEventRecord): HistoryEventRecord => 
 };
 
 const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
-
-/** The engine's validation message, one `CODE: message` per line, as AWS-style diagnostics. */
-const diagnosticsOf = (message: string): ValidationDiagnostic[] =>
-  message
-    .replace(ENGINE_INVALID_PREFIX, '')
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '')
-    .map((line) => {
-      const match = /^([A-Z_]+):\s*(.*)$/.exec(line);
-      const code = match?.[1] ?? 'SCHEMA_VALIDATION_FAILED';
-      const text = match?.[2] ?? line;
-      const location = /^(\/\S*)/.exec(text)?.[1];
-      return { severity: 'ERROR' as const, code, message: text, ...(location ? { location } : {}) };
-    });
-
-const definitionError = (diagnostics: readonly ValidationDiagnostic[]): StepFunctionsApiError =>
-  new StepFunctionsApiError(
-    'InvalidDefinition',
-    `Invalid State Machine Definition: '${diagnostics.map((d) => `${d.code}: ${d.message}`).join('; ')}'`,
-  );
-
-const checkTags = (tags: readonly ResourceTag[] | undefined, resourceArn: string): ResourceTag[] => {
-  const list = tags ?? [];
-  if (!Array.isArray(list))
-    throw new StepFunctionsApiError('ValidationException', "Value at 'tags' must be a list");
-  list.forEach((tag, index) => {
-    const key: unknown = isRecord(tag) ? tag.key : undefined;
-    const value: unknown = isRecord(tag) ? (tag.value ?? '') : undefined;
-    const at = `tags.${index + 1}.member`;
-    if (typeof key !== 'string' || key.length < 1 || key.length > 128 || !TAG_CHARACTERS.test(key)) {
-      throw new StepFunctionsApiError(
-        'ValidationException',
-        `1 validation error detected: Value '${String(key)}' at '${at}.key' failed to satisfy constraint: Member must have length between 1 and 128 and contain only Unicode letters, digits, white space or _ . : / = + - @`,
-      );
-    }
-    if (typeof value !== 'string' || value.length > 256 || !TAG_CHARACTERS.test(value)) {
-      throw new StepFunctionsApiError(
-        'ValidationException',
-        `1 validation error detected: Value '${String(value)}' at '${at}.value' failed to satisfy constraint: Member must have length less than or equal to 256 and contain only Unicode letters, digits, white space or _ . : / = + - @`,
-      );
-    }
-  });
-  if (list.length > MAX_TAGS) {
-    throw new StepFunctionsApiError('TooManyTags', `Too many tags: at most ${MAX_TAGS} per resource`, {
-      resourceName: resourceArn,
-    });
-  }
-  return list.map((tag) => ({ key: tag.key, value: tag.value ?? '' }));
-};
-
-const checkEncryption = (config: ConfigurationRecord | undefined): ConfigurationRecord => {
-  if (config === undefined) return DEFAULT_ENCRYPTION;
-  if (config.type === 'AWS_OWNED_KEY') return { type: 'AWS_OWNED_KEY' };
-  if (
-    config.type === 'CUSTOMER_MANAGED_KMS_KEY' &&
-    typeof config.kmsKeyId === 'string' &&
-    config.kmsKeyId !== ''
-  )
-    return config;
-  throw new StepFunctionsApiError(
-    'InvalidEncryptionConfiguration',
-    'Invalid Encryption Configuration: type must be AWS_OWNED_KEY, or CUSTOMER_MANAGED_KMS_KEY with a kmsKeyId',
-  );
-};
-
-const checkLogging = (config: ConfigurationRecord | undefined): ConfigurationRecord => {
-  if (config === undefined) return DEFAULT_LOGGING;
-  const level = config.level ?? 'OFF';
-  if (!['ALL', 'ERROR', 'FATAL', 'OFF'].includes(String(level))) {
-    throw new StepFunctionsApiError(
-      'InvalidLoggingConfiguration',
-      `Invalid Logging Configuration: level '${String(level)}' is not ALL, ERROR, FATAL or OFF`,
-    );
-  }
-  const destinations = Array.isArray(config.destinations) ? config.destinations : [];
-  if (level !== 'OFF' && destinations.length === 0) {
-    throw new StepFunctionsApiError(
-      'InvalidLoggingConfiguration',
-      'Invalid Logging Configuration: a log destination is required unless the level is OFF',
-    );
-  }
-  return {
-    level,
-    includeExecutionData: config.includeExecutionData === true,
-    ...(destinations.length > 0 ? { destinations } : {}),
-  };
-};
-
-const checkTracing = (config: ConfigurationRecord | undefined): ConfigurationRecord => {
-  if (config === undefined) return DEFAULT_TRACING;
-  return { enabled: config.enabled === true };
-};
-
-const notPublishable = (): StepFunctionsApiError =>
-  new StepFunctionsApiError(
-    'ValidationException',
-    'Publishing state machine versions (publish: true) is not emulated locally',
-  );
 
 /**
  * Local AWS Step Functions. State machines (with their revisions) and executions live in memory, or
@@ -391,96 +273,10 @@ export class StepFunctionsEmulator {
     });
   }
 
-  /** Parses and validates a definition like AWS (plus what the local engine cannot run); diagnostics on failure. */
-  private check(
-    definition: string,
-    type: StateMachineType,
-  ): { document: JsonRecord } | { diagnostics: ValidationDiagnostic[] } {
-    let document: unknown;
-    try {
-      document = JSON.parse(definition);
-    } catch (error) {
-      return {
-        diagnostics: [
-          { severity: 'ERROR', code: 'INVALID_JSON_DESCRIPTION', message: (error as Error).message },
-        ],
-      };
-    }
-    if (!isRecord(document)) {
-      return {
-        diagnostics: [
-          {
-            severity: 'ERROR',
-            code: 'SCHEMA_VALIDATION_FAILED',
-            message: 'The definition is not a JSON object',
-          },
-        ],
-      };
-    }
-    try {
-      // Validation only (the validator annotates the object it checks, so it gets a copy).
-      new StateMachine(structuredClone(document) as unknown as EngineDefinition, {
-        validationOptions: { checkArn: true, checkPaths: true },
-      });
-    } catch (error) {
-      return { diagnostics: diagnosticsOf((error as Error).message) };
-    }
-    const problems = unsupportedFeatures(document).map(
-      (message): ValidationDiagnostic => ({ severity: 'ERROR', code: 'UNSUPPORTED_LOCALLY', message }),
-    );
-    if (type === 'EXPRESS') {
-      for (const { name, state } of collectStates(document)) {
-        if (taskIntegrationOf(state.Resource)?.waitForTaskToken) {
-          problems.push({
-            severity: 'ERROR',
-            code: 'SCHEMA_VALIDATION_FAILED',
-            message: `Express state machine does not support '.waitForTaskToken' service integration (state "${name}")`,
-            location: `/States/${name}/Resource`,
-          });
-        }
-      }
-    }
-    return problems.length > 0 ? { diagnostics: problems } : { document };
-  }
-
-  /** Prepares the engine that runs a revision. */
   private compile(stored: StoredRevision, type: StateMachineType): CompiledRevision {
     const cached = this.compiled.get(stored.key);
     if (cached) return cached;
-    const document = JSON.parse(stored.definition) as JsonRecord;
-    const tasks: TaskSpec[] = [];
-    const states = new Map<string, JsonRecord>();
-    for (const { name, state } of collectStates(document)) {
-      states.set(name, state);
-      const integration = state.Type === 'Task' ? taskIntegrationOf(state.Resource) : undefined;
-      if (!integration || typeof state.Resource !== 'string') continue;
-      tasks.push({
-        stateName: name,
-        resource: state.Resource,
-        integration,
-        ...(typeof state.TimeoutSeconds === 'number' ? { timeoutSeconds: state.TimeoutSeconds } : {}),
-        ...(typeof state.HeartbeatSeconds === 'number' ? { heartbeatSeconds: state.HeartbeatSeconds } : {}),
-      });
-    }
-    const scaled = this.waitTimeScale === 1 ? document : scaleWaitTimes(document, this.waitTimeScale);
-    const runnable = withHeartbeatTimeoutMatching(withoutEngineTaskTimeout(scaled)) as JsonRecord;
-    if (type === 'EXPRESS') {
-      const timeout =
-        typeof runnable.TimeoutSeconds === 'number' ? runnable.TimeoutSeconds : EXPRESS_MAX_SECONDS;
-      runnable.TimeoutSeconds = Math.min(timeout, EXPRESS_MAX_SECONDS);
-    }
-    const engine = new StateMachine(runnable as unknown as EngineDefinition, {
-      validationOptions: { noValidate: true },
-    });
-    const compiled: CompiledRevision = {
-      stored,
-      runnable,
-      engine,
-      tasks,
-      states,
-      topLevel: topLevelStateNames(document),
-      startAt: String(document.StartAt),
-    };
+    const compiled = compileRevision(stored, type, this.waitTimeScale);
     this.compiled.set(stored.key, compiled);
     return compiled;
   }
@@ -549,7 +345,7 @@ export class StepFunctionsEmulator {
         `State Machine Already Exists: '${stateMachineArn}'`,
       );
     }
-    const checked = this.check(input.definition, type);
+    const checked = checkDefinition(input.definition, type);
     if ('diagnostics' in checked) throw definitionError(checked.diagnostics);
     const revision: StoredRevision = {
       key: randomUUID(),
@@ -641,7 +437,7 @@ export class StepFunctionsEmulator {
     const current = this.revisionOf(machine.stored.revisionKey);
     const definition = input.definition ?? current.definition;
     if (input.definition !== undefined) {
-      const checked = this.check(definition, machine.stored.type);
+      const checked = checkDefinition(definition, machine.stored.type);
       if ('diagnostics' in checked) throw definitionError(checked.diagnostics);
     }
     const loggingConfiguration =
@@ -693,7 +489,7 @@ export class StepFunctionsEmulator {
       );
     }
     const limit = pageSize(input.maxResults, 100);
-    const checked = this.check(input.definition, input.type ?? 'STANDARD');
+    const checked = checkDefinition(input.definition, input.type ?? 'STANDARD');
     const diagnostics = 'diagnostics' in checked ? checked.diagnostics : [];
     return {
       result: diagnostics.length > 0 ? 'FAIL' : 'OK',
@@ -1115,7 +911,9 @@ export class StepFunctionsEmulator {
         `State Machine Does Not Exist: '${execution.stateMachineArn}'`,
       );
     }
-    return this.summaryOf(machine.stored, this.revisionOf(execution.revisionKey));
+    const revision = this.revisionOf(execution.revisionKey);
+    // `updateDate` of this view is when the execution's revision was made.
+    return { ...this.summaryOf(machine.stored, revision), updateDate: revision.createdAt };
   }
 
   private describe(execution: ExecutionRecord): ExecutionDescription {

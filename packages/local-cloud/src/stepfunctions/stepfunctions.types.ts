@@ -14,7 +14,8 @@ export interface StepFunctionsEmulatorOptions {
    * Multiplies the duration of `Wait` states given in `Seconds` and of `Retry` intervals
    * (`IntervalSeconds`, `MaxDelaySeconds`; the backoff keeps its shape) so that local runs and tests
    * need not sleep for real. `1` (the default) keeps real time, `0.01` turns 2 s into 20 ms, `0` removes the
-   * pauses. `SecondsPath`/`Timestamp`/`TimestampPath` waits and `TimeoutSeconds` are not scaled.
+   * pauses. `SecondsPath`/`Timestamp`/`TimestampPath` waits, `TimeoutSeconds` and `HeartbeatSeconds` are
+   * not scaled.
    */
   readonly waitTimeScale?: number;
   /**
