@@ -71,13 +71,23 @@ describe('collectStates and unsupportedFeatures', () => {
     const problems = unsupportedFeatures({
       ...machine,
       QueryLanguage: 'JSONata',
-      States: { ...machine.States, X: { Type: 'Pass', Assign: { a: 1 }, End: true } },
+      States: {
+        ...machine.States,
+        X: { Type: 'Pass', Assign: { a: 1 }, End: true },
+        H: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          HeartbeatSecondsPath: '$.hb',
+          End: true,
+        },
+      },
     });
     expect(problems.join('\n')).toMatch(/QueryLanguage JSONata/);
     expect(problems.join('\n')).toMatch(
       /state "Inner": Resource "arn:aws:states:::sns:publish" is not supported/,
     );
     expect(problems.join('\n')).toMatch(/state "X": Assign/);
+    expect(problems.join('\n')).toMatch(/state "H": HeartbeatSecondsPath/);
   });
 });
 

@@ -136,6 +136,8 @@ export const unsupportedFeatures = (machine: unknown): string[] => {
     }
     if ('Assign' in state)
       problems.push(`state "${name}": Assign (variables) is not executed by the local engine`);
+    if ('HeartbeatSecondsPath' in state)
+      problems.push(`state "${name}": HeartbeatSecondsPath is not read locally; use HeartbeatSeconds`);
     if (state.Type === 'Task' && taskIntegrationOf(state.Resource) === undefined) {
       problems.push(
         `state "${name}": Resource ${JSON.stringify(state.Resource)} is not supported locally ` +
