@@ -6,7 +6,8 @@ import type { SqsMessageSender, StepFunctionsEmulator } from '../stepfunctions/i
 
 /**
  * `arn:aws:states:::sqs:sendMessage` over the local SQS: the queue is the last segment of the
- * `QueueUrl` path (`http://<edge>/<account>/<name>`, as the edge hands URLs out).
+ * `QueueUrl` path (`http://<edge>/<account>/<name>`, as the edge hands URLs out), or the queue's name
+ * itself, which SQS accepts in place of a URL.
  */
 export const sqsMessageSenderOf = (sqs: SqsEngine): SqsMessageSender => ({
   sendMessage(queueUrl, input) {
@@ -14,7 +15,7 @@ export const sqsMessageSenderOf = (sqs: SqsEngine): SqsMessageSender => ({
     try {
       name = new URL(queueUrl).pathname.split('/').filter(Boolean).at(-1);
     } catch {
-      name = undefined;
+      name = queueUrl;
     }
     if (!name || !sqs.hasQueue(name)) {
       throw new SqsApiError('QueueDoesNotExist', 'The specified queue does not exist.');

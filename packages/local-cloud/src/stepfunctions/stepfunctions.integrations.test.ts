@@ -125,6 +125,25 @@ describe('arn:aws:states:::sqs:sendMessage', () => {
     });
   });
 
+  it('takes the queue name in place of its URL, as SQS does', async () => {
+    const { description } = await run(
+      {
+        StartAt: 'Notify',
+        States: {
+          Notify: {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::sqs:sendMessage',
+            Parameters: { QueueUrl: 'work', MessageBody: 'by name' },
+            End: true,
+          },
+        },
+      },
+      {},
+    );
+    expect(description.status).toBe('SUCCEEDED');
+    expect((await receiveOne()).Body).toBe('by name');
+  });
+
   it('fails with SQS.QueueDoesNotExistException for an unknown queue, which Catch matches', async () => {
     const { description, events, output } = await run(
       {
