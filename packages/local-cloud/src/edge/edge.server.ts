@@ -45,6 +45,19 @@ export const listen = (server: Server, port: number, host = '127.0.0.1'): Promis
   });
 
 /**
+ * The request's URL. A Host the URL parser refuses (`sync-127.0.0.1`, the name an SDK makes of
+ * `127.0.0.1` for StartSyncExecution: its numeric last label must be an IPv4 address) falls back to
+ * the loopback address, so that the request is still served.
+ */
+const requestUrl = (req: IncomingMessage): URL => {
+  try {
+    return new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+  } catch {
+    return new URL(req.url ?? '/', 'http://127.0.0.1');
+  }
+};
+
+/**
  * The AWS edge: one HTTP endpoint for every emulated AWS API. Each request goes to the first
  * handler that claims it (by `X-Amz-Target`, path or `Action` parameter); a request none claims gets
  * a "not emulated" error in the protocol its client speaks.
@@ -60,7 +73,7 @@ export const createEdgeServer = (handlers: readonly EdgeHandler[]): Server => {
     try {
       request = {
         method: req.method ?? 'GET',
-        url: new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`),
+        url: requestUrl(req),
         headers: req.headers,
         body: await readBody(req),
       };

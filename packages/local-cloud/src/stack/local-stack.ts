@@ -29,7 +29,11 @@ import { localDataDirs } from './local-data.ts';
 import { DEFAULT_EDGE_PORT, DEFAULT_PORT, LOCAL_AUDIENCE, LOCAL_CREDENTIALS } from './local-defaults.ts';
 import { localSecretsOf } from './local-secrets.ts';
 import { LogHub } from './log-hub.ts';
-import { createSagaStateMachines, stateMachineArnsOf } from './saga-state-machines.step.ts';
+import {
+  createSagaStateMachines,
+  sqsMessageSenderOf,
+  stateMachineArnsOf,
+} from './saga-state-machines.step.ts';
 import { registerServiceFunctions, runSeeds, seedFunctionsOf, specOf } from './service-functions.step.ts';
 import { createShopApi } from './shop-api.step.ts';
 import { createSubscriptionQueues, queueUrlOf } from './subscription-queues.step.ts';
@@ -43,7 +47,10 @@ export interface LocalStackOptions {
   readonly port?: number;
   /** AWS edge port; 0 picks a free one. */
   readonly edgePort?: number;
-  /** Keep DynamoDB data (and the dev signing key) in `<root>/.data`. */
+  /**
+   * Keep DynamoDB data, Step Functions' state machines and executions (running ones resume after a
+   * restart) and the dev signing key in `<root>/.data`.
+   */
   readonly persist?: boolean;
   /** Run each service's seed. Default true. */
   readonly seed?: boolean;
@@ -173,6 +180,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       invoker: host,
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT_ID,
+      integrations: { sqs: sqsMessageSenderOf(sqs) },
+      ...(dataDirs ? { dataDir: dataDirs.stepFunctions } : {}),
       ...(options.waitTimeScale !== undefined ? { waitTimeScale: options.waitTimeScale } : {}),
     });
     cleanup.add(() => stepFunctions.close());
@@ -200,6 +209,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       credentials: LOCAL_CREDENTIALS,
     });
     cleanup.add(() => dynamodb.destroy());
+    // The optimized DynamoDB integration calls DynamoDB Local through the edge, with the real client.
+    stepFunctions.connect({ dynamoDb: dynamodb });
     tables = await createServiceTables(dynamodb, services);
     phase('edge, tables');
 
@@ -269,6 +280,9 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     for (const source of sources) {
       cleanup.add(() => source.stop());
     }
+    // Sagas a crash or a stop interrupted (`--persist`) go on where they were, now that their functions exist.
+    const resumed = stepFunctions.resumeInterrupted();
+    if (resumed.length > 0) log(`[local-cloud] resumed ${resumed.length} interrupted execution(s)`);
     phase('functions, state machines, event sources');
 
     await seeding;

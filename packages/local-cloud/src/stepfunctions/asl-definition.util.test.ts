@@ -3,10 +3,16 @@ import { describe, expect, it } from 'vitest';
 import {
   collectStates,
   evaluateSimplePath,
+  historyResourceOf,
   lambdaTaskStyle,
+  RESUME_STATE,
+  resumedAt,
   scaleWaitTimes,
   substitutePlaceholders,
+  taskIntegrationOf,
+  topLevelStateNames,
   unsupportedFeatures,
+  withHeartbeatTimeoutMatching,
   withoutEngineTaskTimeout,
 } from './asl-definition.util.ts';
 
@@ -50,7 +56,7 @@ describe('collectStates and unsupportedFeatures', () => {
         Type: 'Map',
         ItemProcessor: {
           StartAt: 'Inner',
-          States: { Inner: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage', End: true } },
+          States: { Inner: { Type: 'Task', Resource: 'arn:aws:states:::sns:publish', End: true } },
         },
         End: true,
       },
@@ -65,13 +71,23 @@ describe('collectStates and unsupportedFeatures', () => {
     const problems = unsupportedFeatures({
       ...machine,
       QueryLanguage: 'JSONata',
-      States: { ...machine.States, X: { Type: 'Pass', Assign: { a: 1 }, End: true } },
+      States: {
+        ...machine.States,
+        X: { Type: 'Pass', Assign: { a: 1 }, End: true },
+        H: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          HeartbeatSecondsPath: '$.hb',
+          End: true,
+        },
+      },
     });
     expect(problems.join('\n')).toMatch(/QueryLanguage JSONata/);
     expect(problems.join('\n')).toMatch(
-      /state "Inner": Resource "arn:aws:states:::sqs:sendMessage" is not supported/,
+      /state "Inner": Resource "arn:aws:states:::sns:publish" is not supported/,
     );
     expect(problems.join('\n')).toMatch(/state "X": Assign/);
+    expect(problems.join('\n')).toMatch(/state "H": HeartbeatSecondsPath/);
   });
 });
 
@@ -84,6 +100,75 @@ describe('lambdaTaskStyle', () => {
     expect(lambdaTaskStyle('arn:aws:states:::lambda:invoke')).toBe('invoke');
     expect(lambdaTaskStyle('arn:aws:states:::lambda:invoke.waitForTaskToken')).toBeUndefined();
     expect(lambdaTaskStyle('${ReserveStockArn}')).toBeUndefined();
+  });
+});
+
+describe('taskIntegrationOf', () => {
+  it('knows Lambda, the SQS and DynamoDB integrations and the callback pattern, and nothing else', () => {
+    expect(taskIntegrationOf('arn:aws:lambda:us-east-1:000000000000:function:f')).toEqual({
+      service: 'lambda',
+      style: 'function',
+      waitForTaskToken: false,
+    });
+    const invokeAndWait = taskIntegrationOf('arn:aws:states:::lambda:invoke.waitForTaskToken');
+    expect(invokeAndWait).toEqual({ service: 'lambda', style: 'invoke', waitForTaskToken: true });
+    const sqs = taskIntegrationOf('arn:aws:states:::sqs:sendMessage.waitForTaskToken');
+    expect(sqs && historyResourceOf(sqs)).toBe('sendMessage.waitForTaskToken');
+    const getItem = taskIntegrationOf('arn:aws:states:::dynamodb:getItem');
+    expect(getItem && historyResourceOf(getItem)).toBe('getItem');
+    // AWS offers DynamoDB's integration only as request-response.
+    expect(taskIntegrationOf('arn:aws:states:::dynamodb:putItem.waitForTaskToken')).toBeUndefined();
+    expect(taskIntegrationOf('arn:aws:states:::dynamodb:query')).toBeUndefined();
+    expect(taskIntegrationOf('arn:aws:states:::lambda:invoke.sync')).toBeUndefined();
+    expect(taskIntegrationOf('arn:aws:states:::sns:publish')).toBeUndefined();
+  });
+});
+
+describe('withHeartbeatTimeoutMatching', () => {
+  it('lets States.Timeout rules of heartbeat tasks also match States.HeartbeatTimeout, and leaves others alone', () => {
+    const result = withHeartbeatTimeoutMatching({
+      StartAt: 'Wait',
+      States: {
+        Wait: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+          HeartbeatSeconds: 5,
+          Retry: [{ ErrorEquals: ['States.Timeout'] }, { ErrorEquals: ['Other'] }],
+          Catch: [{ ErrorEquals: ['States.Timeout', 'States.HeartbeatTimeout'], Next: 'Done' }],
+          Next: 'Plain',
+        },
+        Plain: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Retry: [{ ErrorEquals: ['States.Timeout'] }],
+          Next: 'Done',
+        },
+        Done: { Type: 'Succeed' },
+      },
+    });
+    expect(result).toMatchObject({
+      States: {
+        Wait: {
+          Retry: [{ ErrorEquals: ['States.Timeout', 'States.HeartbeatTimeout'] }, { ErrorEquals: ['Other'] }],
+          Catch: [{ ErrorEquals: ['States.Timeout', 'States.HeartbeatTimeout'] }],
+        },
+        Plain: { Retry: [{ ErrorEquals: ['States.Timeout'] }] },
+      },
+    });
+  });
+});
+
+describe('resumedAt and topLevelStateNames', () => {
+  it('starts the copy with a Pass state that hands the given input (falsy ones too) to the resumed state', () => {
+    const machine = { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Succeed' } } };
+    const resumed = resumedAt(machine, 'B', 0);
+    expect(resumed.StartAt).toBe(RESUME_STATE);
+    expect(resumed.States).toMatchObject({
+      [RESUME_STATE]: { Type: 'Pass', Result: { input: 0 }, OutputPath: '$.input', Next: 'B' },
+      A: { Type: 'Pass' },
+    });
+    expect(machine.StartAt).toBe('A');
+    expect([...topLevelStateNames(machine)]).toEqual(['A', 'B']);
   });
 });
 

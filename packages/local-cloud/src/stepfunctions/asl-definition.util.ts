@@ -76,6 +76,46 @@ export const lambdaTaskStyle = (resource: unknown): LambdaTaskStyle | undefined 
   return undefined;
 };
 
+export type DynamoDbTaskAction = 'getItem' | 'putItem' | 'updateItem' | 'deleteItem';
+
+/** What a Task state's Resource calls, as the local runtime runs it. */
+export type TaskIntegration =
+  | { readonly service: 'lambda'; readonly style: LambdaTaskStyle; readonly waitForTaskToken: boolean }
+  | { readonly service: 'sqs'; readonly action: 'sendMessage'; readonly waitForTaskToken: boolean }
+  | { readonly service: 'dynamodb'; readonly action: DynamoDbTaskAction; readonly waitForTaskToken: false };
+
+const OPTIMIZED_INTEGRATION =
+  /^arn:aws[\w-]*:states:::(lambda:invoke|sqs:sendMessage|dynamodb:(?:getItem|putItem|updateItem|deleteItem))(\.waitForTaskToken)?$/;
+
+/**
+ * The integration behind a Task `Resource`: Lambda function ARNs, and the optimized integrations
+ * `lambda:invoke`, `sqs:sendMessage` (both also as `.waitForTaskToken`) and `dynamodb:getItem|putItem|
+ * updateItem|deleteItem` (request-response only, as in AWS). `undefined` for anything else.
+ */
+export const taskIntegrationOf = (resource: unknown): TaskIntegration | undefined => {
+  if (typeof resource !== 'string') return undefined;
+  if (LAMBDA_FUNCTION_ARN.test(resource))
+    return { service: 'lambda', style: 'function', waitForTaskToken: false };
+  const match = OPTIMIZED_INTEGRATION.exec(resource);
+  if (!match) return undefined;
+  const [, api = '', suffix] = match;
+  const waitForTaskToken = suffix !== undefined;
+  if (api === 'lambda:invoke') return { service: 'lambda', style: 'invoke', waitForTaskToken };
+  if (api === 'sqs:sendMessage') return { service: 'sqs', action: 'sendMessage', waitForTaskToken };
+  if (waitForTaskToken) return undefined;
+  return {
+    service: 'dynamodb',
+    action: api.slice('dynamodb:'.length) as DynamoDbTaskAction,
+    waitForTaskToken,
+  };
+};
+
+/** The `resource` that history events name: `invoke`, `sendMessage.waitForTaskToken`, `getItem` ... */
+export const historyResourceOf = (integration: TaskIntegration): string => {
+  const action = integration.service === 'lambda' ? 'invoke' : integration.action;
+  return integration.waitForTaskToken ? `${action}.waitForTaskToken` : action;
+};
+
 /**
  * What the local engine cannot run faithfully. Rejected at creation, because the engine would accept
  * them and then silently do something else (ignore JSONata and Assign, call real AWS for other resources).
@@ -96,10 +136,13 @@ export const unsupportedFeatures = (machine: unknown): string[] => {
     }
     if ('Assign' in state)
       problems.push(`state "${name}": Assign (variables) is not executed by the local engine`);
-    if (state.Type === 'Task' && lambdaTaskStyle(state.Resource) === undefined) {
+    if ('HeartbeatSecondsPath' in state)
+      problems.push(`state "${name}": HeartbeatSecondsPath is not read locally; use HeartbeatSeconds`);
+    if (state.Type === 'Task' && taskIntegrationOf(state.Resource) === undefined) {
       problems.push(
         `state "${name}": Resource ${JSON.stringify(state.Resource)} is not supported locally ` +
-          '(only Lambda function ARNs and arn:aws:states:::lambda:invoke)',
+          '(only Lambda function ARNs, arn:aws:states:::lambda:invoke and sqs:sendMessage, both also ' +
+          '.waitForTaskToken, and dynamodb:getItem|putItem|updateItem|deleteItem)',
       );
     }
   }
@@ -186,3 +229,56 @@ export const withoutEngineTaskTimeout = (machine: unknown): unknown => {
   };
   return visit(machine);
 };
+
+/**
+ * A copy of the document in which every `ErrorEquals` of a Task state with `HeartbeatSeconds` that
+ * names `States.Timeout` also names `States.HeartbeatTimeout`. AWS matches a heartbeat timeout with
+ * either name; the engine matches one name, and the local heartbeat raises `States.HeartbeatTimeout`.
+ */
+export const withHeartbeatTimeoutMatching = (machine: unknown): unknown => {
+  const visit = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(visit);
+    if (!isRecord(node)) return node;
+    const copy: JsonRecord = {};
+    for (const [key, value] of Object.entries(node)) copy[key] = visit(value);
+    if (copy.Type !== 'Task' || copy.HeartbeatSeconds === undefined) return copy;
+    for (const field of ['Retry', 'Catch'] as const) {
+      const rules = copy[field];
+      if (!Array.isArray(rules)) continue;
+      copy[field] = rules.map((rule: unknown) =>
+        isRecord(rule) &&
+        Array.isArray(rule.ErrorEquals) &&
+        rule.ErrorEquals.includes('States.Timeout') &&
+        !rule.ErrorEquals.includes('States.HeartbeatTimeout')
+          ? { ...rule, ErrorEquals: [...rule.ErrorEquals, 'States.HeartbeatTimeout'] }
+          : rule,
+      );
+    }
+    return copy;
+  };
+  return visit(machine);
+};
+
+/** The name of the Pass state a resumed run starts with; the history recorder leaves it out. */
+export const RESUME_STATE = '\u0000Resume';
+
+/**
+ * A copy of the (top-level) document that starts at `stateName` with `input`: a Pass state handing the
+ * input over is put first, so the engine's `$$.Execution.Input` stays the execution's input.
+ */
+export const resumedAt = (machine: JsonRecord, stateName: string, input: unknown): JsonRecord => {
+  const states = isRecord(machine.States) ? machine.States : {};
+  return {
+    ...machine,
+    StartAt: RESUME_STATE,
+    States: {
+      ...states,
+      // Wrapped because the engine's Pass state ignores a falsy Result.
+      [RESUME_STATE]: { Type: 'Pass', Result: { input }, OutputPath: '$.input', Next: stateName },
+    },
+  };
+};
+
+/** The names of the document's top-level states (not those of Parallel branches or Map processors). */
+export const topLevelStateNames = (machine: unknown): ReadonlySet<string> =>
+  new Set(isRecord(machine) && isRecord(machine.States) ? Object.keys(machine.States) : []);

@@ -1,7 +1,13 @@
 import type { StateMachine } from 'aws-local-stepfunctions';
-import { evaluateSimplePath, type JsonRecord } from './asl-definition.util.ts';
-import type { LambdaCall, LambdaTaskSpec, TaskFailure } from './lambda-task.adapter.ts';
+import {
+  evaluateSimplePath,
+  historyResourceOf,
+  type JsonRecord,
+  RESUME_STATE,
+  type TaskIntegration,
+} from './asl-definition.util.ts';
 import type { ExecutionStatus, HistoryEventRecord } from './stepfunctions.types.ts';
+import type { TaskFailure } from './task-failure.ts';
 
 /** One entry of the engine's `eventLogs` (the package does not export the type). */
 export type EngineEvent =
@@ -16,11 +22,35 @@ export interface ExecutionOutcome {
   readonly at: number;
 }
 
-/** A Lambda task attempt between its Scheduled event and its result. */
-export interface InflightLambdaCall {
-  readonly spec: LambdaTaskSpec;
+/** A Task state as found in the definition, with what its Resource calls. */
+export interface TaskSpec {
+  readonly stateName: string;
+  readonly resource: string;
+  readonly integration: TaskIntegration;
+  readonly timeoutSeconds?: number;
+  readonly heartbeatSeconds?: number;
+}
+
+/** A task attempt between its Scheduled event and its result. */
+export interface InflightTask {
+  readonly spec: TaskSpec;
   /** The engine moved on (state timeout, abort): a late result must not appear in the history. */
   abandoned: boolean;
+  /** Called when the engine abandons the attempt (a waiting task gives its token up). */
+  onAbandoned?: () => void;
+}
+
+/** Where a durable emulator writes each event and outcome as it happens. */
+export interface ExecutionJournal {
+  event(event: HistoryEventRecord): void;
+  outcome(outcome: ExecutionOutcome): void;
+}
+
+export interface RecorderOptions {
+  /** The history so far (an execution loaded from disk). */
+  readonly events?: readonly HistoryEventRecord[];
+  readonly outcome?: ExecutionOutcome;
+  readonly journal?: ExecutionJournal;
 }
 
 // The engine's stand-ins for a Fail state without Error/Cause, where AWS reports none.
@@ -43,35 +73,59 @@ const causeText = (cause: unknown): string | undefined =>
 
 /**
  * Builds an execution's history in AWS's event vocabulary from two sources: the engine's event log
- * (execution and state events, consumed asynchronously) and the Lambda task adapter (Scheduled, Started,
- * Succeeded, Failed: the engine knows nothing of Lambda). Event ids increase by one and
- * `previousEventId` is the preceding event.
+ * (execution and state events, consumed asynchronously) and the task runner (Scheduled, Started,
+ * Submitted, Succeeded, Failed: the engine knows nothing of the services it calls). Event ids increase
+ * by one and `previousEventId` is the preceding event. With a journal, every event is written as it
+ * is recorded.
  */
 export class ExecutionRecorder {
-  readonly events: HistoryEventRecord[] = [];
+  readonly events: HistoryEventRecord[];
   outcome: ExecutionOutcome | undefined;
   private readonly states: ReadonlyMap<string, JsonRecord>;
   private readonly roleArn: string;
   private readonly region: string;
+  private readonly journal: ExecutionJournal | undefined;
   private readonly openStates = new Map<string, { readonly name: string; readonly type: string }>();
   private readonly failedStates = new Set<string>();
-  private readonly inflight: InflightLambdaCall[] = [];
+  private inflight: InflightTask[] = [];
+  /** A redriven run: the engine's ExecutionStarted is that of the new run, not of the execution. */
+  private resumed = false;
+  /** The emulator shut down with the execution still running: nothing more is recorded. */
+  private detached = false;
 
-  constructor(states: ReadonlyMap<string, JsonRecord>, roleArn: string, region: string) {
+  constructor(
+    states: ReadonlyMap<string, JsonRecord>,
+    roleArn: string,
+    region: string,
+    options: RecorderOptions = {},
+  ) {
     this.states = states;
     this.roleArn = roleArn;
     this.region = region;
+    this.events = [...(options.events ?? [])];
+    this.outcome = options.outcome;
+    this.journal = options.journal;
   }
 
   private add(type: string, detailsKey?: string, details?: JsonRecord, timestamp = Date.now()): void {
+    if (this.detached) return;
     const id = this.events.length + 1;
-    this.events.push({ id, previousEventId: id - 1, timestamp, type, detailsKey, details });
+    const event: HistoryEventRecord = { id, previousEventId: id - 1, timestamp, type, detailsKey, details };
+    this.events.push(event);
+    this.journal?.event(event);
+  }
+
+  private settleWith(outcome: ExecutionOutcome): void {
+    this.outcome = outcome;
+    if (!this.detached) this.journal?.outcome(outcome);
   }
 
   onEngineEvent(event: EngineEvent): void {
-    if (this.outcome) return;
+    if (this.outcome || this.detached) return;
+    if ('state' in event && event.state.name === RESUME_STATE) return;
     switch (event.type) {
       case 'ExecutionStarted':
+        if (this.resumed) return;
         this.add(
           'ExecutionStarted',
           'executionStartedEventDetails',
@@ -112,7 +166,7 @@ export class ExecutionRecorder {
       case 'StateFailed': {
         const { name, type } = event.state;
         if (type === 'Task' && event.Error === 'States.Timeout')
-          this.lambdaTimedOut(name, causeText(event.Cause));
+          this.stateTimedOut(name, causeText(event.Cause));
         if (type === 'Map' || type === 'Parallel') {
           this.failedStates.add(stateKey(name, event.index));
           this.add(`${type}StateFailed`, undefined, undefined, event.timestamp);
@@ -138,20 +192,20 @@ export class ExecutionRecorder {
           dataDetails('output', event.output),
           event.timestamp,
         );
-        this.outcome = { status: 'SUCCEEDED', output: json(event.output), at: event.timestamp };
+        this.settleWith({ status: 'SUCCEEDED', output: json(event.output), at: event.timestamp });
         return;
       case 'ExecutionFailed': {
         const error = event.Error === FAIL_STATE_DEFAULT_ERROR ? undefined : event.Error;
         const rawCause = causeText(event.Cause);
         const cause = rawCause === FAIL_STATE_DEFAULT_CAUSE ? undefined : rawCause;
         this.add('ExecutionFailed', 'executionFailedEventDetails', { error, cause }, event.timestamp);
-        this.outcome = { status: 'FAILED', error, cause, at: event.timestamp };
+        this.settleWith({ status: 'FAILED', error, cause, at: event.timestamp });
         return;
       }
       case 'ExecutionTimeout': {
         const error = 'States.Timeout';
         this.add('ExecutionTimedOut', 'executionTimedOutEventDetails', { error }, event.timestamp);
-        this.outcome = { status: 'TIMED_OUT', error, at: event.timestamp };
+        this.settleWith({ status: 'TIMED_OUT', error, at: event.timestamp });
         return;
       }
       default:
@@ -168,34 +222,46 @@ export class ExecutionRecorder {
     return Array.isArray(items) ? { length: items.length } : {};
   }
 
-  lambdaScheduled(spec: LambdaTaskSpec, call: LambdaCall, input: unknown): InflightLambdaCall {
+  /** A task attempt begins: `Scheduled` and `Started` (Lambda function ARNs have events of their own). */
+  taskScheduled(spec: TaskSpec, parameters: unknown): InflightTask {
     const timeout = spec.timeoutSeconds === undefined ? {} : { timeoutInSeconds: spec.timeoutSeconds };
-    if (spec.style === 'function') {
+    const { integration } = spec;
+    if (integration.service === 'lambda' && integration.style === 'function') {
       this.add('LambdaFunctionScheduled', 'lambdaFunctionScheduledEventDetails', {
         resource: spec.resource,
-        ...dataDetails('input', call.payload),
+        ...dataDetails('input', parameters),
         ...timeout,
       });
       this.add('LambdaFunctionStarted');
     } else {
+      const resource = taskResource(spec);
       this.add('TaskScheduled', 'taskScheduledEventDetails', {
-        resourceType: 'lambda',
-        resource: 'invoke',
+        ...resource,
         region: this.region,
-        parameters: json(input),
+        parameters: json(parameters),
         ...timeout,
+        ...(spec.heartbeatSeconds === undefined ? {} : { heartbeatInSeconds: spec.heartbeatSeconds }),
       });
-      this.add('TaskStarted', 'taskStartedEventDetails', { resourceType: 'lambda', resource: 'invoke' });
+      this.add('TaskStarted', 'taskStartedEventDetails', resource);
     }
-    const inflight: InflightLambdaCall = { spec, abandoned: this.outcome !== undefined };
+    const inflight: InflightTask = { spec, abandoned: this.outcome !== undefined || this.detached };
     this.inflight.push(inflight);
     return inflight;
   }
 
+  /** A `.waitForTaskToken` task handed its work over (`output` is the service's response) and now waits. */
+  taskSubmitted(call: InflightTask, output: unknown): void {
+    if (call.abandoned || this.outcome) return;
+    this.add('TaskSubmitted', 'taskSubmittedEventDetails', {
+      ...taskResource(call.spec),
+      ...dataDetails('output', output),
+    });
+  }
+
   /** Returns false when the call was abandoned, so its result must not reach the engine's history either. */
-  lambdaSucceeded(call: InflightLambdaCall, output: unknown): boolean {
+  taskSucceeded(call: InflightTask, output: unknown): boolean {
     if (!this.settle(call)) return false;
-    if (call.spec.style === 'function') {
+    if (isLambdaFunction(call.spec)) {
       this.add(
         'LambdaFunctionSucceeded',
         'lambdaFunctionSucceededEventDetails',
@@ -203,70 +269,108 @@ export class ExecutionRecorder {
       );
     } else {
       this.add('TaskSucceeded', 'taskSucceededEventDetails', {
-        resourceType: 'lambda',
-        resource: 'invoke',
+        ...taskResource(call.spec),
         ...dataDetails('output', output),
       });
     }
     return true;
   }
 
-  lambdaFailed(call: InflightLambdaCall, failure: TaskFailure): boolean {
+  taskFailed(call: InflightTask, failure: TaskFailure): boolean {
     if (!this.settle(call)) return false;
-    if (call.spec.style === 'function') {
+    if (isLambdaFunction(call.spec)) {
       this.add('LambdaFunctionFailed', 'lambdaFunctionFailedEventDetails', { ...failure });
     } else {
-      this.add('TaskFailed', 'taskFailedEventDetails', {
-        resourceType: 'lambda',
-        resource: 'invoke',
-        ...failure,
-      });
+      this.add('TaskFailed', 'taskFailedEventDetails', { ...taskResource(call.spec), ...failure });
     }
     return true;
   }
 
-  private settle(call: InflightLambdaCall): boolean {
-    const index = this.inflight.indexOf(call);
-    if (index >= 0) this.inflight.splice(index, 1);
-    return !call.abandoned && this.outcome === undefined;
+  /** The task's own clock ran out (`HeartbeatSeconds`). */
+  taskTimedOut(call: InflightTask, error: string): boolean {
+    if (!this.settle(call)) return false;
+    this.timedOutEvent(call.spec, { error });
+    return true;
   }
 
-  /** The state's `TimeoutSeconds` elapsed: the engine failed it with States.Timeout while the function ran on. */
-  private lambdaTimedOut(stateName: string, cause: string | undefined): void {
-    const call = this.inflight.find((c) => c.spec.stateName === stateName && !c.abandoned);
-    if (!call) return;
+  private settle(call: InflightTask): boolean {
+    const index = this.inflight.indexOf(call);
+    if (index >= 0) this.inflight.splice(index, 1);
+    return !call.abandoned && this.outcome === undefined && !this.detached;
+  }
+
+  private abandon(call: InflightTask): void {
+    if (call.abandoned) return;
     call.abandoned = true;
-    const details = { error: 'States.Timeout', ...(cause && cause !== 'States.Timeout' ? { cause } : {}) };
-    if (call.spec.style === 'function') {
+    call.onAbandoned?.();
+  }
+
+  private timedOutEvent(spec: TaskSpec, details: JsonRecord): void {
+    if (isLambdaFunction(spec)) {
       this.add('LambdaFunctionTimedOut', 'lambdaFunctionTimedOutEventDetails', details);
     } else {
-      this.add('TaskTimedOut', 'taskTimedOutEventDetails', {
-        resourceType: 'lambda',
-        resource: 'invoke',
-        ...details,
-      });
+      this.add('TaskTimedOut', 'taskTimedOutEventDetails', { ...taskResource(spec), ...details });
     }
+  }
+
+  /** The state's `TimeoutSeconds` elapsed: the engine failed it with States.Timeout while the task ran on. */
+  private stateTimedOut(stateName: string, cause: string | undefined): void {
+    const call = this.inflight.find((c) => c.spec.stateName === stateName && !c.abandoned);
+    if (!call) return;
+    this.abandon(call);
+    this.timedOutEvent(call.spec, {
+      error: 'States.Timeout',
+      ...(cause && cause !== 'States.Timeout' ? { cause } : {}),
+    });
   }
 
   /** StopExecution: the running states are aborted, then the execution. */
   abort(error: string | undefined, cause: string | undefined): ExecutionOutcome | undefined {
-    if (this.outcome) return undefined;
+    if (this.outcome || this.detached) return undefined;
     for (const { name, type } of this.openStates.values()) {
       if (ABORTABLE_STATE_TYPES.has(type))
         this.add(`${type}StateAborted`, 'stateExitedEventDetails', { name });
     }
-    for (const call of this.inflight) call.abandoned = true;
+    for (const call of this.inflight) this.abandon(call);
     this.add('ExecutionAborted', 'executionAbortedEventDetails', { error, cause });
-    this.outcome = { status: 'ABORTED', error, cause, at: Date.now() };
-    return this.outcome;
+    const outcome: ExecutionOutcome = { status: 'ABORTED', error, cause, at: Date.now() };
+    this.settleWith(outcome);
+    return outcome;
   }
 
   /** Safety net for an engine run that ended without a terminal event. */
   failUnexpectedly(message: string): void {
-    if (this.outcome) return;
+    if (this.outcome || this.detached) return;
     this.add('ExecutionFailed', 'executionFailedEventDetails', { error: 'States.Runtime', cause: message });
-    this.outcome = { status: 'FAILED', error: 'States.Runtime', cause: message, at: Date.now() };
+    this.settleWith({ status: 'FAILED', error: 'States.Runtime', cause: message, at: Date.now() });
+  }
+
+  /**
+   * The execution runs again from a state (RedriveExecution, or a resume after a restart):
+   * `ExecutionRedriven`, and the outcome of the previous attempt is gone.
+   */
+  redriven(redriveCount: number, at: number): void {
+    this.outcome = undefined;
+    this.resumed = true;
+    this.openStates.clear();
+    this.failedStates.clear();
+    this.inflight = [];
+    this.add('ExecutionRedriven', 'executionRedrivenEventDetails', { redriveCount }, at);
+  }
+
+  /** Stops recording without an outcome: the emulator shuts down and keeps the execution RUNNING on disk. */
+  detach(): void {
+    for (const call of this.inflight) this.abandon(call);
+    this.detached = true;
   }
 }
+
+const isLambdaFunction = (spec: TaskSpec): boolean =>
+  spec.integration.service === 'lambda' && spec.integration.style === 'function';
+
+const taskResource = (spec: TaskSpec): JsonRecord => ({
+  resourceType: spec.integration.service,
+  resource: historyResourceOf(spec.integration),
+});
 
 const stateKey = (name: string, mapIndex: number | undefined): string => `${name}#${mapIndex ?? ''}`;

@@ -1,4 +1,5 @@
 export { substitutePlaceholders } from './asl-definition.util.ts';
+export type { SqsMessageSender, TaskIntegrations } from './service-task.adapter.ts';
 export { createStepFunctionsEdgeHandler } from './stepfunctions.edge.ts';
 export { StepFunctionsEmulator } from './stepfunctions.emulator.ts';
 export {
@@ -8,6 +9,7 @@ export {
   UnknownPlaceholderError,
 } from './stepfunctions.errors.ts';
 export type {
+  ConfigurationRecord,
   CreateStateMachineInput,
   ExecutionDescription,
   ExecutionStatus,
@@ -16,10 +18,16 @@ export type {
   HistoryPage,
   HistoryPageInput,
   ListExecutionsInput,
+  RedriveStatus,
+  ResourceTag,
   StartExecutionInput,
   StartedExecution,
   StateMachineSummary,
   StateMachinesPage,
   StateMachineType,
   StepFunctionsEmulatorOptions,
+  SyncExecutionResult,
+  UpdateStateMachineInput,
+  ValidationDiagnostic,
+  ValidationResult,
 } from './stepfunctions.types.ts';

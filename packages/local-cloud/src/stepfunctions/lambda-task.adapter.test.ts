@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  functionFailure,
-  resolveLambdaCall,
-  StatesRuntimeTaskError,
-  serviceFailure,
-} from './lambda-task.adapter.ts';
+import { functionFailure, resolveLambdaCall, serviceFailure } from './lambda-task.adapter.ts';
+import { StatesRuntimeTaskError } from './task-failure.ts';
 
 describe('functionFailure', () => {
   it('names the error after errorType and gives Lambda error payload JSON as the cause', () => {

@@ -1,42 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { FunctionError, InvokeResult } from '../lambda/lambda.types.ts';
 import { isRecord, type LambdaTaskStyle } from './asl-definition.util.ts';
+import { StatesRuntimeTaskError, type TaskFailure } from './task-failure.ts';
 
 /** A Task state that runs a Lambda function, as found in the definition. */
 export interface LambdaTaskSpec {
   readonly stateName: string;
   readonly style: LambdaTaskStyle;
   readonly resource: string;
-  readonly timeoutSeconds?: number;
-}
-
-/**
- * What a Lambda task throws into the engine. The engine matches `ErrorEquals` on `name` and reports
- * `message` as the cause (Catch output, history), so both carry what AWS reports: the error name and
- * AWS's cause text.
- */
-export class LambdaTaskError extends Error {
-  constructor(error: string, cause: string) {
-    super(cause);
-    this.name = error;
-  }
-}
-
-/**
- * Errors AWS reports as `States.Runtime`: neither retried nor caught. The engine reads these two getters
- * the same way on its own runtime errors.
- */
-export class StatesRuntimeTaskError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'States.Runtime';
-  }
-  get isRetryable(): boolean {
-    return false;
-  }
-  get isCatchable(): boolean {
-    return false;
-  }
 }
 
 export interface LambdaCall {
@@ -55,11 +26,6 @@ export const resolveLambdaCall = (spec: LambdaTaskSpec, input: unknown): LambdaC
   // Lambda hands an invocation without payload to the function as an empty object.
   return { functionName: input.FunctionName, payload: input.Payload ?? {} };
 };
-
-export interface TaskFailure {
-  readonly error: string;
-  readonly cause: string;
-}
 
 /**
  * A function error as Step Functions reports it: the error name is the function's `errorType`, the

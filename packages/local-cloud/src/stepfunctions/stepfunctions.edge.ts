@@ -3,9 +3,11 @@ import { isRecord, type JsonRecord } from './asl-definition.util.ts';
 import type { StepFunctionsEmulator } from './stepfunctions.emulator.ts';
 import { StepFunctionsApiError } from './stepfunctions.errors.ts';
 import type {
+  ConfigurationRecord,
   ExecutionDescription,
   ExecutionStatus,
   HistoryEventRecord,
+  ResourceTag,
   StateMachineSummary,
   StateMachineType,
 } from './stepfunctions.types.ts';
@@ -30,11 +32,26 @@ const ok = (body: JsonRecord): EdgeResponse => ({
   body: JSON.stringify(body),
 });
 
-const failure = (status: number, type: string, message: string): EdgeResponse => ({
+const failure = (
+  status: number,
+  type: string,
+  message: string,
+  fields: Readonly<Record<string, string>> = {},
+): EdgeResponse => ({
   status,
   headers: { 'content-type': CONTENT_TYPE, 'x-amzn-errortype': type },
-  body: JSON.stringify({ __type: type, message }),
+  body: JSON.stringify({ __type: type, message, ...fields }),
 });
+
+// `Credential=<key>/<date>/<region>/<service>/aws4_request` in a SigV4 Authorization header.
+const CREDENTIAL_SCOPE = /Credential=[^/,\s]+\/\d{8}\/([\w-]+)\//;
+
+/** The region the client signed for: what AWS's regional endpoint would be. */
+export const signedRegionOf = (request: EdgeRequest): string | undefined => {
+  const header = request.headers.authorization;
+  const value = Array.isArray(header) ? header[0] : header;
+  return value ? CREDENTIAL_SCOPE.exec(value)?.[1] : undefined;
+};
 
 const required = (body: JsonRecord, key: string): string => {
   const value = body[key];
@@ -70,6 +87,30 @@ const statusFilter = (body: JsonRecord): ExecutionStatus | undefined => {
   return status;
 };
 
+const record = (body: JsonRecord, key: string): ConfigurationRecord | undefined => {
+  const value = body[key];
+  if (value === undefined || value === null) return undefined;
+  if (!isRecord(value))
+    throw new StepFunctionsApiError('ValidationException', `Value at '${key}' must be an object`);
+  return value;
+};
+
+const tagList = (body: JsonRecord, key: string): ResourceTag[] | undefined => {
+  const value = body[key];
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value))
+    throw new StepFunctionsApiError('ValidationException', `Value at '${key}' must be a list`);
+  return value as ResourceTag[];
+};
+
+const stringList = (body: JsonRecord, key: string): string[] => {
+  const value = body[key];
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
+    throw new StepFunctionsApiError('MissingRequiredParameter', `Missing required parameter: '${key}'`);
+  }
+  return value;
+};
+
 const machineType = (body: JsonRecord): StateMachineType | undefined => {
   const value = optional(body, 'type', 'string');
   if (value === undefined || value === 'STANDARD' || value === 'EXPRESS') return value;
@@ -87,8 +128,22 @@ const describedMachine = (m: StateMachineSummary): JsonRecord => ({
   roleArn: m.roleArn,
   type: m.type,
   creationDate: seconds(m.creationDate),
-  loggingConfiguration: { level: 'OFF', includeExecutionData: false },
-  tracingConfiguration: { enabled: false },
+  loggingConfiguration: m.loggingConfiguration,
+  tracingConfiguration: m.tracingConfiguration,
+  revisionId: m.revisionId,
+  encryptionConfiguration: m.encryptionConfiguration,
+});
+
+const machineForExecution = (m: StateMachineSummary): JsonRecord => ({
+  stateMachineArn: m.stateMachineArn,
+  name: m.name,
+  definition: m.definition,
+  roleArn: m.roleArn,
+  updateDate: seconds(m.updateDate ?? m.creationDate),
+  loggingConfiguration: m.loggingConfiguration,
+  tracingConfiguration: m.tracingConfiguration,
+  revisionId: m.revisionId,
+  encryptionConfiguration: m.encryptionConfiguration,
 });
 
 const describedExecution = (e: ExecutionDescription): JsonRecord => ({
@@ -104,6 +159,10 @@ const describedExecution = (e: ExecutionDescription): JsonRecord => ({
   ...(e.output === undefined ? {} : { outputDetails: { included: true } }),
   error: e.error,
   cause: e.cause,
+  redriveCount: e.redriveCount,
+  redriveDate: seconds(e.redriveDate),
+  redriveStatus: e.redriveStatus,
+  redriveStatusReason: e.redriveStatusReason,
 });
 
 const listedExecution = (e: ExecutionDescription): JsonRecord => ({
@@ -113,7 +172,18 @@ const listedExecution = (e: ExecutionDescription): JsonRecord => ({
   status: e.status,
   startDate: seconds(e.startDate),
   stopDate: seconds(e.stopDate),
+  redriveCount: e.redriveCount,
+  redriveDate: seconds(e.redriveDate),
 });
+
+const redriveFilter = (body: JsonRecord): 'REDRIVEN' | 'NOT_REDRIVEN' | undefined => {
+  const value = optional(body, 'redriveFilter', 'string');
+  if (value === undefined || value === 'REDRIVEN' || value === 'NOT_REDRIVEN') return value;
+  throw new StepFunctionsApiError(
+    'ValidationException',
+    `1 validation error detected: Value '${value}' at 'redriveFilter' failed to satisfy constraint: Member must satisfy enum value set: [REDRIVEN, NOT_REDRIVEN]`,
+  );
+};
 
 const historyEvent = (e: HistoryEventRecord): JsonRecord => ({
   timestamp: seconds(e.timestamp),
@@ -123,29 +193,65 @@ const historyEvent = (e: HistoryEventRecord): JsonRecord => ({
   ...(e.detailsKey && e.details ? { [e.detailsKey]: e.details } : {}),
 });
 
-type Action = (body: JsonRecord) => Promise<JsonRecord> | JsonRecord;
+type Action = (body: JsonRecord, request: EdgeRequest) => Promise<JsonRecord> | JsonRecord;
 
 /**
  * The Step Functions API on the AWS edge: AWS JSON 1.0 (`X-Amz-Target: AWSStepFunctions.<Action>`), the
- * protocol of `@aws-sdk/client-sfn` and the `aws stepfunctions` CLI.
+ * protocol of `@aws-sdk/client-sfn` and the `aws stepfunctions` CLI. Requests are told apart by their
+ * target, not their host, so StartSyncExecution's `sync-` host prefix is served too wherever it resolves.
+ * State machines are created in, and listed for, the region the request was signed for.
  */
 export const createStepFunctionsEdgeHandler = (emulator: StepFunctionsEmulator): EdgeHandler => {
   const actions: Readonly<Record<string, Action>> = {
-    CreateStateMachine: (body) => {
+    CreateStateMachine: (body, request) => {
       const machine = emulator.createStateMachine({
         name: required(body, 'name'),
         definition: required(body, 'definition'),
         roleArn: optional(body, 'roleArn', 'string'),
         type: machineType(body),
+        tags: tagList(body, 'tags'),
+        loggingConfiguration: record(body, 'loggingConfiguration'),
+        tracingConfiguration: record(body, 'tracingConfiguration'),
+        encryptionConfiguration: record(body, 'encryptionConfiguration'),
+        publish: optional(body, 'publish', 'boolean'),
+        region: signedRegionOf(request),
       });
       return { stateMachineArn: machine.stateMachineArn, creationDate: seconds(machine.creationDate) };
     },
+    UpdateStateMachine: (body) => {
+      const updated = emulator.updateStateMachine({
+        stateMachineArn: required(body, 'stateMachineArn'),
+        definition: optional(body, 'definition', 'string'),
+        roleArn: optional(body, 'roleArn', 'string'),
+        loggingConfiguration: record(body, 'loggingConfiguration'),
+        tracingConfiguration: record(body, 'tracingConfiguration'),
+        encryptionConfiguration: record(body, 'encryptionConfiguration'),
+        publish: optional(body, 'publish', 'boolean'),
+      });
+      return { updateDate: seconds(updated.updateDate), revisionId: updated.revisionId };
+    },
+    ValidateStateMachineDefinition: (body) => {
+      const severity = optional(body, 'severity', 'string');
+      if (severity !== undefined && severity !== 'ERROR' && severity !== 'WARNING') {
+        throw new StepFunctionsApiError(
+          'ValidationException',
+          `1 validation error detected: Value '${severity}' at 'severity' failed to satisfy constraint: Member must satisfy enum value set: [ERROR, WARNING]`,
+        );
+      }
+      const validation = emulator.validateStateMachineDefinition({
+        definition: required(body, 'definition'),
+        type: machineType(body),
+        maxResults: optional(body, 'maxResults', 'number'),
+      });
+      return { ...validation };
+    },
     DescribeStateMachine: (body) =>
       describedMachine(emulator.describeStateMachine(required(body, 'stateMachineArn'))),
-    ListStateMachines: (body) => {
+    ListStateMachines: (body, request) => {
       const page = emulator.listStateMachines({
         maxResults: optional(body, 'maxResults', 'number'),
         nextToken: optional(body, 'nextToken', 'string'),
+        region: signedRegionOf(request) ?? emulator.region,
       });
       return {
         stateMachines: page.stateMachines.map((m) => ({
@@ -161,6 +267,15 @@ export const createStepFunctionsEdgeHandler = (emulator: StepFunctionsEmulator):
       emulator.deleteStateMachine(required(body, 'stateMachineArn'));
       return {};
     },
+    TagResource: (body) => {
+      emulator.tagResource(required(body, 'resourceArn'), tagList(body, 'tags') ?? []);
+      return {};
+    },
+    UntagResource: (body) => {
+      emulator.untagResource(required(body, 'resourceArn'), stringList(body, 'tagKeys'));
+      return {};
+    },
+    ListTagsForResource: (body) => ({ tags: emulator.listTagsForResource(required(body, 'resourceArn')) }),
     StartExecution: (body) => {
       const started = emulator.startExecution({
         stateMachineArn: required(body, 'stateMachineArn'),
@@ -169,10 +284,55 @@ export const createStepFunctionsEdgeHandler = (emulator: StepFunctionsEmulator):
       });
       return { executionArn: started.executionArn, startDate: seconds(started.startDate) };
     },
+    StartSyncExecution: async (body) => {
+      const result = await emulator.startSyncExecution({
+        stateMachineArn: required(body, 'stateMachineArn'),
+        name: optional(body, 'name', 'string'),
+        input: optional(body, 'input', 'string'),
+      });
+      return {
+        executionArn: result.executionArn,
+        stateMachineArn: result.stateMachineArn,
+        name: result.name,
+        startDate: seconds(result.startDate),
+        stopDate: seconds(result.stopDate),
+        status: result.status,
+        error: result.error,
+        cause: result.cause,
+        input: result.input,
+        inputDetails: { included: true },
+        output: result.output,
+        ...(result.output === undefined ? {} : { outputDetails: { included: true } }),
+        billingDetails: { billedMemoryUsedInMB: 64, billedDurationInMilliseconds: result.billedDurationMs },
+      };
+    },
     DescribeExecution: (body) =>
       describedExecution(emulator.describeExecution(required(body, 'executionArn'))),
     DescribeStateMachineForExecution: (body) =>
-      describedMachine(emulator.describeStateMachineForExecution(required(body, 'executionArn'))),
+      machineForExecution(emulator.describeStateMachineForExecution(required(body, 'executionArn'))),
+    RedriveExecution: (body) => {
+      const redriven = emulator.redriveExecution({
+        executionArn: required(body, 'executionArn'),
+        clientToken: optional(body, 'clientToken', 'string'),
+      });
+      return { redriveDate: seconds(redriven.redriveDate) };
+    },
+    SendTaskSuccess: (body) => {
+      emulator.sendTaskSuccess(required(body, 'taskToken'), required(body, 'output'));
+      return {};
+    },
+    SendTaskFailure: (body) => {
+      emulator.sendTaskFailure(
+        required(body, 'taskToken'),
+        optional(body, 'error', 'string'),
+        optional(body, 'cause', 'string'),
+      );
+      return {};
+    },
+    SendTaskHeartbeat: (body) => {
+      emulator.sendTaskHeartbeat(required(body, 'taskToken'));
+      return {};
+    },
     GetExecutionHistory: (body) => {
       const page = emulator.getExecutionHistory({
         executionArn: required(body, 'executionArn'),
@@ -187,6 +347,7 @@ export const createStepFunctionsEdgeHandler = (emulator: StepFunctionsEmulator):
       const page = emulator.listExecutions({
         stateMachineArn: required(body, 'stateMachineArn'),
         statusFilter: statusFilter(body),
+        redriveFilter: redriveFilter(body),
         maxResults: optional(body, 'maxResults', 'number'),
         nextToken: optional(body, 'nextToken', 'string'),
       });
@@ -218,9 +379,10 @@ export const createStepFunctionsEdgeHandler = (emulator: StepFunctionsEmulator):
       if (!isRecord(body))
         return failure(400, 'SerializationException', 'The request body must be a JSON object');
       try {
-        return ok(await action(body));
+        return ok(await action(body, request));
       } catch (error) {
-        if (error instanceof StepFunctionsApiError) return failure(error.status, error.type, error.message);
+        if (error instanceof StepFunctionsApiError)
+          return failure(error.status, error.type, error.message, error.fields);
         throw error;
       }
     },

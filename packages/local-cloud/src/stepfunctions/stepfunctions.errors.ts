@@ -2,25 +2,38 @@
 export type StepFunctionsErrorType =
   | 'ExecutionAlreadyExists'
   | 'ExecutionDoesNotExist'
+  | 'ExecutionNotRedrivable'
   | 'InvalidArn'
   | 'InvalidDefinition'
+  | 'InvalidEncryptionConfiguration'
   | 'InvalidExecutionInput'
+  | 'InvalidLoggingConfiguration'
   | 'InvalidName'
+  | 'InvalidOutput'
   | 'InvalidToken'
+  | 'InvalidTracingConfiguration'
   | 'MissingRequiredParameter'
+  | 'ResourceNotFound'
   | 'StateMachineAlreadyExists'
   | 'StateMachineDoesNotExist'
+  | 'StateMachineTypeNotSupported'
+  | 'TaskDoesNotExist'
+  | 'TaskTimedOut'
+  | 'TooManyTags'
   | 'ValidationException';
 
 /** An error the Step Functions API reports to its caller (HTTP 400 with `__type`). */
 export class StepFunctionsApiError extends Error {
   readonly type: StepFunctionsErrorType;
   readonly status = 400;
+  /** Members of the error shape beyond `message` (e.g. `resourceName` of TooManyTags). */
+  readonly fields: Readonly<Record<string, string>>;
 
-  constructor(type: StepFunctionsErrorType, message: string) {
+  constructor(type: StepFunctionsErrorType, message: string, fields: Readonly<Record<string, string>> = {}) {
     super(message);
     this.name = 'StepFunctionsApiError';
     this.type = type;
+    this.fields = fields;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { LambdaInvoker } from '../lambda/lambda.types.ts';
+import type { TaskIntegrations } from './service-task.adapter.ts';
 
 export type StateMachineType = 'STANDARD' | 'EXPRESS';
 
@@ -13,10 +14,27 @@ export interface StepFunctionsEmulatorOptions {
    * Multiplies the duration of `Wait` states given in `Seconds` and of `Retry` intervals
    * (`IntervalSeconds`, `MaxDelaySeconds`; the backoff keeps its shape) so that local runs and tests
    * need not sleep for real. `1` (the default) keeps real time, `0.01` turns 2 s into 20 ms, `0` removes the
-   * pauses. `SecondsPath`/`Timestamp`/`TimestampPath` waits and `TimeoutSeconds` are not scaled.
+   * pauses. `SecondsPath`/`Timestamp`/`TimestampPath` waits, `TimeoutSeconds` and `HeartbeatSeconds` are
+   * not scaled.
    */
   readonly waitTimeScale?: number;
+  /**
+   * Keep state machines and executions in this directory (`--persist`), so that they survive a
+   * restart; executions that were running when the process stopped resume with {@link
+   * StepFunctionsEmulator.resumeInterrupted}. In memory only when absent.
+   */
+  readonly dataDir?: string;
+  /** The clients of the optimized SQS and DynamoDB integrations (also settable later, see `connect`). */
+  readonly integrations?: TaskIntegrations;
 }
+
+/** A tag of a state machine, as the API carries it. */
+export interface ResourceTag {
+  readonly key: string;
+  readonly value: string;
+}
+
+export type ConfigurationRecord = Readonly<Record<string, unknown>>;
 
 export interface CreateStateMachineInput {
   readonly name: string;
@@ -24,6 +42,23 @@ export interface CreateStateMachineInput {
   readonly definition: string;
   readonly roleArn?: string;
   readonly type?: StateMachineType;
+  readonly tags?: readonly ResourceTag[];
+  readonly loggingConfiguration?: ConfigurationRecord;
+  readonly tracingConfiguration?: ConfigurationRecord;
+  readonly encryptionConfiguration?: ConfigurationRecord;
+  readonly publish?: boolean;
+  /** Where the machine lives (the ARN's region); the emulator's region when absent. */
+  readonly region?: string;
+}
+
+export interface UpdateStateMachineInput {
+  readonly stateMachineArn: string;
+  readonly definition?: string;
+  readonly roleArn?: string;
+  readonly loggingConfiguration?: ConfigurationRecord;
+  readonly tracingConfiguration?: ConfigurationRecord;
+  readonly encryptionConfiguration?: ConfigurationRecord;
+  readonly publish?: boolean;
 }
 
 export interface StateMachineSummary {
@@ -34,6 +69,26 @@ export interface StateMachineSummary {
   readonly definition: string;
   /** Epoch milliseconds. */
   readonly creationDate: number;
+  /** Epoch milliseconds of the last UpdateStateMachine. */
+  readonly updateDate?: number;
+  /** Absent for the definition the machine was created with, as in AWS. */
+  readonly revisionId?: string;
+  readonly loggingConfiguration: ConfigurationRecord;
+  readonly tracingConfiguration: ConfigurationRecord;
+  readonly encryptionConfiguration: ConfigurationRecord;
+}
+
+export interface ValidationDiagnostic {
+  readonly severity: 'ERROR' | 'WARNING';
+  readonly code: string;
+  readonly message: string;
+  readonly location?: string;
+}
+
+export interface ValidationResult {
+  readonly result: 'OK' | 'FAIL';
+  readonly diagnostics: readonly ValidationDiagnostic[];
+  readonly truncated: boolean;
 }
 
 export interface StartExecutionInput {
@@ -42,6 +97,23 @@ export interface StartExecutionInput {
   /** JSON text; `{}` when absent. */
   readonly input?: string;
 }
+
+/** What StartSyncExecution returns once the Express execution has ended; dates in epoch milliseconds. */
+export interface SyncExecutionResult {
+  readonly executionArn: string;
+  readonly stateMachineArn: string;
+  readonly name: string;
+  readonly status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
+  readonly input: string;
+  readonly output?: string;
+  readonly error?: string;
+  readonly cause?: string;
+  readonly startDate: number;
+  readonly stopDate: number;
+  readonly billedDurationMs: number;
+}
+
+export type RedriveStatus = 'REDRIVABLE' | 'NOT_REDRIVABLE';
 
 export interface StartedExecution {
   readonly executionArn: string;
@@ -61,6 +133,12 @@ export interface ExecutionDescription {
   readonly cause?: string;
   readonly startDate: number;
   readonly stopDate?: number;
+  /** How often the execution was redriven (RedriveExecution, or resumed after a restart). */
+  readonly redriveCount: number;
+  readonly redriveDate?: number;
+  /** Absent for executions of Express state machines, which AWS never redrives. */
+  readonly redriveStatus?: RedriveStatus;
+  readonly redriveStatusReason?: string;
 }
 
 /**
@@ -93,6 +171,7 @@ export interface HistoryPage {
 export interface ListExecutionsInput {
   readonly stateMachineArn: string;
   readonly statusFilter?: ExecutionStatus;
+  readonly redriveFilter?: 'REDRIVEN' | 'NOT_REDRIVEN';
   readonly maxResults?: number;
   readonly nextToken?: string;
 }
