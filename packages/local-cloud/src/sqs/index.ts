@@ -8,6 +8,7 @@ export type {
   MessageAttributes,
   MessageAttributeValue,
   MessageMoveTask,
+  PeekedMessage,
   ReceivedMessage,
   ReceiveMessageInput,
   SendMessageBatchEntry,
