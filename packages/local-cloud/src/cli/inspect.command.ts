@@ -10,15 +10,15 @@ import {
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
   ListQueuesCommand,
-  ReceiveMessageCommand,
   SQSClient,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
 import { LOCAL_REGION } from '../lambda/lambda.types.ts';
+import { localQueueMessagesPath } from '../sqs/sqs-local.edge.ts';
 import { DEFAULT_EDGE_PORT, LOCAL_CREDENTIALS } from '../stack/local-stack.ts';
 
-// The inspection commands are plain AWS SDK calls against the running edge: what they do works
-// against AWS too.
+// The inspection commands are plain AWS SDK calls against the running edge, so they work against AWS
+// too; `dlq` alone reads a local-only endpoint of the edge (no SQS API looks without receiving).
 const endpoint = (): string =>
   process.env.AWS_ENDPOINT_URL ?? `http://127.0.0.1:${process.env.EDGE_PORT ?? DEFAULT_EDGE_PORT}`;
 const clientConfig = () => ({ endpoint: endpoint(), region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
@@ -54,22 +54,26 @@ const listQueues = async (sqs: SQSClient): Promise<void> => {
   console.log(table(rows));
 };
 
-const showDlq = async (sqs: SQSClient, name: string): Promise<void> => {
-  const url = await queueUrl(sqs, name);
-  // A zero visibility timeout: looking at a message must not hide it from a redrive right after.
-  const { Messages = [] } = await sqs.send(
-    new ReceiveMessageCommand({
-      QueueUrl: url,
-      MaxNumberOfMessages: 10,
-      VisibilityTimeout: 0,
-      MessageSystemAttributeNames: ['All'],
-      MessageAttributeNames: ['All'],
-    }),
-  );
-  if (Messages.length === 0) console.log(`${name} is empty`);
-  for (const message of Messages) {
+interface PeekResponse {
+  readonly messages: readonly {
+    readonly MessageId: string;
+    readonly Body: string;
+    readonly State: string;
+    readonly Attributes: Readonly<Record<string, string>>;
+  }[];
+}
+
+const showDlq = async (name: string): Promise<void> => {
+  // Through the edge's local-only peek: a ReceiveMessage would count as one more receive.
+  const response = await fetch(`${endpoint()}${localQueueMessagesPath(name)}?limit=100`);
+  if (response.status === 404) throw new Error(`no queue named ${name}`);
+  if (!response.ok) throw new Error(`looking at ${name} failed: ${response.status} ${await response.text()}`);
+  const { messages } = (await response.json()) as PeekResponse;
+  if (messages.length === 0) console.log(`${name} is empty`);
+  for (const message of messages) {
+    const state = message.State === 'VISIBLE' ? '' : `, ${message.State.toLowerCase().replace('_', ' ')}`;
     console.log(
-      `--- ${message.MessageId} (received ${message.Attributes?.ApproximateReceiveCount ?? '?'} times)`,
+      `--- ${message.MessageId} (received ${message.Attributes.ApproximateReceiveCount ?? '?'} times${state})`,
     );
     console.log(message.Body);
   }
@@ -150,7 +154,7 @@ export const runInspect = async (command: string, args: readonly string[]): Prom
   try {
     const [first] = args;
     if (command === 'queues') await listQueues(sqs);
-    else if (command === 'dlq' && first) await showDlq(sqs, first);
+    else if (command === 'dlq' && first) await showDlq(first);
     else if (command === 'redrive' && first) await redrive(sqs, first);
     else if (command === 'executions') await listExecutions(sfn, first);
     else if (command === 'history' && first) await showHistory(sfn, first);

@@ -4,6 +4,8 @@ import {
   type ServiceDefinition,
   SQS_EVENT_SOURCE_DEFAULTS,
   STREAM_EVENT_SOURCE_BATCH_SIZE,
+  STREAM_RETRY_ATTEMPTS,
+  streamDeadLetterQueueNameOf,
   subscriptionsOfAll,
 } from '@shop/platform/service';
 import type { ServiceTable } from '../dynamodb/service-tables.ts';
@@ -26,7 +28,8 @@ export interface EventSource {
 
 /**
  * The event source mappings the CDK app creates: an SQS poller per subscribed function (partial
- * batch responses on) and a stream poller per table-stream function (the outbox relays).
+ * batch responses on) and a stream poller per table-stream function (the outbox relays), whose
+ * on-failure destination is the relay's stream DLQ.
  */
 export const startEventSources = (options: EventSourcesOptions): EventSource[] => {
   const sources: EventSource[] = [];
@@ -63,8 +66,14 @@ export const startEventSources = (options: EventSourcesOptions): EventSource[] =
           // From the oldest record: with --persist, outbox events written while stopped are still relayed
           // (consumers de-duplicate, so a replay is harmless).
           startingPosition: 'TRIM_HORIZON',
+          // The CDK's retryAttempts counts retries; maxAttempts counts the first invocation too.
+          maxAttempts: STREAM_RETRY_ATTEMPTS + 1,
           region: LOCAL_REGION,
           onError: (error) => options.log(`[stream:${fn.name}] ${String(error)}`),
+          // The CDK's `onFailure: new SqsDlq(...)`: the invocation record goes to the relay's stream DLQ.
+          onFailure: (record) => {
+            options.sqs.sendMessage(streamDeadLetterQueueNameOf(fn), { MessageBody: JSON.stringify(record) });
+          },
         }),
       );
     }

@@ -11,7 +11,7 @@ import { createServiceTables, type ServiceTable } from '../dynamodb/service-tabl
 import { type StartedServer, startEdge } from '../edge/edge.server.ts';
 import { bundleFunctions, createLambdaApi, createLambdaHost, type LambdaHost } from '../lambda/index.ts';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../lambda/lambda.types.ts';
-import { createSqsEdgeHandler, SqsEngine } from '../sqs/index.ts';
+import { createLocalSqsEdgeHandler, createSqsEdgeHandler, SqsEngine } from '../sqs/index.ts';
 import { createStepFunctionsEdgeHandler, StepFunctionsEmulator } from '../stepfunctions/index.ts';
 import { createCleanup, removeOrphanBuilds } from './cleanup.ts';
 import { startEventSources } from './event-sources.step.ts';
@@ -20,7 +20,11 @@ import { localSecretsOf } from './local-secrets.ts';
 import { createSagaStateMachines, stateMachineArnsOf } from './saga-state-machines.step.ts';
 import { registerServiceFunctions, runSeeds, seedFunctionsOf, specOf } from './service-functions.step.ts';
 import { createShopApi } from './shop-api.step.ts';
-import { createSubscriptionQueues, queueUrlOf } from './subscription-queues.step.ts';
+import {
+  createStreamFailureQueues,
+  createSubscriptionQueues,
+  queueUrlOf,
+} from './subscription-queues.step.ts';
 
 export const DEFAULT_PORT = 3000;
 export const DEFAULT_EDGE_PORT = 4566;
@@ -34,8 +38,14 @@ export interface LocalStackOptions {
   readonly port?: number;
   /** AWS edge port; 0 picks a free one. */
   readonly edgePort?: number;
-  /** Keep DynamoDB data (and the dev signing key) in `<root>/.data`. */
+  /** Keep DynamoDB data, SQS queues and messages (and the dev signing key) in `<root>/.data`. */
   readonly persist?: boolean;
+  /**
+   * A visibility timeout for every subscriber queue instead of the definitions' (local only: for
+   * demos, so a poison message reaches its DLQ in seconds). `SHOP_LOCAL_VISIBILITY_TIMEOUT_SECONDS`
+   * or `--visibility-timeout` with `npm start`.
+   */
+  readonly visibilityTimeoutSeconds?: number;
   /** Run each service's seed. Default true. */
   readonly seed?: boolean;
   /** Service definitions to run instead of the discovered ones (tests). */
@@ -117,7 +127,11 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     ]);
     phase('dynamodb, bundles, keys');
 
-    const sqs = new SqsEngine({ accountId: LOCAL_ACCOUNT_ID, region: LOCAL_REGION });
+    const sqs = new SqsEngine({
+      accountId: LOCAL_ACCOUNT_ID,
+      region: LOCAL_REGION,
+      ...(dataDirs ? { dataDir: dataDirs.sqs } : {}),
+    });
     cleanup.add(() => sqs.close());
     const host = createLambdaHost({
       region: LOCAL_REGION,
@@ -142,6 +156,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       [
         createDynamoDbProxy(ddb.endpoint),
         createSqsEdgeHandler(sqs),
+        createLocalSqsEdgeHandler(sqs),
         createStepFunctionsEdgeHandler(stepFunctions),
         createLambdaApi(host),
       ],
@@ -159,7 +174,12 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     const tables = await createServiceTables(dynamodb, services);
     phase('edge, tables');
 
-    createSubscriptionQueues(sqs, services);
+    createSubscriptionQueues(sqs, services, {
+      ...(options.visibilityTimeoutSeconds !== undefined
+        ? { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds }
+        : {}),
+    });
+    createStreamFailureQueues(sqs, services);
 
     // The gateway listens before functions are registered: their JWKS URL needs its port.
     const api = await createShopApi({
