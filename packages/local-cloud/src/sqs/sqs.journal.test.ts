@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -154,6 +154,13 @@ describe('SqsEngine with a data dir', () => {
     expect(() => new SqsEngine({ dataDir: dir })).toThrowError(SqsDataDirInUseError);
     first.close();
     expect(open({ dataDir: dir }).listQueues()).toEqual([]);
+  });
+
+  it('refuses a snapshot it cannot read, rewriting nothing and leaving the dir free', () => {
+    const dir = dataDir();
+    writeFileSync(join(dir, 'snapshot.json'), 'not json');
+    for (let i = 0; i < 2; i++) expect(() => new SqsEngine({ dataDir: dir })).toThrowError(SyntaxError);
+    expect(readFileSync(join(dir, 'snapshot.json'), 'utf8')).toBe('not json');
   });
 
   it('ignores a journal line torn by a crash mid-write', () => {

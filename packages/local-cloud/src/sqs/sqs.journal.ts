@@ -209,8 +209,24 @@ export class SqsJournal implements SqsChangeLog {
     return journal;
   }
 
-  /** Restores what the dir holds into the registry and store, then starts a fresh journal. */
+  /**
+   * Restores what the dir holds into the registry and store, then starts a fresh journal. If the dir
+   * cannot be read, it is let go untouched (nothing is rewritten) and the error thrown.
+   */
   load(registry: SqsQueueRegistry, store: SqsMessageStore): void {
+    try {
+      this.#load(registry, store);
+    } catch (error) {
+      if (this.#timer) clearInterval(this.#timer);
+      if (this.#fd !== undefined) closeSync(this.#fd);
+      this.#fd = undefined;
+      this.#registry = undefined;
+      this.#release();
+      throw error;
+    }
+  }
+
+  #load(registry: SqsQueueRegistry, store: SqsMessageStore): void {
     this.#registry = registry;
     this.#store = store;
     const queues = new Map<string, QueueState>();
@@ -341,9 +357,13 @@ export class SqsJournal implements SqsChangeLog {
     } finally {
       closeSync(this.#fd);
       this.#fd = undefined;
-      rmSync(this.#lockPath, { force: true });
-      heldHere.delete(this.dir);
+      this.#release();
     }
+  }
+
+  #release(): void {
+    rmSync(this.#lockPath, { force: true });
+    heldHere.delete(this.dir);
   }
 
   #append(entry: JournalEntry): void {
