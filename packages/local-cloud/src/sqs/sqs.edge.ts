@@ -180,7 +180,7 @@ const credentialScopeOf = (request: EdgeRequest): { accessKeyId?: string; region
   const authorization = request.headers.authorization;
   const match =
     typeof authorization === 'string'
-      ? /Credential=([^/,\s]+)\/\d{8}\/([^/,\s]+)\//.exec(authorization)
+      ? /Credential=([^/,\s]+)\/\d{8}\/([a-z0-9-]{1,32})\//.exec(authorization)
       : null;
   return match ? { accessKeyId: match[1], region: match[2] } : {};
 };
