@@ -15,6 +15,29 @@ const portsFromEnv = (): { port: number; edgePort: number } => {
   return ports;
 };
 
+/**
+ * `--visibility-timeout <s>` (or `=<s>`), else `SHOP_LOCAL_VISIBILITY_TIMEOUT_SECONDS`: a visibility
+ * timeout for every subscriber queue, local only (a poison message reaches its DLQ in seconds).
+ */
+const visibilityTimeoutFrom = (args: readonly string[]): number | undefined => {
+  const index = args.findIndex(
+    (arg) => arg === '--visibility-timeout' || arg.startsWith('--visibility-timeout='),
+  );
+  const flag = args[index];
+  const raw =
+    flag === undefined
+      ? process.env.SHOP_LOCAL_VISIBILITY_TIMEOUT_SECONDS
+      : flag.includes('=')
+        ? flag.slice(flag.indexOf('=') + 1)
+        : args[index + 1];
+  if (raw === undefined || raw === '') return undefined;
+  const seconds = Number(raw);
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > 43_200) {
+    throw new Error(`the visibility timeout must be a whole number of seconds from 0 to 43200, got "${raw}"`);
+  }
+  return seconds;
+};
+
 const banner = (stack: LocalStack, token: string, statePath: string): string => {
   const api = stack.gatewayUrl.replace('127.0.0.1', 'localhost');
   const edge = stack.edgeUrl.replace('127.0.0.1', 'localhost');
@@ -45,10 +68,12 @@ export const runStart = async (
   dynamoDb?: Promise<DynamoDbLocal>,
 ): Promise<void> => {
   const persist = args.includes('--persist');
+  const visibilityTimeoutSeconds = visibilityTimeoutFrom(args);
   const stack = await startLocalStack({
     root,
     ...portsFromEnv(),
     persist,
+    ...(visibilityTimeoutSeconds !== undefined ? { visibilityTimeoutSeconds } : {}),
     ...(dynamoDb ? { dynamoDb } : {}),
   });
   let stopping = false;
@@ -86,5 +111,11 @@ export const runStart = async (
   process.stdout.write(
     `${banner(stack, token, relative(process.cwd(), shopStatePath(root)) || shopStatePath(root))}\n`,
   );
-  process.stdout.write(`ready in ${stack.startupMs} ms${persist ? ' (data kept in .data/)' : ''}\n`);
+  const notes = [
+    ...(persist ? ['data kept in .data/'] : []),
+    ...(visibilityTimeoutSeconds !== undefined
+      ? [`subscriber queues' visibility timeout ${visibilityTimeoutSeconds} s`]
+      : []),
+  ];
+  process.stdout.write(`ready in ${stack.startupMs} ms${notes.length > 0 ? ` (${notes.join('; ')})` : ''}\n`);
 };
