@@ -1,5 +1,7 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type LocalStack, startLocalStack } from '@shop/local-cloud';
 import {
   DEFAULT_MAX_RECEIVE_COUNT,
   deadLetterQueueNameOf,
@@ -191,6 +193,39 @@ describe('parity with the service definitions', () => {
     expect(resourcesOfType(shop.json, 'AWS::DynamoDB::GlobalTable')).toHaveLength(
       shop.services.filter((s) => s.table).length,
     );
+  });
+});
+
+describe('parity with the running local stack', () => {
+  let stack: LocalStack | undefined;
+  let root: string;
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'shop-parity-'));
+    stack = await startLocalStack({
+      root,
+      services: shop.services,
+      port: 0,
+      edgePort: 0,
+      seed: false,
+      log: () => {},
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('creates locally every queue the templates create, and no other', () => {
+    const templateQueues = resourcesOfType(shop.json, 'AWS::SQS::Queue').map(({ resource }) => {
+      const name = resource.Properties.QueueName;
+      if (typeof name !== 'string' || !name.startsWith('prod-'))
+        throw new Error(`unexpected queue name ${String(name)}`);
+      return name.slice('prod-'.length);
+    });
+    expect(templateQueues.length).toBeGreaterThan(0);
+    expect(stack?.sqs.listQueues()).toEqual([...templateQueues].sort());
   });
 });
 

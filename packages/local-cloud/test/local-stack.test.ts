@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -238,7 +238,12 @@ describe('the local stack', () => {
       await sqs.send(new ReceiveMessageCommand({ QueueUrl: source.QueueUrl }));
 
       expect(await cli('queues')).toMatch(/inspect-dlq\s+1\s+0\s+0/);
-      expect(await cli('dlq', 'inspect-dlq')).toContain('{"poison":true}');
+      // Looking is no receive: the count stays that of the source queue's one receive.
+      for (let i = 0; i < 2; i++) {
+        const shown = await cli('dlq', 'inspect-dlq');
+        expect(shown).toContain('{"poison":true}');
+        expect(shown).toContain('(received 1 times)');
+      }
       expect(await cli('redrive', 'inspect-dlq')).toContain('moving the messages of inspect-dlq');
       const queues = await cli('queues');
       expect(queues).toMatch(/inspect-dlq\s+0/);
@@ -246,6 +251,10 @@ describe('the local stack', () => {
     } finally {
       sqs.destroy();
     }
+  });
+
+  it('keeps nothing on disk without persist', () => {
+    expect(existsSync(join(root, '.data'))).toBe(false);
   });
 
   it('answers unknown routes with a 404 problem', async () => {
@@ -334,4 +343,66 @@ describe('the local stack on a port in use', () => {
     const other = new Error('boom');
     await expect(portInUseErrorOf(root, 'port', port)(other)).rejects.toBe(other);
   });
+});
+
+describe('the local stack with persist', () => {
+  it('keeps SQS queues and their messages, attributes and receive counts across a restart', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'shop-persist-'));
+    const options = {
+      root,
+      services: [echoService],
+      port: 0,
+      edgePort: 0,
+      persist: true,
+      seed: false,
+      log: () => {},
+    };
+    const client = (edgeUrl: string) =>
+      new SQSClient({ endpoint: edgeUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+    try {
+      const first = await startLocalStack(options);
+      const before = client(first.edgeUrl);
+      try {
+        await before.send(
+          new CreateQueueCommand({ QueueName: 'kept', Attributes: { VisibilityTimeout: '0' } }),
+        );
+        await before.send(
+          new SendMessageCommand({
+            QueueUrl: 'kept',
+            MessageBody: 'survives',
+            MessageAttributes: { kind: { DataType: 'String', StringValue: 'durable' } },
+          }),
+        );
+        await before.send(new ReceiveMessageCommand({ QueueUrl: 'kept' }));
+      } finally {
+        before.destroy();
+        await first.stop();
+      }
+      expect(existsSync(join(root, '.data', 'sqs'))).toBe(true);
+
+      const second = await startLocalStack(options);
+      const after = client(second.edgeUrl);
+      try {
+        const { Messages = [] } = await after.send(
+          new ReceiveMessageCommand({
+            QueueUrl: 'kept',
+            MessageAttributeNames: ['All'],
+            MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+          }),
+        );
+        expect(Messages).toEqual([
+          expect.objectContaining({
+            Body: 'survives',
+            Attributes: { ApproximateReceiveCount: '2' },
+            MessageAttributes: { kind: { DataType: 'String', StringValue: 'durable' } },
+          }),
+        ]);
+      } finally {
+        after.destroy();
+        await second.stop();
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

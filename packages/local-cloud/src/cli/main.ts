@@ -6,8 +6,10 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 
 const usage = `usage:
   npm start [-- --persist]            start the shop (PORT, EDGE_PORT override 3000 and 4566)
+      [--visibility-timeout <s>]      subscriber queues' visibility timeout, for DLQ demos
+                                      (or SHOP_LOCAL_VISIBILITY_TIMEOUT_SECONDS)
   npm run local -- queues             queues of the running shop, with message counts
-  npm run local -- dlq <queue>        messages waiting in a dead-letter queue
+  npm run local -- dlq <queue>        messages waiting in a dead-letter queue (looking is no receive)
   npm run local -- redrive <queue>    move a dead-letter queue's messages back to their source queue
   npm run local -- executions [status] saga executions, newest first (RUNNING, SUCCEEDED, FAILED, ...)
   npm run local -- history <execution-name-or-arn>   the events of one execution

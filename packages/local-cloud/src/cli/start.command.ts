@@ -22,6 +22,29 @@ const positiveInteger = (value: string, name: string): number => {
   return parsed;
 };
 
+/**
+ * `--visibility-timeout <s>` (or `=<s>`), else `SHOP_LOCAL_VISIBILITY_TIMEOUT_SECONDS`: a visibility
+ * timeout for every subscriber queue, local only (a poison message reaches its DLQ in seconds).
+ */
+const visibilityTimeoutFrom = (args: readonly string[]): number | undefined => {
+  const index = args.findIndex(
+    (arg) => arg === '--visibility-timeout' || arg.startsWith('--visibility-timeout='),
+  );
+  const flag = args[index];
+  const raw =
+    flag === undefined
+      ? process.env.SHOP_LOCAL_VISIBILITY_TIMEOUT_SECONDS
+      : flag.includes('=')
+        ? flag.slice(flag.indexOf('=') + 1)
+        : args[index + 1];
+  if (raw === undefined || raw === '') return undefined;
+  const seconds = Number(raw);
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > 43_200) {
+    throw new Error(`the visibility timeout must be a whole number of seconds from 0 to 43200, got "${raw}"`);
+  }
+  return seconds;
+};
+
 const banner = (stack: LocalStack, token: string, statePath: string): string => {
   const api = stack.gatewayUrl.replace('127.0.0.1', 'localhost');
   const edge = stack.edgeUrl.replace('127.0.0.1', 'localhost');
@@ -53,6 +76,7 @@ export const runStart = async (
 ): Promise<void> => {
   const persist = args.includes('--persist');
   const concurrency = process.env.SHOP_LOCAL_CONCURRENCY;
+  const visibilityTimeoutSeconds = visibilityTimeoutFrom(args);
   const stack = await startLocalStack({
     root,
     ...portsFromEnv(),
@@ -60,6 +84,7 @@ export const runStart = async (
     ...(concurrency
       ? { concurrencyPerFunction: positiveInteger(concurrency, 'SHOP_LOCAL_CONCURRENCY') }
       : {}),
+    ...(visibilityTimeoutSeconds !== undefined ? { visibilityTimeoutSeconds } : {}),
     ...(dynamoDb ? { dynamoDb } : {}),
   });
   let stopping = false;
@@ -97,5 +122,11 @@ export const runStart = async (
   process.stdout.write(
     `${banner(stack, token, relative(process.cwd(), shopStatePath(root)) || shopStatePath(root))}\n`,
   );
-  process.stdout.write(`ready in ${stack.startupMs} ms${persist ? ' (data kept in .data/)' : ''}\n`);
+  const notes = [
+    ...(persist ? ['data kept in .data/'] : []),
+    ...(visibilityTimeoutSeconds !== undefined
+      ? [`subscriber queues' visibility timeout ${visibilityTimeoutSeconds} s`]
+      : []),
+  ];
+  process.stdout.write(`ready in ${stack.startupMs} ms${notes.length > 0 ? ` (${notes.join('; ')})` : ''}\n`);
 };

@@ -11,7 +11,6 @@ import {
 import {
   GetQueueAttributesCommand,
   ListQueuesCommand,
-  ReceiveMessageCommand,
   SQSClient,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
@@ -19,6 +18,7 @@ import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { Hono } from 'hono';
 import { CONSOLE_HEADER } from '../gateway/gateway.server.ts';
 import { LOCAL_REGION } from '../lambda/lambda.types.ts';
+import { localQueueMessagesPath } from '../sqs/sqs-local.edge.ts';
 import { LOCAL_API_PREFIX, LOCAL_CREDENTIALS } from '../stack/local-defaults.ts';
 import type { LogHub } from '../stack/log-hub.ts';
 
@@ -29,6 +29,14 @@ export interface ConsoleApiOptions {
   readonly gatewayUrl: () => string;
   readonly adminToken: () => Promise<string>;
   readonly logs: LogHub;
+}
+
+interface PeekedMessage {
+  readonly MessageId: string;
+  readonly Body: string;
+  readonly State: string;
+  readonly Attributes: Readonly<Record<string, string>>;
+  readonly MessageAttributes?: Readonly<Record<string, { readonly StringValue?: string }>>;
 }
 
 const ORDER_STATUSES = ['PENDING', 'CONFIRMED', 'REJECTED', 'CANCELLING', 'CANCELLED'] as const;
@@ -68,6 +76,13 @@ export const createConsoleApi = (options: ConsoleApiOptions) => {
 
   const local = async (path: string, init?: RequestInit): Promise<Response> =>
     fetch(`${options.edgeUrl}${LOCAL_API_PREFIX}${path}`, init);
+
+  /** Messages of a queue as they are, through the edge's local peek: a receive would count against them. */
+  const peek = async (name: string, limit = 10): Promise<PeekedMessage[]> => {
+    const path = `${localQueueMessagesPath(name).slice(LOCAL_API_PREFIX.length)}?limit=${limit}`;
+    const response = await local(path);
+    return response.ok ? ((await response.json()) as { messages: PeekedMessage[] }).messages : [];
+  };
 
   const machineArns = async (): Promise<Map<string, string>> => {
     const { stateMachines = [] } = await sfn.send(new ListStateMachinesCommand({}));
@@ -183,17 +198,8 @@ export const createConsoleApi = (options: ConsoleApiOptions) => {
       }),
     );
     const byName = new Map(queues.map((queue) => [queue.name, queue]));
-    const oldestAge = async (url: string): Promise<number | undefined> => {
-      // A zero visibility timeout: looking at a message must not hide it from a redrive right after.
-      const { Messages = [] } = await sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: url,
-          MaxNumberOfMessages: 10,
-          VisibilityTimeout: 0,
-          MessageSystemAttributeNames: ['SentTimestamp'],
-        }),
-      );
-      const sent = Messages.map((m) => Number(m.Attributes?.SentTimestamp ?? Date.now()));
+    const oldestAge = async (name: string): Promise<number | undefined> => {
+      const sent = (await peek(name, 100)).map((m) => Number(m.Attributes.SentTimestamp ?? Date.now()));
       return sent.length > 0 ? Math.round((Date.now() - Math.min(...sent)) / 1000) : undefined;
     };
     const items = await Promise.all(
@@ -206,7 +212,9 @@ export const createConsoleApi = (options: ConsoleApiOptions) => {
                 dlq: {
                   name: dlq.name,
                   depth: dlq.visible + dlq.inFlight,
-                  ...(dlq.visible > 0 ? { oldestMessageAgeSeconds: await oldestAge(dlq.url) } : {}),
+                  ...(dlq.visible + dlq.inFlight > 0
+                    ? { oldestMessageAgeSeconds: await oldestAge(dlq.name) }
+                    : {}),
                 },
               }
             : {}),
@@ -217,24 +225,14 @@ export const createConsoleApi = (options: ConsoleApiOptions) => {
   });
 
   app.get('/queues/:name/messages', async (c) => {
-    const { QueueUrls = [] } = await sqs.send(
-      new ListQueuesCommand({ QueueNamePrefix: c.req.param('name') }),
-    );
-    const url = QueueUrls.find((candidate) => candidate.endsWith(`/${c.req.param('name')}`));
-    if (!url) return c.json({ title: 'no such queue' }, 404);
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: url,
-        MaxNumberOfMessages: 10,
-        VisibilityTimeout: 0,
-        MessageSystemAttributeNames: ['All'],
-        MessageAttributeNames: ['All'],
-      }),
-    );
+    const response = await local(localQueueMessagesPath(c.req.param('name')).slice(LOCAL_API_PREFIX.length));
+    if (response.status === 404) return c.json({ title: 'no such queue' }, 404);
+    const { messages } = (await response.json()) as { messages: PeekedMessage[] };
     return c.json({
-      items: Messages.map((m) => ({
+      items: messages.map((m) => ({
         messageId: m.MessageId,
         body: m.Body,
+        state: m.State,
         attributes: m.Attributes,
         messageAttributes: Object.fromEntries(
           Object.entries(m.MessageAttributes ?? {}).map(([name, value]) => [name, value.StringValue ?? '']),

@@ -150,3 +150,16 @@ export const assertValidFifoId = (parameter: string, value: string): void => {
     );
   }
 };
+
+/** An optional integer parameter within bounds, as SQS checks DelaySeconds, VisibilityTimeout and the like. */
+export const integerParameter = (
+  name: string,
+  value: number | undefined,
+  min: number,
+  max: number,
+  reason: string,
+): number | undefined => {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < min || value > max) throw invalidParameter(name, value, reason);
+  return value;
+};

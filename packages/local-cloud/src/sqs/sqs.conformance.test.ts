@@ -20,7 +20,6 @@ import {
   ListQueuesCommand,
   ListQueueTagsCommand,
   type MessageAttributeValue,
-  MessageNotInflight,
   PurgeQueueCommand,
   PurgeQueueInProgress,
   QueueDoesNotExist,
@@ -422,14 +421,15 @@ describe('messages', () => {
     expect(second?.Attributes?.ApproximateFirstReceiveTimestamp).toBe(
       first?.Attributes?.ApproximateFirstReceiveTimestamp,
     );
-    // A stale handle of a standard queue succeeds without deleting the message.
+    // AWS deletes with an earlier handle of a standard queue's message too (see SqsMessageStore.delete).
     await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: first?.ReceiptHandle }));
-    expect(await attribute(url, 'ApproximateNumberOfMessagesNotVisible')).toBe('1');
-    await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: second?.ReceiptHandle }));
     expect(await attribute(url, 'ApproximateNumberOfMessagesNotVisible')).toBe('0');
+    // A handle of a message already deleted succeeds and does nothing.
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: second?.ReceiptHandle }));
+    expect(await attribute(url, 'ApproximateNumberOfMessages')).toBe('0');
   });
 
-  it('changes visibility of an in-flight message and refuses one that is not in flight', async () => {
+  it('changes visibility with the latest or an earlier handle, and answers 200 once the timeout has ended', async () => {
     const url = await createQueue('change-visibility');
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'flip' }));
     const [message] = await receive(url);
@@ -442,15 +442,26 @@ describe('messages', () => {
     );
     const [again] = await receive(url, { VisibilityTimeout: 0 });
     expect(again?.MessageId).toBe(message?.MessageId);
-    await expect(
-      sqs.send(
-        new ChangeMessageVisibilityCommand({
-          QueueUrl: url,
-          ReceiptHandle: again?.ReceiptHandle,
-          VisibilityTimeout: 10,
-        }),
-      ),
-    ).rejects.toBeInstanceOf(MessageNotInflight);
+    // Its timeout has ended: AWS answers 200; the message stays visible.
+    await sqs.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: url,
+        ReceiptHandle: again?.ReceiptHandle,
+        VisibilityTimeout: 10,
+      }),
+    );
+    expect(await attribute(url, 'ApproximateNumberOfMessages')).toBe('1');
+    const [third] = await receive(url);
+    expect(third?.Attributes?.ApproximateReceiveCount).toBe('3');
+    // The first receive's handle still reaches the message received twice since.
+    await sqs.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: url,
+        ReceiptHandle: message?.ReceiptHandle,
+        VisibilityTimeout: 0,
+      }),
+    );
+    expect(await attribute(url, 'ApproximateNumberOfMessages')).toBe('1');
     await expect(
       sqs.send(
         new ChangeMessageVisibilityCommand({
@@ -461,17 +472,23 @@ describe('messages', () => {
       ),
     ).rejects.toBeInstanceOf(ReceiptHandleIsInvalid);
     await expect(
+      sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: 'garbage' })),
+    ).rejects.toBeInstanceOf(ReceiptHandleIsInvalid);
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: third?.ReceiptHandle }));
+    await expect(
       sqs.send(
         new ChangeMessageVisibilityCommand({
           QueueUrl: url,
-          ReceiptHandle: message?.ReceiptHandle,
+          ReceiptHandle: third?.ReceiptHandle,
           VisibilityTimeout: 10,
         }),
       ),
-    ).rejects.toMatchObject({ name: 'InvalidParameterValue' });
-    await expect(
-      sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: 'garbage' })),
-    ).rejects.toBeInstanceOf(ReceiptHandleIsInvalid);
+    ).rejects.toMatchObject({
+      name: 'InvalidParameterValue',
+      message: expect.stringContaining(
+        'Message does not exist or is not available for visibility timeout change',
+      ),
+    });
   });
 
   it('wakes a long poll as soon as a message is sent', async () => {

@@ -17,6 +17,8 @@ type JsonObject = Record<string, unknown>;
 interface ActionContext {
   readonly input: JsonObject;
   readonly request: EdgeRequest;
+  /** The engine of the region the request was signed for. */
+  readonly engine: SqsEngine;
   /** `http://<host of the request>`: queue URLs point back at whichever address the caller used. */
   readonly baseUrl: string;
   readonly senderId: string | undefined;
@@ -169,10 +171,37 @@ const paginate = (names: string[], input: JsonObject): { page: string[]; nextTok
     : { page };
 };
 
-/** The access key of the SigV4 `Authorization` header: the closest local stand-in for AWS's SenderId. */
-const senderIdOf = (request: EdgeRequest): string | undefined => {
+/**
+ * The credential scope of the SigV4 `Authorization` header (`Credential=<key>/<date>/<region>/sqs/...`):
+ * the access key is the closest local stand-in for AWS's SenderId, and the region picks the queues,
+ * as each AWS region has an endpoint of its own.
+ */
+const credentialScopeOf = (request: EdgeRequest): { accessKeyId?: string; region?: string } => {
   const authorization = request.headers.authorization;
-  return typeof authorization === 'string' ? /Credential=([^/,\s]+)\//.exec(authorization)?.[1] : undefined;
+  const match =
+    typeof authorization === 'string'
+      ? /Credential=([^/,\s]+)\/\d{8}\/([a-z0-9-]{1,32})\//.exec(authorization)
+      : null;
+  return match ? { accessKeyId: match[1], region: match[2] } : {};
+};
+
+/** `<name>`, `/<account>/<name>` or `<scheme>://<host>/<account>/<name>` -> the queue name, if well formed. */
+const queueNameIn = (raw: string, accountId: string): string | undefined => {
+  if (/^[A-Za-z0-9_-]{1,80}(\.fifo)?$/.test(raw)) return raw;
+  let path: string;
+  try {
+    path = raw.startsWith('/') ? raw : new URL(raw).pathname;
+  } catch {
+    return undefined;
+  }
+  const segments = path.split('/').filter((segment) => segment !== '');
+  const [account, name] = segments;
+  if (segments.length !== 2 || account !== accountId || name === undefined) return undefined;
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return undefined;
+  }
 };
 
 const jsonResponse = (
@@ -201,24 +230,18 @@ export const errorResponse = (error: SqsApiError): EdgeResponse => {
 export const createSqsEdgeHandler = (engine: SqsEngine): EdgeHandler => {
   const queueUrl = (baseUrl: string, name: string): string => `${baseUrl}/${engine.accountId}/${name}`;
 
-  /** The queue named by `QueueUrl` (any host; `/<account>/<name>` counts), or by the request path. */
-  const queueOf = ({ input, request }: ActionContext): string => {
+  /**
+   * The queue named by `QueueUrl` (any host; `/<account>/<name>` counts), by the request path, or by
+   * a bare queue name where a URL is expected (AWS accepts one). Anything else, malformed or unknown,
+   * is `QueueDoesNotExist`, as AWS answers it (400 `AWS.SimpleQueueService.NonExistentQueue`).
+   */
+  const queueOf = ({ input, request, engine: regional }: ActionContext): string => {
     const given = stringParam(input, 'QueueUrl');
     const raw = given ?? (request.url.pathname.length > 1 ? request.url.pathname : undefined);
     if (raw === undefined || raw === '') throw missingParameter('QueueUrl');
-    let path: string;
-    try {
-      path = raw.startsWith('/') ? raw : new URL(raw).pathname;
-    } catch {
-      throw new SqsApiError('InvalidAddress', `The address ${raw} is not valid for this endpoint.`);
-    }
-    const segments = path.split('/').filter((segment) => segment !== '');
-    const [account, name] = segments;
-    if (segments.length !== 2 || account === undefined || name === undefined) {
-      throw new SqsApiError('InvalidAddress', `The address ${raw} is not valid for this endpoint.`);
-    }
-    if (account !== engine.accountId || !engine.hasQueue(decodeURIComponent(name))) throw queueDoesNotExist();
-    return decodeURIComponent(name);
+    const name = queueNameIn(raw, regional.accountId);
+    if (name === undefined || !regional.hasQueue(name)) throw queueDoesNotExist();
+    return name;
   };
 
   const entries = (input: JsonObject): JsonObject[] => objectList(input, 'Entries') ?? [];
@@ -226,19 +249,19 @@ export const createSqsEdgeHandler = (engine: SqsEngine): EdgeHandler => {
   const actions: Readonly<Record<string, Action>> = {
     CreateQueue: (ctx) => {
       const name = requiredString(ctx.input, 'QueueName');
-      engine.createQueue(name, stringMap(ctx.input, 'Attributes'), stringMap(ctx.input, 'tags'));
+      ctx.engine.createQueue(name, stringMap(ctx.input, 'Attributes'), stringMap(ctx.input, 'tags'));
       return { QueueUrl: queueUrl(ctx.baseUrl, name) };
     },
     GetQueueUrl: (ctx) => {
       const name = requiredString(ctx.input, 'QueueName');
       const owner = stringParam(ctx.input, 'QueueOwnerAWSAccountId');
-      if ((owner !== undefined && owner !== engine.accountId) || !engine.hasQueue(name))
+      if ((owner !== undefined && owner !== ctx.engine.accountId) || !ctx.engine.hasQueue(name))
         throw queueDoesNotExist();
       return { QueueUrl: queueUrl(ctx.baseUrl, name) };
     },
     ListQueues: (ctx) => {
       const { page, nextToken } = paginate(
-        engine.listQueues(stringParam(ctx.input, 'QueueNamePrefix') ?? ''),
+        ctx.engine.listQueues(stringParam(ctx.input, 'QueueNamePrefix') ?? ''),
         ctx.input,
       );
       return {
@@ -247,42 +270,54 @@ export const createSqsEdgeHandler = (engine: SqsEngine): EdgeHandler => {
       };
     },
     DeleteQueue: (ctx) => {
-      engine.deleteQueue(queueOf(ctx));
+      ctx.engine.deleteQueue(queueOf(ctx));
       return {};
     },
     PurgeQueue: (ctx) => {
-      engine.purgeQueue(queueOf(ctx));
+      ctx.engine.purgeQueue(queueOf(ctx));
       return {};
     },
     GetQueueAttributes: (ctx) => {
       const name = queueOf(ctx);
       const names = stringList(ctx.input, 'AttributeNames') ?? [];
       if (names.length === 0) return {};
-      return { Attributes: engine.getQueueAttributes(name, names) };
+      return { Attributes: ctx.engine.getQueueAttributes(name, names) };
     },
     SetQueueAttributes: (ctx) => {
       const name = queueOf(ctx);
       if (ctx.input.Attributes === undefined) throw missingParameter('Attributes');
-      engine.setQueueAttributes(name, stringMap(ctx.input, 'Attributes'));
+      ctx.engine.setQueueAttributes(name, stringMap(ctx.input, 'Attributes'));
       return {};
     },
     TagQueue: (ctx) => {
-      engine.tagQueue(queueOf(ctx), stringMap(ctx.input, 'Tags'));
+      ctx.engine.tagQueue(queueOf(ctx), stringMap(ctx.input, 'Tags'));
       return {};
     },
     UntagQueue: (ctx) => {
-      engine.untagQueue(queueOf(ctx), stringList(ctx.input, 'TagKeys') ?? []);
+      ctx.engine.untagQueue(queueOf(ctx), stringList(ctx.input, 'TagKeys') ?? []);
       return {};
     },
     ListQueueTags: (ctx) => {
-      const tags = engine.listQueueTags(queueOf(ctx));
+      const tags = ctx.engine.listQueueTags(queueOf(ctx));
       return Object.keys(tags).length > 0 ? { Tags: tags } : {};
     },
+    AddPermission: (ctx) => {
+      ctx.engine.addPermission(queueOf(ctx), {
+        label: requiredString(ctx.input, 'Label'),
+        accountIds: stringList(ctx.input, 'AWSAccountIds') ?? [],
+        actions: stringList(ctx.input, 'Actions') ?? [],
+      });
+      return {};
+    },
+    RemovePermission: (ctx) => {
+      ctx.engine.removePermission(queueOf(ctx), requiredString(ctx.input, 'Label'));
+      return {};
+    },
     SendMessage: (ctx) =>
-      engine.sendMessage(queueOf(ctx), sendInput(ctx.input, ctx.senderId)) as unknown as JsonObject,
+      ctx.engine.sendMessage(queueOf(ctx), sendInput(ctx.input, ctx.senderId)) as unknown as JsonObject,
     SendMessageBatch: (ctx) => {
       const name = queueOf(ctx);
-      return engine.sendMessageBatch(
+      return ctx.engine.sendMessageBatch(
         name,
         entries(ctx.input).map((entry) => ({
           Id: String(entry.Id ?? ''),
@@ -299,7 +334,7 @@ export const createSqsEdgeHandler = (engine: SqsEngine): EdgeHandler => {
         ...(stringList(ctx.input, 'AttributeNames') ?? []),
         ...(stringList(ctx.input, 'MessageSystemAttributeNames') ?? []),
       ];
-      const messages = await engine.receiveMessages(name, {
+      const messages = await ctx.engine.receiveMessages(name, {
         ...(maxNumberOfMessages !== undefined ? { MaxNumberOfMessages: maxNumberOfMessages } : {}),
         ...(visibilityTimeout !== undefined ? { VisibilityTimeout: visibilityTimeout } : {}),
         ...(waitTimeSeconds !== undefined ? { WaitTimeSeconds: waitTimeSeconds } : {}),
@@ -309,12 +344,12 @@ export const createSqsEdgeHandler = (engine: SqsEngine): EdgeHandler => {
       return messages.length > 0 ? { Messages: messages.map(encodeMessage) } : {};
     },
     DeleteMessage: (ctx) => {
-      engine.deleteMessage(queueOf(ctx), requiredString(ctx.input, 'ReceiptHandle'));
+      ctx.engine.deleteMessage(queueOf(ctx), requiredString(ctx.input, 'ReceiptHandle'));
       return {};
     },
     DeleteMessageBatch: (ctx) => {
       const name = queueOf(ctx);
-      return engine.deleteMessageBatch(
+      return ctx.engine.deleteMessageBatch(
         name,
         entries(ctx.input).map((entry) => ({
           Id: String(entry.Id ?? ''),
@@ -327,12 +362,12 @@ export const createSqsEdgeHandler = (engine: SqsEngine): EdgeHandler => {
       const name = queueOf(ctx);
       const handle = requiredString(ctx.input, 'ReceiptHandle');
       if (timeout === undefined) throw missingParameter('VisibilityTimeout');
-      engine.changeMessageVisibility(name, handle, timeout);
+      ctx.engine.changeMessageVisibility(name, handle, timeout);
       return {};
     },
     ChangeMessageVisibilityBatch: (ctx) => {
       const name = queueOf(ctx);
-      return engine.changeMessageVisibilityBatch(
+      return ctx.engine.changeMessageVisibilityBatch(
         name,
         entries(ctx.input).map((entry) => {
           const timeout = numberParam(entry, 'VisibilityTimeout');
@@ -345,7 +380,7 @@ export const createSqsEdgeHandler = (engine: SqsEngine): EdgeHandler => {
       ) as unknown as JsonObject;
     },
     ListDeadLetterSourceQueues: (ctx) => {
-      const { page, nextToken } = paginate(engine.listDeadLetterSourceQueues(queueOf(ctx)), ctx.input);
+      const { page, nextToken } = paginate(ctx.engine.listDeadLetterSourceQueues(queueOf(ctx)), ctx.input);
       return {
         queueUrls: page.map((name) => queueUrl(ctx.baseUrl, name)),
         ...(nextToken ? { NextToken: nextToken } : {}),
@@ -355,7 +390,11 @@ export const createSqsEdgeHandler = (engine: SqsEngine): EdgeHandler => {
       const destination = stringParam(ctx.input, 'DestinationArn');
       const rate = numberParam(ctx.input, 'MaxNumberOfMessagesPerSecond');
       return {
-        TaskHandle: engine.startMessageMoveTask(requiredString(ctx.input, 'SourceArn'), destination, rate),
+        TaskHandle: ctx.engine.startMessageMoveTask(
+          requiredString(ctx.input, 'SourceArn'),
+          destination,
+          rate,
+        ),
       };
     },
     ListMessageMoveTasks: (ctx) => {
@@ -363,7 +402,7 @@ export const createSqsEdgeHandler = (engine: SqsEngine): EdgeHandler => {
       if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 10) {
         throw invalidParameter('MaxResults', maxResults, 'MaxResults must be an integer between 1 and 10.');
       }
-      const results = engine.listMessageMoveTasks(requiredString(ctx.input, 'SourceArn'), maxResults);
+      const results = ctx.engine.listMessageMoveTasks(requiredString(ctx.input, 'SourceArn'), maxResults);
       // AWS returns a task handle only while the task runs; every local task has already completed.
       return { Results: results.map(({ TaskHandle: _handle, ...task }) => task) };
     },
@@ -399,11 +438,13 @@ export const createSqsEdgeHandler = (engine: SqsEngine): EdgeHandler => {
         }
         if (!isObject(input))
           throw new SqsApiError('SerializationException', 'The request body must be a JSON object.');
+        const scope = credentialScopeOf(request);
         const output = await action({
           input,
           request,
+          engine: scope.region === undefined ? engine : engine.inRegion(scope.region),
           baseUrl: `http://${request.url.host}`,
-          senderId: senderIdOf(request),
+          senderId: scope.accessKeyId,
         });
         return jsonResponse(200, output);
       } catch (error) {

@@ -46,9 +46,11 @@ export const SQS_ERRORS = {
   PurgeQueueInProgress: sqs('PurgeQueueInProgress', 'AWS.SimpleQueueService.PurgeQueueInProgress', 403),
   ResourceNotFoundException: sqs('ResourceNotFoundException', 'ResourceNotFoundException', 404),
   UnsupportedOperation: sqs('UnsupportedOperation', 'AWS.SimpleQueueService.UnsupportedOperation'),
-  InvalidAddress: sqs('InvalidAddress', 'InvalidAddress', 404),
+  InvalidAddress: sqs('InvalidAddress'),
+  OverLimit: sqs('OverLimit', 'OverLimit', 403),
   InvalidParameterValue: coral('InvalidParameterValueException', 'InvalidParameterValue'),
-  MissingParameter: coral('MissingParameterException', 'MissingParameter'),
+  // AWS names the shape MissingRequiredParameterException and the query code MissingParameter.
+  MissingParameter: coral('MissingRequiredParameterException', 'MissingParameter'),
   UnknownOperation: coral('UnknownOperationException', 'UnknownOperationException'),
   SerializationException: coral('SerializationException', 'SerializationException'),
 } as const satisfies Record<string, ErrorShape>;

@@ -78,3 +78,16 @@ export interface MessageMoveTask {
   readonly ApproximateNumberOfMessagesToMove: number;
   readonly StartedTimestamp: number;
 }
+
+/** A message as a local peek shows it: what ReceiveMessage would return, without receiving it. */
+export interface PeekedMessage {
+  readonly MessageId: string;
+  readonly Body: string;
+  readonly MD5OfBody: string;
+  readonly MessageAttributes?: MessageAttributes;
+  /** The system attributes ReceiveMessage returns with `All` (ApproximateReceiveCount as it stands). */
+  readonly Attributes: Readonly<Record<string, string>>;
+  readonly State: 'VISIBLE' | 'IN_FLIGHT' | 'DELAYED';
+  /** Epoch ms when an in-flight or delayed message becomes visible. */
+  readonly VisibleAt?: number;
+}

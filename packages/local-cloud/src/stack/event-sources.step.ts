@@ -5,6 +5,7 @@ import {
   SQS_EVENT_SOURCE_DEFAULTS,
   STREAM_EVENT_SOURCE_BATCH_SIZE,
   STREAM_RETRY_ATTEMPTS,
+  streamDeadLetterQueueNameOf,
   subscriptionsOfAll,
 } from '@shop/platform/service';
 import type { ServiceTable } from '../dynamodb/service-tables.ts';
@@ -77,10 +78,10 @@ const trackMapping = (
 
 /**
  * The event source mappings the CDK app creates: an SQS poller per subscribed function (partial
- * batch responses on) and a stream poller per table-stream function (the outbox relays), each
- * invoking the function's `live` alias as the CDK app's mappings do, and each described in
- * `registry` with what the local poller actually does (where that differs from the template, e.g.
- * no bisecting and no on-failure queue for streams, the description says what runs here).
+ * batch responses on) and a stream poller per table-stream function (the outbox relays, whose
+ * on-failure destination is the relay's stream DLQ), each invoking the function's `live` alias as
+ * the CDK app's mappings do, and each described in `registry` with what the local poller actually
+ * does (where that differs from the template, e.g. no bisecting, the description says what runs here).
  */
 export const startEventSources = (options: EventSourcesOptions): EventSource[] => {
   const sources: EventSource[] = [];
@@ -148,10 +149,12 @@ export const startEventSources = (options: EventSourcesOptions): EventSource[] =
         ParallelizationFactor: 1,
         MaximumRecordAgeInSeconds: -1,
         MaximumRetryAttempts: STREAM_RETRY_ATTEMPTS,
-        // The CDK app bisects failing batches and sends what still fails to the relay's stream DLQ;
-        // the local poller does neither (it retries from the first failed record, then discards).
+        // The CDK app bisects failing batches; the local poller retries from the first failed record,
+        // then sends the invocation record of what it gave up on to the relay's stream DLQ.
         BisectBatchOnFunctionError: false,
-        DestinationConfig: { OnFailure: {} },
+        DestinationConfig: {
+          OnFailure: { Destination: options.sqs.queueArn(streamDeadLetterQueueNameOf(fn)) },
+        },
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         TumblingWindowInSeconds: 0,
         LastModified: startedAt,
@@ -172,6 +175,10 @@ export const startEventSources = (options: EventSourcesOptions): EventSource[] =
         startingPosition: 'TRIM_HORIZON',
         region: LOCAL_REGION,
         onError: (error) => options.log(`[stream:${fn.name}] ${String(error)}`),
+        // The CDK's `onFailure: new SqsDlq(...)`: the invocation record goes to the relay's stream DLQ.
+        onFailure: (record) => {
+          options.sqs.sendMessage(streamDeadLetterQueueNameOf(fn), { MessageBody: JSON.stringify(record) });
+        },
       });
       options.registry?.add(mapping.describe);
       sources.push({ stop: () => mapping.stopping(() => source.stop()) });

@@ -19,7 +19,7 @@ import {
   type LambdaHost,
 } from '../lambda/index.ts';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../lambda/lambda.types.ts';
-import { createSqsEdgeHandler, SqsEngine } from '../sqs/index.ts';
+import { createLocalSqsEdgeHandler, createSqsEdgeHandler, SqsEngine } from '../sqs/index.ts';
 import { createStepFunctionsEdgeHandler, StepFunctionsEmulator } from '../stepfunctions/index.ts';
 import { createStsEdgeHandler } from '../sts/index.ts';
 import { createCleanup, removeOrphanBuilds } from './cleanup.ts';
@@ -36,7 +36,11 @@ import {
 } from './saga-state-machines.step.ts';
 import { registerServiceFunctions, runSeeds, seedFunctionsOf, specOf } from './service-functions.step.ts';
 import { createShopApi } from './shop-api.step.ts';
-import { createSubscriptionQueues, queueUrlOf } from './subscription-queues.step.ts';
+import {
+  createStreamFailureQueues,
+  createSubscriptionQueues,
+  queueUrlOf,
+} from './subscription-queues.step.ts';
 
 export { DEFAULT_EDGE_PORT, DEFAULT_PORT, LOCAL_AUDIENCE, LOCAL_CREDENTIALS } from './local-defaults.ts';
 
@@ -48,10 +52,16 @@ export interface LocalStackOptions {
   /** AWS edge port; 0 picks a free one. */
   readonly edgePort?: number;
   /**
-   * Keep DynamoDB data, Step Functions' state machines and executions (running ones resume after a
-   * restart) and the dev signing key in `<root>/.data`.
+   * Keep DynamoDB data, SQS queues and messages, Step Functions' state machines and executions
+   * (running ones resume after a restart) and the dev signing key in `<root>/.data`.
    */
   readonly persist?: boolean;
+  /**
+   * A visibility timeout for every subscriber queue instead of the definitions' (local only: for
+   * demos, so a poison message reaches its DLQ in seconds). `SHOP_LOCAL_VISIBILITY_TIMEOUT_SECONDS`
+   * or `--visibility-timeout` with `npm start`.
+   */
+  readonly visibilityTimeoutSeconds?: number;
   /** Run each service's seed. Default true. */
   readonly seed?: boolean;
   /** Service definitions to run instead of the discovered ones (tests). */
@@ -151,7 +161,11 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     ]);
     phase('dynamodb, bundles, keys');
 
-    const sqs = new SqsEngine({ accountId: LOCAL_ACCOUNT_ID, region: LOCAL_REGION });
+    const sqs = new SqsEngine({
+      accountId: LOCAL_ACCOUNT_ID,
+      region: LOCAL_REGION,
+      ...(dataDirs ? { dataDir: dataDirs.sqs } : {}),
+    });
     cleanup.add(() => sqs.close());
     let tables: readonly ServiceTable[] = [];
     const faults = new FaultRegistry({
@@ -194,6 +208,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         createLambdaLocalApi(host),
         createDynamoDbProxy(ddb.endpoint, faults),
         createSqsEdgeHandler(sqs),
+        createLocalSqsEdgeHandler(sqs),
         createStepFunctionsEdgeHandler(stepFunctions),
         createLambdaApi(host, { eventSourceMappings }),
         createStsEdgeHandler({ accountId: LOCAL_ACCOUNT_ID }),
@@ -214,7 +229,12 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     tables = await createServiceTables(dynamodb, services);
     phase('edge, tables');
 
-    createSubscriptionQueues(sqs, services);
+    createSubscriptionQueues(sqs, services, {
+      ...(options.visibilityTimeoutSeconds !== undefined
+        ? { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds }
+        : {}),
+    });
+    createStreamFailureQueues(sqs, services);
 
     // The gateway listens before functions are registered: their JWKS URL needs its port.
     const shopApi = createShopApi({

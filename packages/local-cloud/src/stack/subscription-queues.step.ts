@@ -5,6 +5,7 @@ import {
   queueNameOf,
   type ResolvedFunction,
   type ServiceDefinition,
+  streamDeadLetterQueueNameOf,
   subscriptionsOfAll,
   visibilityTimeoutOf,
 } from '@shop/platform/service';
@@ -15,21 +16,61 @@ import type { SqsEngine } from '../sqs/index.ts';
 export const queueUrlOf = (edgeUrl: string, fn: Pick<ResolvedFunction, 'name'>): string =>
   `${edgeUrl}/${LOCAL_ACCOUNT_ID}/${queueNameOf(fn)}`;
 
+export interface SubscriptionQueuesOptions {
+  /**
+   * A visibility timeout for every subscriber queue instead of the definitions' (local only, for
+   * demos: a poison message then reaches its DLQ after `maxReceiveCount` times this, not minutes).
+   */
+  readonly visibilityTimeoutSeconds?: number;
+}
+
+/**
+ * Creates a queue with these attributes, or brings one kept from an earlier run (`--persist`) to
+ * them, so a changed definition or setting applies on the next start.
+ */
+const ensureQueue = (sqs: SqsEngine, name: string, attributes: Record<string, string>): string => {
+  if (sqs.hasQueue(name)) sqs.setQueueAttributes(name, attributes);
+  else sqs.createQueue(name, attributes);
+  return sqs.queueArn(name);
+};
+
 /**
  * One queue and DLQ per subscribed function, as the CDK app's `SubscriptionQueue` and
- * `DeadLetterQueue` constructs create them: same names, same redrive policy, same visibility timeout.
+ * `DeadLetterQueue` constructs create them: same names, same redrive policy, same visibility timeout
+ * (unless `visibilityTimeoutSeconds` overrides it locally).
  */
-export const createSubscriptionQueues = (sqs: SqsEngine, services: readonly ServiceDefinition[]): void => {
+export const createSubscriptionQueues = (
+  sqs: SqsEngine,
+  services: readonly ServiceDefinition[],
+  options: SubscriptionQueuesOptions = {},
+): void => {
   for (const { function: fn, trigger } of subscriptionsOfAll(services)) {
-    const dlq = sqs.createQueue(deadLetterQueueNameOf(fn), {
+    const dlqArn = ensureQueue(sqs, deadLetterQueueNameOf(fn), {
       MessageRetentionPeriod: String(DLQ_RETENTION_SECONDS),
     });
-    sqs.createQueue(queueNameOf(fn), {
-      VisibilityTimeout: String(visibilityTimeoutOf(fn, trigger)),
+    ensureQueue(sqs, queueNameOf(fn), {
+      VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? visibilityTimeoutOf(fn, trigger)),
       RedrivePolicy: JSON.stringify({
-        deadLetterTargetArn: dlq.arn,
+        deadLetterTargetArn: dlqArn,
         maxReceiveCount: trigger.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT,
       }),
     });
+  }
+};
+
+/**
+ * The on-failure queue of every table-stream function (the outbox relays), as the CDK app creates a
+ * `DeadLetterQueue` for each `DynamoEventSource`'s `onFailure`: where the stream event source sends
+ * an invocation record for each batch it gives up on.
+ */
+export const createStreamFailureQueues = (sqs: SqsEngine, services: readonly ServiceDefinition[]): void => {
+  for (const service of services) {
+    if (!service.table) continue;
+    for (const fn of service.functions) {
+      if (!fn.triggers.some((trigger) => trigger.type === 'stream')) continue;
+      ensureQueue(sqs, streamDeadLetterQueueNameOf(fn), {
+        MessageRetentionPeriod: String(DLQ_RETENTION_SECONDS),
+      });
+    }
   }
 };

@@ -5,7 +5,9 @@ export {
   StreamEventSourceConfigError,
   type StreamEventSourceOptions,
   type StreamEventSourceStats,
+  type StreamFailureRecord,
   StreamRecordsDiscardedError,
   startStreamEventSource,
+  streamFailureRecordOf,
 } from './stream-event-source.poller.ts';
 export { toLambdaAttributeValue, toLambdaImage, toLambdaStreamRecord } from './stream-record.mapper.ts';

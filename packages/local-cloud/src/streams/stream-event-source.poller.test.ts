@@ -13,6 +13,7 @@ import type { InvokeResult, LambdaInvoker } from '../lambda/lambda.types.ts';
 import {
   type StreamEventSource,
   type StreamEventSourceOptions,
+  type StreamFailureRecord,
   StreamRecordsDiscardedError,
   startStreamEventSource,
 } from './stream-event-source.poller.ts';
@@ -305,6 +306,47 @@ describe('DynamoDB Streams event source', () => {
     expect(invocations.map((i) => keysDelivered([i]))).toEqual([['crash'], ['crash'], ['next']]);
     expect(String(errors[0])).toMatch(/discarded 1 stream record\(s\).*after 2 attempts: Error: boom/);
     expect(source.stats().discardedRecords).toBe(1);
+  });
+
+  it("sends Lambda's invocation record of a batch it gives up on to the on-failure destination", async () => {
+    const { tableName, streamArn } = await newTable();
+    const failures: StreamFailureRecord[] = [];
+    const { invoker } = recordingInvoker((event) =>
+      event.Records.some((r) => keyOf(r) === 'doomed') ? functionError() : ok(),
+    );
+    await start({
+      streamArn,
+      invoker,
+      maxAttempts: 2,
+      onError: () => {},
+      onFailure: (record) => {
+        failures.push(record);
+      },
+    });
+    await put(tableName, 'doomed');
+    const [record] = await waitFor(() => (failures.length > 0 ? failures : undefined));
+    expect(record).toEqual({
+      requestContext: {
+        requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        functionArn: `arn:aws:lambda:${REGION}:000000000000:function:shop-relay`,
+        condition: 'RetryAttemptsExhausted',
+        approximateInvokeCount: 2,
+      },
+      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+      version: '1.0',
+      timestamp: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+      DDBStreamBatchInfo: {
+        shardId: expect.stringMatching(/^shardId-/),
+        startSequenceNumber: expect.stringMatching(/^\d+$/),
+        endSequenceNumber: record?.DDBStreamBatchInfo.startSequenceNumber,
+        approximateArrivalOfFirstRecord: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/),
+        approximateArrivalOfLastRecord: record?.DDBStreamBatchInfo.approximateArrivalOfFirstRecord,
+        batchSize: 1,
+        streamArn,
+      },
+    });
+    // The records themselves are not in it: they are read from the stream, as in AWS.
+    expect(JSON.stringify(record)).not.toContain('doomed');
   });
 
   it('stops polling on stop()', async () => {

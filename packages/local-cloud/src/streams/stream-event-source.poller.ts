@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   DescribeStreamCommand,
   type DynamoDBStreamsClient,
@@ -10,7 +11,7 @@ import {
   TrimmedDataAccessException,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { type InvokeResult, type LambdaInvoker, LOCAL_REGION } from '../lambda/lambda.types.ts';
+import { functionArn, type InvokeResult, type LambdaInvoker, LOCAL_REGION } from '../lambda/lambda.types.ts';
 import { toLambdaStreamRecord } from './stream-record.mapper.ts';
 
 export interface StreamEventSourceOptions {
@@ -34,6 +35,41 @@ export interface StreamEventSourceOptions {
   readonly region?: string;
   /** Polling and invocation failures and discarded records; defaults to `console.error`. */
   readonly onError?: (error: unknown) => void;
+  /**
+   * The mapping's on-failure destination: receives Lambda's invocation record for each batch given
+   * up on (not the records themselves), as an SQS `onFailure` destination does in AWS.
+   */
+  readonly onFailure?: (record: StreamFailureRecord) => Promise<void> | void;
+}
+
+/**
+ * What Lambda sends to a stream event source's on-failure destination when it gives up on a batch
+ * (AWS Lambda developer guide, "Retain discarded records for a DynamoDB event source"): metadata to
+ * find the records in the stream, not the records.
+ */
+export interface StreamFailureRecord {
+  readonly requestContext: {
+    readonly requestId: string;
+    readonly functionArn: string;
+    readonly condition: 'RetryAttemptsExhausted';
+    readonly approximateInvokeCount: number;
+  };
+  readonly responseContext: {
+    readonly statusCode: number;
+    readonly executedVersion: string;
+    readonly functionError?: 'Unhandled';
+  };
+  readonly version: '1.0';
+  readonly timestamp: string;
+  readonly DDBStreamBatchInfo: {
+    readonly shardId: string;
+    readonly startSequenceNumber: string;
+    readonly endSequenceNumber: string;
+    readonly approximateArrivalOfFirstRecord: string;
+    readonly approximateArrivalOfLastRecord: string;
+    readonly batchSize: number;
+    readonly streamArn: string;
+  };
 }
 
 export interface StreamEventSourceStats {
@@ -115,6 +151,52 @@ export const outcomeOf = (result: InvokeResult, batch: readonly DynamoDBRecord[]
   };
 };
 
+/** `2019-11-14T00:13:19Z`: how the invocation record writes arrival times (seconds, no fraction). */
+const arrivalTime = (record: DynamoDBRecord | undefined): string => {
+  const seconds = record?.dynamodb?.ApproximateCreationDateTime;
+  return new Date(seconds === undefined ? Date.now() : seconds * 1000)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z');
+};
+
+/** The invocation record of a batch given up on; `functionError` unless the function reported item failures. */
+export const streamFailureRecordOf = (options: {
+  readonly functionName: string;
+  readonly region: string;
+  readonly streamArn: string;
+  readonly shardId: string;
+  readonly records: readonly DynamoDBRecord[];
+  readonly attempts: number;
+  readonly functionError: boolean;
+}): StreamFailureRecord => {
+  const first = options.records[0];
+  const last = options.records.at(-1);
+  return {
+    requestContext: {
+      requestId: randomUUID(),
+      functionArn: functionArn(options.functionName, options.region),
+      condition: 'RetryAttemptsExhausted',
+      approximateInvokeCount: options.attempts,
+    },
+    responseContext: {
+      statusCode: 200,
+      executedVersion: '$LATEST',
+      ...(options.functionError ? { functionError: 'Unhandled' as const } : {}),
+    },
+    version: '1.0',
+    timestamp: new Date().toISOString(),
+    DDBStreamBatchInfo: {
+      shardId: options.shardId,
+      startSequenceNumber: first?.dynamodb?.SequenceNumber ?? '',
+      endSequenceNumber: last?.dynamodb?.SequenceNumber ?? '',
+      approximateArrivalOfFirstRecord: arrivalTime(first),
+      approximateArrivalOfLastRecord: arrivalTime(last),
+      batchSize: options.records.length,
+      streamArn: options.streamArn,
+    },
+  };
+};
+
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
     if (signal.aborted) return resolve();
@@ -145,9 +227,10 @@ interface ShardState {
  * Failures: a function error retries the same batch, `batchItemFailures` retries from the lowest
  * reported record, with a doubling delay. AWS keeps retrying until the records expire (24 h) unless
  * the mapping sets `MaximumRetryAttempts`; blocking a local shard that long helps nobody, so after
- * `maxAttempts` invocations this source gives up, reports a {@link StreamRecordsDiscardedError} and
- * moves on: a record reported as failed is discarded alone and the rest of its batch carries on; after
- * a function error (which names no record), the rest of the batch is discarded.
+ * `maxAttempts` invocations this source gives up, reports a {@link StreamRecordsDiscardedError},
+ * hands Lambda's invocation record of what it gave up on to `onFailure` (the mapping's on-failure
+ * destination), and moves on: a record reported as failed is discarded alone and the rest of its
+ * batch carries on; after a function error (which names no record), the rest of the batch is discarded.
  *
  * @example
  * const source = startStreamEventSource({ streamsClient, streamArn, functionName: 'catalog-outbox-relay', invoker: host });
@@ -188,19 +271,40 @@ export const startStreamEventSource = (options: StreamEventSourceOptions): Strea
     return ShardIterator;
   };
 
-  const discard = (records: readonly DynamoDBRecord[], attempts: number, cause: string): void => {
+  const discard = async (
+    records: readonly DynamoDBRecord[],
+    attempts: number,
+    outcome: Exclude<Outcome, { kind: 'success' }>,
+    shardId: string,
+  ): Promise<void> => {
     stats.discardedRecords += records.length;
     onError(
       new StreamRecordsDiscardedError(
         functionName,
         records.map((r) => r.dynamodb?.SequenceNumber ?? '?'),
         attempts,
-        cause,
+        outcome.cause,
       ),
     );
+    if (!options.onFailure) return;
+    try {
+      await options.onFailure(
+        streamFailureRecordOf({
+          functionName,
+          region,
+          streamArn,
+          shardId,
+          records,
+          attempts,
+          functionError: outcome.kind === 'error',
+        }),
+      );
+    } catch (error) {
+      onError(error);
+    }
   };
 
-  const deliver = async (records: readonly SdkStreamRecord[]): Promise<void> => {
+  const deliver = async (records: readonly SdkStreamRecord[], shardId: string): Promise<void> => {
     let batch = records.map((record) => toLambdaStreamRecord(record, streamArn, region));
     // Invocations that included the batch's first record.
     let attempts = 0;
@@ -225,12 +329,12 @@ export const startStreamEventSource = (options: StreamEventSourceOptions): Strea
       }
       if (attempts >= maxAttempts) {
         if (outcome.kind === 'partial') {
-          discard(batch.slice(0, 1), attempts, outcome.cause);
+          await discard(batch.slice(0, 1), attempts, outcome, shardId);
           batch = batch.slice(1);
           attempts = 0;
           continue;
         }
-        discard(batch, attempts, outcome.cause);
+        await discard(batch, attempts, outcome, shardId);
         return;
       }
       stats.retries += 1;
@@ -275,7 +379,7 @@ export const startStreamEventSource = (options: StreamEventSourceOptions): Strea
       }
       const records = output.Records ?? [];
       if (records.length > 0) {
-        await deliver(records);
+        await deliver(records, state.id);
         lastSequenceNumber = records.at(-1)?.dynamodb?.SequenceNumber ?? lastSequenceNumber;
       }
       if (!output.NextShardIterator) {
