@@ -15,7 +15,7 @@ let invariants: ShopInvariants;
 beforeAll(async () => {
   shop = await startShopStack();
   fx = new ShopFixtures(new ShopClient(shop.gatewayUrl));
-  invariants = new ShopInvariants(fx, shop.stack);
+  invariants = ShopInvariants.of(fx, shop.stack);
 }, 90_000);
 
 afterAll(async () => {

@@ -17,7 +17,7 @@ beforeAll(async () => {
   shop = await startShopStack();
   api = new ShopClient(shop.gatewayUrl);
   fx = new ShopFixtures(api);
-  invariants = new ShopInvariants(fx, shop.stack);
+  invariants = ShopInvariants.of(fx, shop.stack);
 }, 90_000);
 
 afterAll(async () => {

@@ -70,14 +70,20 @@ export class ShopInvariants {
   readonly #sfn: SFNClient;
   readonly #catalogTable: string;
 
-  constructor(fx: ShopFixtures, stack: LocalStack) {
+  /** Reads the shop through its public API (`fx`) and its AWS edge (`edgeUrl`). */
+  constructor(fx: ShopFixtures, shop: { readonly edgeUrl: string; readonly catalogTable: string }) {
     this.#fx = fx;
-    const config = { endpoint: stack.edgeUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS };
+    const config = { endpoint: shop.edgeUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS };
     this.#ddb = DynamoDBDocumentClient.from(new DynamoDBClient(config));
     this.#sfn = new SFNClient(config);
+    this.#catalogTable = shop.catalogTable;
+  }
+
+  /** For a stack started in this process. */
+  static of(fx: ShopFixtures, stack: LocalStack): ShopInvariants {
     const catalog = stack.tables.find((table) => table.service === 'catalog');
     if (!catalog) throw new Error('the stack has no catalog table');
-    this.#catalogTable = catalog.tableName;
+    return new ShopInvariants(fx, { edgeUrl: stack.edgeUrl, catalogTable: catalog.tableName });
   }
 
   close(): void {

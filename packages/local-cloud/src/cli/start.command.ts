@@ -73,6 +73,7 @@ export const runStart = async (
   args: readonly string[],
   root: string,
   dynamoDb?: Promise<DynamoDbLocal>,
+  dataDir?: string,
 ): Promise<void> => {
   const persist = args.includes('--persist');
   const concurrency = process.env.SHOP_LOCAL_CONCURRENCY;
@@ -81,6 +82,7 @@ export const runStart = async (
     root,
     ...portsFromEnv(),
     persist,
+    ...(dataDir ? { dataDir } : {}),
     ...(concurrency
       ? { concurrencyPerFunction: positiveInteger(concurrency, 'SHOP_LOCAL_CONCURRENCY') }
       : {}),
@@ -123,7 +125,7 @@ export const runStart = async (
     `${banner(stack, token, relative(process.cwd(), shopStatePath(root)) || shopStatePath(root))}\n`,
   );
   const notes = [
-    ...(persist ? ['data kept in .data/'] : []),
+    ...(persist ? [`data kept in ${relative(process.cwd(), dataDir ?? '.data') || '.data'}/`] : []),
     ...(visibilityTimeoutSeconds !== undefined
       ? [`subscriber queues' visibility timeout ${visibilityTimeoutSeconds} s`]
       : []),

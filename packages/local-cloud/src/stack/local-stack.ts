@@ -25,7 +25,7 @@ import { createStsEdgeHandler } from '../sts/index.ts';
 import { createCleanup, removeOrphanBuilds } from './cleanup.ts';
 import { startEventSources } from './event-sources.step.ts';
 import { assertPortsFree, portInUseErrorOf } from './listen-ports.check.ts';
-import { localDataDirs } from './local-data.ts';
+import { dataDirOf, localDataDirs } from './local-data.ts';
 import { DEFAULT_EDGE_PORT, DEFAULT_PORT, LOCAL_AUDIENCE, LOCAL_CREDENTIALS } from './local-defaults.ts';
 import { localSecretsOf } from './local-secrets.ts';
 import { LogHub } from './log-hub.ts';
@@ -62,6 +62,8 @@ export interface LocalStackOptions {
    * or `--visibility-timeout` with `npm start`.
    */
   readonly visibilityTimeoutSeconds?: number;
+  /** Where `persist` keeps its data; `<root>/.data` by default (`SHOP_DATA_DIR` for `npm start`). */
+  readonly dataDir?: string;
   /** Run each service's seed. Default true. */
   readonly seed?: boolean;
   /** Service definitions to run instead of the discovered ones (tests). */
@@ -134,7 +136,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     await assertPortsFree(options.root, ports);
     const services = options.services ?? (await loadServiceDefinitions(options.root));
     const seeds = options.seed === false ? [] : seedFunctionsOf(services);
-    const dataDirs = options.persist ? localDataDirs(options.root) : undefined;
+    const dataDirs = options.persist ? localDataDirs(options.dataDir ?? dataDirOf(options.root)) : undefined;
 
     // The slow parts run side by side: the JVM start, esbuild, key generation.
     // Each stack builds into a folder of its own: a second stack (tests, a benchmark) must not delete
