@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { describe, expect, it } from 'vitest';
-import { BEARER_AUTH, BEARER_OR_CART_TOKEN, buildOpenApiDocument, jsonResponse } from '../src/index.ts';
+import { BEARER_AUTH, BEARER_OR_CART_TOKEN, buildOpenApiDocument, jsonResponse } from '../src/http/index.ts';
 import { defineService, functionName, httpRoutesOf, taskSubstitutionsOf } from '../src/service/index.ts';
 
 const Thing = z.object({ id: z.string() }).meta({ id: 'Thing' });

@@ -1,4 +1,4 @@
-import { EnvError } from '@shop/platform';
+import { EnvError } from '@shop/platform/env';
 import { describe, expect, it } from 'vitest';
 import { parseHttpEnv } from './env.ts';
 

@@ -5,7 +5,7 @@ import { PROBLEM_CONTENT_TYPE } from '@shop/contracts';
 import { Cart, GuestCartCreated, MAX_CART_LINES } from '@shop/contracts/cart';
 import type { ProductChangedData } from '@shop/contracts/catalog';
 import { TEST_CREDENTIALS, TEST_REGION } from '@shop/local-cloud/testing';
-import { type Auth, createAuth } from '@shop/platform';
+import { type Auth, createAuth } from '@shop/platform/http';
 import { CircuitState } from 'cockatiel';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';

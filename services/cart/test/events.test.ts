@@ -1,6 +1,7 @@
 import { ProductChanged } from '@shop/contracts/catalog';
 import { OrderConfirmed } from '@shop/contracts/order';
-import { createEvent, createEventConsumer } from '@shop/platform/messaging';
+import { createEventConsumer } from '@shop/platform/consumer';
+import { createEvent } from '@shop/platform/outbox';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getCart, setItemQuantity } from '../src/application/cart.use-cases.ts';
 import { emptyCartOnOrderConfirmed } from '../src/application/order-confirmed.handler.ts';

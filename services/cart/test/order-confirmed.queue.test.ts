@@ -17,7 +17,7 @@ import {
   TEST_REGION,
   type TestDynamoDb,
 } from '@shop/local-cloud/testing';
-import { createEvent } from '@shop/platform/messaging';
+import { createEvent } from '@shop/platform/outbox';
 import { functionEnvironment, queueNameOf } from '@shop/platform/service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerOwner } from '../src/domain/cart-owner.ts';

@@ -2,7 +2,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createDevIssuer, type DevIssuer } from '@shop/auth/dev-issuer';
 import { parseEvent } from '@shop/contracts';
 import { ProductChanged } from '@shop/contracts/catalog';
-import { createAuth } from '@shop/platform';
+import { createAuth } from '@shop/platform/http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../src/api/app.ts';
 import { reserveStock } from '../src/application/stock-reservation.use-cases.ts';

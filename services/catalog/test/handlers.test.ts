@@ -1,4 +1,4 @@
-import { buildOpenApiDocument } from '@shop/platform';
+import { buildOpenApiDocument } from '@shop/platform/http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { catalogRoutes } from '../src/api/routes.ts';
 

@@ -4,11 +4,11 @@ import type { CheckoutViewLine, CheckoutViewOutput } from '@shop/contracts/cart'
 import type { CancelSagaInput, CheckoutSagaInput } from '@shop/contracts/order';
 import { startTestDynamoDb, type TestDynamoDb } from '@shop/local-cloud/testing';
 import type { OrderDeps } from '../src/application/order.deps.ts';
+import { createOrderDeps } from '../src/composition-root.ts';
 import type { CheckoutViewReader } from '../src/domain/checkout-view.port.ts';
 import { CartUnavailableError } from '../src/domain/order.errors.ts';
 import { priceLines } from '../src/domain/order-pricing.ts';
 import type { SagaStarter } from '../src/domain/saga-starter.port.ts';
-import { createOrderDeps } from '../src/infrastructure/order.composition.ts';
 import orderService from '../src/service.ts';
 
 export const startOrderDb = (): Promise<TestDynamoDb> => startTestDynamoDb([orderService]);

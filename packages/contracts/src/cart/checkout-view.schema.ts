@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { defineInternalFunction } from '../internal/internal-function.ts';
 import { Money } from '../money/money.schema.ts';
 
 /**
@@ -29,6 +30,13 @@ export type CheckoutViewOutput = z.infer<typeof CheckoutViewOutput>;
 
 /** The function reference order's definition lists in `invokes`. */
 export const CHECKOUT_VIEW_FUNCTION = 'cart.checkoutView';
+
+/** `checkoutView` as a contract: what the order's client sends and parses. */
+export const CheckoutView = defineInternalFunction({
+  ref: CHECKOUT_VIEW_FUNCTION,
+  input: CheckoutViewInput,
+  output: CheckoutViewOutput,
+});
 
 /**
  * Error names (`errorType` of the Lambda Invoke answer) the `checkoutView` function fails with:

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { defineInternalFunction } from '../internal/internal-function.ts';
 import { Money } from '../money/money.schema.ts';
 import { ProductId, ProductStatus, Sku } from './catalog.schemas.ts';
 
@@ -39,6 +40,13 @@ export type LookupSkusOutput = z.infer<typeof LookupSkusOutput>;
 
 /** The function reference a definition lists in `invokes`. */
 export const LOOKUP_SKUS_FUNCTION = 'catalog.lookupSkus';
+
+/** `lookupSkus` as a contract: what the cart's client sends and parses. */
+export const LookupSkus = defineInternalFunction({
+  ref: LOOKUP_SKUS_FUNCTION,
+  input: LookupSkusInput,
+  output: LookupSkusOutput,
+});
 
 /**
  * Error names (the Lambda `errorType`) `lookupSkus` fails with: `InvalidInput` when the payload does

@@ -1,5 +1,5 @@
 import type { Cart, GuestCartCreated } from '@shop/contracts/cart';
-import { getLogger } from '@shop/platform';
+import { getLogger } from '@shop/platform/observability';
 import { MAX_CART_LINES, mergeLines, type StoredCart, type StoredLine } from '../domain/cart.entity.ts';
 import {
   CartFullError,

@@ -1,5 +1,5 @@
 import { OrderConfirmed } from '@shop/contracts/order';
-import type { EventHandler } from '@shop/platform/messaging';
+import type { EventHandler } from '@shop/platform/consumer';
 import type { CartRepository } from '../domain/cart.repository.port.ts';
 import { type CartDeps, nowOf } from './cart.deps.ts';
 

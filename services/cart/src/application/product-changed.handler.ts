@@ -1,5 +1,5 @@
 import { ProductChanged } from '@shop/contracts/catalog';
-import type { EventHandler } from '@shop/platform/messaging';
+import type { EventHandler } from '@shop/platform/consumer';
 import type { ProductReplica } from '../domain/product-replica.port.ts';
 
 /**

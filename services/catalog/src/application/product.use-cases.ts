@@ -8,7 +8,7 @@ import {
   type Sku,
   type UpdateProductRequest,
 } from '@shop/contracts/catalog';
-import { createEvent } from '@shop/platform/messaging';
+import { createEvent } from '@shop/platform/outbox';
 import { ProductNotFoundError } from '../domain/catalog.errors.ts';
 import type { PageRequest } from '../domain/catalog.repository.port.ts';
 import {

@@ -1,4 +1,4 @@
-import { BadRequestError, ConflictError, NotFoundError, UnprocessableError } from '@shop/platform';
+import { BadRequestError, ConflictError, NotFoundError, UnprocessableError } from '@shop/platform/errors';
 
 export class ProductNotFoundError extends NotFoundError {
   override readonly code = 'CATALOG.PRODUCT_NOT_FOUND';

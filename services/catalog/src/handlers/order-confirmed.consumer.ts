@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createEventConsumer } from '@shop/platform/messaging';
+import { createEventConsumer } from '@shop/platform/consumer';
 import { commitStockOnOrderConfirmed } from '../application/order-confirmed.handler.ts';
 import { taskEnv } from '../env.ts';
 import { documentClientFromEnvironment } from '../infrastructure/document-client.factory.ts';

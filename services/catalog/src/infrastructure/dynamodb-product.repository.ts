@@ -8,7 +8,7 @@ import {
 import type { EventEnvelope, Page } from '@shop/contracts';
 import type { Category, CategoryId, Sku } from '@shop/contracts/catalog';
 import { CONDITION_FAILED, cancellationCodesOf, TRANSACTION_CONFLICT } from '@shop/platform/dynamodb';
-import { outboxPut } from '@shop/platform/messaging';
+import { outboxPut } from '@shop/platform/outbox';
 import * as z from 'zod';
 import {
   ConcurrentUpdateError,

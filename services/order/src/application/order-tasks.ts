@@ -4,6 +4,7 @@ import {
   CheckoutSagaInput,
   ConfirmOrderInput,
   ORDER_TASK_ERRORS,
+  ORDER_TASKS,
   OrderCancelled,
   OrderConfirmed,
   type OrderTaskOutput,
@@ -11,8 +12,10 @@ import {
   type PriceOrderOutput,
   RejectOrderInput,
 } from '@shop/contracts/order';
-import { createEvent } from '@shop/platform/messaging';
-import type { z } from 'zod';
+import { nowOf } from '@shop/platform/clock';
+import { createEvent } from '@shop/platform/outbox';
+import { defineSagaTask, type TaskErrorNames } from '@shop/platform/task';
+import type * as z from 'zod';
 import {
   abortCancellation,
   cancel,
@@ -22,29 +25,23 @@ import {
   price,
   reject,
 } from '../domain/order.entity.ts';
-import { InvalidOrderTransitionError } from '../domain/order.errors.ts';
+import { InvalidOrderTransitionError, OrderNotFoundError } from '../domain/order.errors.ts';
 import { changeOrder } from './change-order.ts';
-import { clockOf, type OrderDeps } from './order.deps.ts';
-import { OrderTaskError, toTaskError } from './order-task.error.ts';
-
-const parseInput = <T extends z.ZodType>(task: string, schema: T, event: unknown): z.infer<T> => {
-  const result = schema.safeParse(event);
-  if (result.success) return result.data;
-  const detail = result.error.issues.map((issue) => `/${issue.path.join('/')}: ${issue.message}`).join('; ');
-  throw new OrderTaskError(ORDER_TASK_ERRORS.inputInvalid, `${task}: invalid input: ${detail}`);
-};
+import type { OrderDeps } from './order.deps.ts';
 
 const output = (order: Order): OrderTaskOutput => ({ orderId: order.id, status: order.status });
 
-const mapped =
-  <T>(run: (event: unknown) => Promise<T>) =>
-  async (event: unknown): Promise<T> => {
-    try {
-      return await run(event);
-    } catch (error) {
-      throw toTaskError(error);
-    }
-  };
+/** The order's domain errors under the names its state machines catch; anything else is retried. */
+const ORDER_TASK_ERROR_NAMES: TaskErrorNames = [
+  [OrderNotFoundError, ORDER_TASK_ERRORS.notFound],
+  [InvalidOrderTransitionError, ORDER_TASK_ERRORS.invalidTransition],
+];
+
+const task = <TInput extends z.ZodType, TOutput>(
+  name: string,
+  input: TInput,
+  run: (input: z.infer<TInput>) => Promise<TOutput>,
+) => defineSagaTask({ name, input, errors: ORDER_TASK_ERROR_NAMES, run });
 
 const eventLines = (order: Order) => order.lines.map((line) => ({ sku: line.sku, quantity: line.quantity }));
 
@@ -58,8 +55,7 @@ export const createOrderTasks = (deps: OrderDeps) => {
 
   return {
     /** Writes the drafted order unless it exists (the HTTP function usually wrote it already). */
-    placeOrder: mapped(async (event): Promise<OrderTaskOutput> => {
-      const input = parseInput('PlaceOrder', CheckoutSagaInput, event);
+    placeOrder: task(ORDER_TASKS.placeOrder, CheckoutSagaInput, async (input): Promise<OrderTaskOutput> => {
       const draft = placeOrder(input);
       if (await deps.orders.create(draft)) return output(draft);
       const existing = await deps.orders.get(input.orderId);
@@ -71,76 +67,87 @@ export const createOrderTasks = (deps: OrderDeps) => {
     }),
 
     /** Re-prices the order with the reserved lines; returns the totals `AuthorizePayment` charges. */
-    priceOrder: mapped(async (event): Promise<PriceOrderOutput> => {
-      const input = parseInput('PriceOrder', PriceOrderInput, event);
+    priceOrder: task(ORDER_TASKS.priceOrder, PriceOrderInput, async (input): Promise<PriceOrderOutput> => {
       const order = await changeOrder(deps, input.orderId, (current) =>
-        price(current, input.lines, clockOf(deps)),
+        price(current, input.lines, nowOf(deps)),
       );
       return { ...output(order), totals: order.totals };
     }),
 
     /** `PENDING -> CONFIRMED`, publishing `order.confirmed` in the same transaction. */
-    confirmOrder: mapped(async (event): Promise<OrderTaskOutput> => {
-      const { orderId } = parseInput('ConfirmOrder', ConfirmOrderInput, event);
-      const now = clockOf(deps);
-      const order = await changeOrder(
-        deps,
-        orderId,
-        (current) => confirm(current, now),
-        (next) => [
-          createEvent(
-            OrderConfirmed,
-            {
-              orderId: next.id,
-              customerId: next.customerId,
-              lines: eventLines(next),
-              total: next.totals.total,
-            },
-            origin(next.id),
-            now,
-          ),
-        ],
-      );
-      return output(order);
-    }),
+    confirmOrder: task(
+      ORDER_TASKS.confirmOrder,
+      ConfirmOrderInput,
+      async ({ orderId }): Promise<OrderTaskOutput> => {
+        const now = nowOf(deps);
+        const order = await changeOrder(
+          deps,
+          orderId,
+          (current) => confirm(current, now),
+          (next) => [
+            createEvent(
+              OrderConfirmed,
+              {
+                orderId: next.id,
+                customerId: next.customerId,
+                lines: eventLines(next),
+                total: next.totals.total,
+              },
+              origin(next.id),
+              now,
+            ),
+          ],
+        );
+        return output(order);
+      },
+    ),
 
     /** `PENDING -> REJECTED` with the saga's reason. */
-    rejectOrder: mapped(async (event): Promise<OrderTaskOutput> => {
-      const { orderId, reason } = parseInput('RejectOrder', RejectOrderInput, event);
-      return output(await changeOrder(deps, orderId, (current) => reject(current, reason, clockOf(deps))));
-    }),
+    rejectOrder: task(
+      ORDER_TASKS.rejectOrder,
+      RejectOrderInput,
+      async ({ orderId, reason }): Promise<OrderTaskOutput> => {
+        return output(await changeOrder(deps, orderId, (current) => reject(current, reason, nowOf(deps))));
+      },
+    ),
 
     /** `CONFIRMED | CANCELLING -> CANCELLED`, publishing `order.cancelled`. */
-    cancelOrder: mapped(async (event): Promise<OrderTaskOutput> => {
-      const { orderId, reason } = parseInput('CancelOrder', CancelOrderInput, event);
-      const now = clockOf(deps);
-      const order = await changeOrder(
-        deps,
-        orderId,
-        (current) => cancel(current, reason, now),
-        (next) => [
-          createEvent(
-            OrderCancelled,
-            {
-              orderId: next.id,
-              customerId: next.customerId,
-              reason,
-              lines: eventLines(next),
-              total: next.totals.total,
-            },
-            origin(next.id),
-            now,
-          ),
-        ],
-      );
-      return output(order);
-    }),
+    cancelOrder: task(
+      ORDER_TASKS.cancelOrder,
+      CancelOrderInput,
+      async ({ orderId, reason }): Promise<OrderTaskOutput> => {
+        const now = nowOf(deps);
+        const order = await changeOrder(
+          deps,
+          orderId,
+          (current) => cancel(current, reason, now),
+          (next) => [
+            createEvent(
+              OrderCancelled,
+              {
+                orderId: next.id,
+                customerId: next.customerId,
+                reason,
+                lines: eventLines(next),
+                total: next.totals.total,
+              },
+              origin(next.id),
+              now,
+            ),
+          ],
+        );
+        return output(order);
+      },
+    ),
 
     /** `CANCELLING -> CONFIRMED`: the cancel saga could not refund. */
-    abortCancellation: mapped(async (event): Promise<OrderTaskOutput> => {
-      const { orderId } = parseInput('AbortCancellation', AbortCancellationInput, event);
-      return output(await changeOrder(deps, orderId, (current) => abortCancellation(current, clockOf(deps))));
-    }),
+    abortCancellation: task(
+      ORDER_TASKS.abortCancellation,
+      AbortCancellationInput,
+      async ({ orderId }): Promise<OrderTaskOutput> => {
+        return output(await changeOrder(deps, orderId, (current) => abortCancellation(current, nowOf(deps))));
+      },
+    ),
   };
 };
 

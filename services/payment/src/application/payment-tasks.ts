@@ -6,19 +6,32 @@ import {
   type CapturePaymentOutput,
   isCardNumberIssue,
   PAYMENT_DECLINED,
-  PAYMENT_TASK_INPUT_INVALID,
+  PAYMENT_IN_PROGRESS,
+  PAYMENT_INVALID_TRANSITION,
+  PAYMENT_NOT_FOUND,
+  PAYMENT_PROVIDER_UNAVAILABLE,
+  PAYMENT_TASKS,
   RefundPaymentInput,
   type RefundPaymentOutput,
   VoidPaymentInput,
   type VoidPaymentOutput,
 } from '@shop/contracts/payment';
-import type { z } from 'zod';
+import { TASK_INPUT_INVALID } from '@shop/contracts/saga';
+import { defineSagaTask, SagaTaskError, type TaskErrorNames } from '@shop/platform/task';
+import type * as z from 'zod';
 import type { Payment } from '../domain/payment.entity.ts';
-import { PaymentNotFoundError } from '../domain/payment.errors.ts';
+import {
+  InvalidPaymentTransitionError,
+  InvalidRefundAmountError,
+  PaymentDeclinedError,
+  PaymentInProgressError,
+  PaymentNotFoundError,
+  PaymentProviderUnavailableError,
+  PaymentRequestMismatchError,
+} from '../domain/payment.errors.ts';
 import { authorizePayment } from './authorize-payment.use-case.ts';
 import { capturePayment } from './capture-payment.use-case.ts';
 import type { PaymentDeps } from './payment.deps.ts';
-import { PaymentTaskError, toTaskError } from './payment-task.error.ts';
 import { refundPayment } from './refund-payment.use-case.ts';
 import { voidPayment } from './void-payment.use-case.ts';
 
@@ -26,21 +39,30 @@ import { voidPayment } from './void-payment.use-case.ts';
 export const SAGA_REFUND_ID = 'cancel-order';
 
 /**
- * Validates a task's input. A payment method that is not a token is a decline (the saga rejects the
- * order), never recorded; the message names the field, never its value.
+ * A payment method that is not a token is a decline (the saga rejects the order), never recorded;
+ * the message names the field, never its value. Any other bad input is `TaskInputInvalid`.
  */
-const parseInput = <T extends z.ZodType>(schema: T, event: unknown): z.infer<T> => {
-  const result = schema.safeParse(event);
-  if (result.success) return result.data;
-  const issues = result.error.issues;
+const refuseInput = (error: z.ZodError): SagaTaskError | undefined => {
+  const issues = error.issues;
   if (issues.some(isCardNumberIssue)) {
-    throw new PaymentTaskError(PAYMENT_DECLINED, `payment method refused: ${CARD_NUMBER_REFUSED_MESSAGE}`);
+    return new SagaTaskError(PAYMENT_DECLINED, `payment method refused: ${CARD_NUMBER_REFUSED_MESSAGE}`);
   }
   const method = issues.find((issue) => issue.path[0] === 'paymentMethod' && issue.code === 'custom');
-  if (method) throw new PaymentTaskError(PAYMENT_DECLINED, `payment method refused: ${method.message}`);
-  const detail = issues.map((issue) => `/${issue.path.join('/')}: ${issue.message}`).join('; ');
-  throw new PaymentTaskError(PAYMENT_TASK_INPUT_INVALID, `invalid task input: ${detail}`);
+  return method
+    ? new SagaTaskError(PAYMENT_DECLINED, `payment method refused: ${method.message}`)
+    : undefined;
 };
+
+/** The service's domain errors under the names the sagas catch; anything else is a `TransientError`. */
+const PAYMENT_TASK_ERROR_NAMES: TaskErrorNames = [
+  [PaymentDeclinedError, PAYMENT_DECLINED],
+  [PaymentProviderUnavailableError, PAYMENT_PROVIDER_UNAVAILABLE],
+  [PaymentInProgressError, PAYMENT_IN_PROGRESS],
+  [InvalidPaymentTransitionError, PAYMENT_INVALID_TRANSITION],
+  [InvalidRefundAmountError, PAYMENT_INVALID_TRANSITION],
+  [PaymentNotFoundError, PAYMENT_NOT_FOUND],
+  [PaymentRequestMismatchError, TASK_INPUT_INVALID],
+];
 
 const output = (payment: Payment) => ({
   orderId: payment.orderId,
@@ -48,48 +70,56 @@ const output = (payment: Payment) => ({
   status: payment.status,
 });
 
-const mapped =
-  <T>(run: (event: unknown) => Promise<T>) =>
-  async (event: unknown): Promise<T> => {
-    try {
-      return await run(event);
-    } catch (error) {
-      throw toTaskError(error);
-    }
-  };
+const task = <TInput extends z.ZodType, TOutput>(
+  name: string,
+  input: TInput,
+  run: (input: z.infer<TInput>) => Promise<TOutput>,
+) => defineSagaTask({ name, input, errors: PAYMENT_TASK_ERROR_NAMES, refuseInput, run });
 
 /**
  * The four saga tasks over one set of dependencies; each is idempotent by order id. Events they
  * publish carry the order id as correlation id (the saga's execution name).
  */
 export const createPaymentTasks = (deps: PaymentDeps) => ({
-  authorizePayment: mapped(async (event): Promise<AuthorizePaymentOutput> => {
-    const input = parseInput(AuthorizePaymentInput, event);
-    return output(await authorizePayment(deps, input));
-  }),
+  authorizePayment: task(
+    PAYMENT_TASKS.authorizePayment,
+    AuthorizePaymentInput,
+    async (input): Promise<AuthorizePaymentOutput> => {
+      return output(await authorizePayment(deps, input));
+    },
+  ),
 
-  capturePayment: mapped(async (event): Promise<CapturePaymentOutput> => {
-    const { orderId } = parseInput(CapturePaymentInput, event);
-    return output(await capturePayment(deps, orderId, { correlationId: orderId }));
-  }),
+  capturePayment: task(
+    PAYMENT_TASKS.capturePayment,
+    CapturePaymentInput,
+    async ({ orderId }): Promise<CapturePaymentOutput> => {
+      return output(await capturePayment(deps, orderId, { correlationId: orderId }));
+    },
+  ),
 
-  voidPayment: mapped(async (event): Promise<VoidPaymentOutput> => {
-    const { orderId } = parseInput(VoidPaymentInput, event);
-    const payment = await voidPayment(deps, orderId, 'voided by the checkout saga');
-    return payment ? output(payment) : { orderId };
-  }),
+  voidPayment: task(
+    PAYMENT_TASKS.voidPayment,
+    VoidPaymentInput,
+    async ({ orderId }): Promise<VoidPaymentOutput> => {
+      const payment = await voidPayment(deps, orderId, 'voided by the checkout saga');
+      return payment ? output(payment) : { orderId };
+    },
+  ),
 
   /**
    * Refunds the order (everything left, unless `amount`). A payment that is only authorized is voided
    * instead, which returns the money to the customer just the same.
    */
-  refundPayment: mapped(async (event): Promise<RefundPaymentOutput> => {
-    const input = parseInput(RefundPaymentInput, event);
-    const payment = await deps.payments.findByOrderId(input.orderId);
-    if (!payment) throw new PaymentNotFoundError(`order ${input.orderId}`);
-    const result = await refundForSaga(deps, payment, input);
-    return { ...output(result), refundedAmount: result.refundedAmount };
-  }),
+  refundPayment: task(
+    PAYMENT_TASKS.refundPayment,
+    RefundPaymentInput,
+    async (input): Promise<RefundPaymentOutput> => {
+      const payment = await deps.payments.findByOrderId(input.orderId);
+      if (!payment) throw new PaymentNotFoundError(`order ${input.orderId}`);
+      const result = await refundForSaga(deps, payment, input);
+      return { ...output(result), refundedAmount: result.refundedAmount };
+    },
+  ),
 });
 
 const refundForSaga = async (

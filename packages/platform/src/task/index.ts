@@ -1,0 +1,7 @@
+export {
+  defineSagaTask,
+  type SagaTask,
+  SagaTaskError,
+  type SagaTaskOptions,
+  type TaskErrorNames,
+} from './saga-task.ts';

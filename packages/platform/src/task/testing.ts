@@ -1,0 +1,1 @@
+export { caughtBy, inProcessInvoker, isolateTaskState } from './task-state.testing.ts';
