@@ -715,7 +715,7 @@ describe('stock check when a line is set', () => {
     const productId = uniqueId('prd-newer');
     await t.publish(productChange(productId, [{ sku, price: 1000, name: 'Old' }]), 8);
     // The catalog moved on; its event has not reached the cart yet.
-    catalogFollowsOnly(productChange(productId, [{ sku, price: 1200, name: 'New' }], { revision: 2 }));
+    catalogFollowsOnly(productChange(productId, [{ sku, price: 1200, name: 'New' }], { version: 2 }));
     const cart = await cartOf(
       await call('PUT', `/cart/items/${sku}`, { token: await customerToken(), body: { quantity: 2 } }),
     );
@@ -727,7 +727,7 @@ describe('stock check when a line is set', () => {
       }),
     ]);
     expect((await t.deps.replica.getMany([sku])).get(sku)).toMatchObject({
-      revision: 2,
+      version: 2,
       price: { amount: 1200 },
     });
     const { Item } = await t.db.documentClient.send(

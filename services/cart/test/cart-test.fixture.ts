@@ -44,7 +44,7 @@ export const catalogFollows = (
   const listed = new Set(change.variants.map((variant) => variant.sku));
   for (const variant of change.variants) {
     const held = catalog.skus.get(variant.sku);
-    if (held && held.revision >= change.revision) continue;
+    if (held && held.version >= change.version) continue;
     catalog.skus.set(variant.sku, {
       sku: variant.sku,
       productId: change.productId,
@@ -52,13 +52,13 @@ export const catalogFollows = (
       variantName: variant.name,
       price: variant.price,
       status: change.status,
-      revision: change.revision,
+      version: change.version,
       available: available ?? held?.available ?? DEFAULT_AVAILABLE,
     });
   }
   for (const [sku, info] of catalog.skus) {
-    if (info.productId === change.productId && !listed.has(sku) && info.revision < change.revision) {
-      catalog.skus.set(sku, { ...info, status: 'archived', revision: change.revision });
+    if (info.productId === change.productId && !listed.has(sku) && info.version < change.version) {
+      catalog.skus.set(sku, { ...info, status: 'archived', version: change.version });
     }
   }
 };
@@ -132,7 +132,7 @@ export const productChange = (
 ): ProductChangedData => ({
   productId,
   change: 'updated',
-  revision: 1,
+  version: 1,
   status: 'active',
   name: 'Classic Tee',
   category: 'apparel',
@@ -153,7 +153,7 @@ export const skuInfo = (sku: string, price: number, overrides: Partial<SkuInfo> 
   variantName: 'Blue',
   price: { amount: price, currency: 'USD' },
   status: 'active',
-  revision: 1,
+  version: 1,
   available: DEFAULT_AVAILABLE,
   ...overrides,
 });

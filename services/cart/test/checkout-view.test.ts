@@ -49,7 +49,7 @@ describe('checkoutView (invoked by the order service)', () => {
           { sku: cap, price: 800, name: 'One size' },
         ],
         {
-          revision: 2,
+          version: 2,
         },
       ),
     );

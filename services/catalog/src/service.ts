@@ -54,7 +54,7 @@ export default defineService({
     },
     // Internal: other services invoke it directly (Lambda Invoke through `invokes: [LOOKUP_SKUS_FUNCTION]`).
     lookupSkus: {
-      entry: 'src/handlers/lookup-skus.task.ts',
+      entry: 'src/handlers/lookup-skus.function.ts',
       timeoutSeconds: 5,
       triggers: [{ type: 'invoke' }],
     },

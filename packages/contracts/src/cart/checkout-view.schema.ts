@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { defineInternalFunction } from '../internal/internal-function.ts';
 import { Money } from '../money/money.schema.ts';
+import { TASK_INPUT_INVALID } from '../saga/saga-task-errors.ts';
 
 /**
  * The cart's internal `checkoutView` function (invoked by the order service with the Lambda Invoke
@@ -45,5 +46,5 @@ export const CheckoutView = defineInternalFunction({
  */
 export const CHECKOUT_VIEW_ERRORS = {
   catalogUnavailable: 'CatalogUnavailable',
-  invalidInput: 'InvalidCheckoutViewInput',
+  invalidInput: TASK_INPUT_INVALID,
 } as const;

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { defineInternalFunction } from '../internal/internal-function.ts';
 import { Money } from '../money/money.schema.ts';
+import { TASK_INPUT_INVALID, TRANSIENT_ERROR } from '../saga/saga-task-errors.ts';
 import { ProductId, ProductStatus, Sku } from './catalog.schemas.ts';
 
 /**
@@ -23,8 +24,8 @@ export const SkuInfo = z.object({
    * dropped variant). Only `active` SKUs can be ordered.
    */
   status: ProductStatus,
-  /** The product's revision, to compare with `catalog.product-changed` events. */
-  revision: z.number().int().min(1),
+  /** The product's version, to compare with `catalog.product-changed` events. */
+  version: z.number().int().min(1),
   /**
    * Units that can be ordered now (`onHand - reserved`), read in the same strongly consistent read.
    * A snapshot for a quick check (the cart's), not a promise: the checkout saga's `ReserveStock` is
@@ -49,8 +50,8 @@ export const LookupSkus = defineInternalFunction({
 });
 
 /**
- * Error names (the Lambda `errorType`) `lookupSkus` fails with: `InvalidInput` when the payload does
+ * Error names (the Lambda `errorType`) `lookupSkus` fails with: `TaskInputInvalid` when the payload does
  * not match `LookupSkusInput` (a caller bug, do not retry), `TransientError` when DynamoDB kept
  * throttling the read (retry with backoff).
  */
-export const LOOKUP_SKUS_ERRORS = { invalidInput: 'InvalidInput', transient: 'TransientError' } as const;
+export const LOOKUP_SKUS_ERRORS = { invalidInput: TASK_INPUT_INVALID, transient: TRANSIENT_ERROR } as const;

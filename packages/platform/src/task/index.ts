@@ -1,3 +1,4 @@
+export { defineInvokedFunction, type InvokedFunctionOptions } from './invoked-function.ts';
 export {
   defineSagaTask,
   type SagaTask,

@@ -35,16 +35,18 @@ export interface SagaTaskOptions<TInput extends z.ZodType, TOutput> {
 /** The task function Lambda runs: the state machine's JSON in, the contract's JSON out. */
 export type SagaTask<TOutput> = (event: unknown, context?: InvocationContext) => Promise<TOutput>;
 
-const orderIdOf = (value: unknown): string | undefined => {
+export const orderIdOf = (value: unknown): string | undefined => {
   const orderId =
     typeof value === 'object' && value !== null ? (value as { orderId?: unknown }).orderId : undefined;
   return typeof orderId === 'string' ? orderId : undefined;
 };
 
-const taskErrorOf = (error: unknown, names: TaskErrorNames): SagaTaskError => {
+export const taskErrorOf = (error: unknown, names: TaskErrorNames): Error => {
   if (error instanceof SagaTaskError) return error;
   const message = error instanceof Error ? error.message : String(error);
   const entry = error instanceof Error ? names.find(([type]) => error instanceof type) : undefined;
+  // A domain error already named as the saga knows it keeps its own members (the SKUs out of stock...).
+  if (entry && error instanceof Error && error.name === entry[1]) return error;
   // Anything unrecognised (throttling, an outage, a lost race that outlasted its retries) is retried
   // by the saga: every task is idempotent by order id.
   return new SagaTaskError(entry ? entry[1] : TRANSIENT_ERROR, message, { cause: error });

@@ -79,9 +79,9 @@ const targetSkuOf = async (
   if (!info) throw new SkuNotFoundError(sku);
   const fresh = snapshotFieldsOf(info);
   // One conditional write, only when the replica is behind (the steady state costs nothing).
-  if (!held || held.revision < fresh.revision) await deps.replica.save([fresh]);
-  // An event may have brought a newer revision in the meantime; the newer copy wins.
-  return { snapshot: held && held.revision > fresh.revision ? held : fresh, available: info.available };
+  if (!held || held.version < fresh.version) await deps.replica.save([fresh]);
+  // An event may have brought a newer version in the meantime; the newer copy wins.
+  return { snapshot: held && held.version > fresh.version ? held : fresh, available: info.available };
 };
 
 /**

@@ -23,7 +23,7 @@ export const snapshotOf = (info: SkuInfo): CatalogSku => ({
   price: info.price,
   status: info.status,
   sold: true,
-  revision: info.revision,
+  version: info.version,
   available: info.available,
 });
 

@@ -8,6 +8,7 @@ import {
   type Sku,
   type UpdateProductRequest,
 } from '@shop/contracts/catalog';
+import { nowOf } from '@shop/platform/clock';
 import { createEvent } from '@shop/platform/outbox';
 import { ProductNotFoundError } from '../domain/catalog.errors.ts';
 import type { PageRequest } from '../domain/catalog.repository.port.ts';
@@ -17,7 +18,7 @@ import {
   newProductId,
   type ProductRecord,
 } from '../domain/product.entity.ts';
-import { CATALOG_SOURCE, type CatalogDeps, type ChangeOrigin, nowOf } from './catalog.deps.ts';
+import { CATALOG_SOURCE, type CatalogDeps, type ChangeOrigin } from './catalog.deps.ts';
 import { productChangedOf, productViewOf } from './product-view.mapper.ts';
 
 const eventOf = (previous: ProductRecord | undefined, next: ProductRecord, origin: ChangeOrigin, now: Date) =>

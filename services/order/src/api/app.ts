@@ -8,8 +8,8 @@ import { cancelOrder } from '../application/cancel-order.use-case.ts';
 import type { IdempotentCheckout } from '../application/checkout.use-case.ts';
 import type { CheckoutDeps } from '../application/order.deps.ts';
 import { getOrder, listMyOrders, listOrdersByStatus } from '../application/order-queries.use-case.ts';
+import { toOrderDto, toOrderPage } from '../application/order-view.mapper.ts';
 import { InvalidPaymentMethodError } from '../domain/order.errors.ts';
-import { toOrderDto, toOrderPage } from './order.dto.ts';
 import {
   adminListOrdersRoute,
   cancelOrderRoute,

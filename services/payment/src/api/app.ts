@@ -5,8 +5,8 @@ import { type Auth, createApp } from '@shop/platform/http';
 import type { ZodError } from 'zod';
 import { listPayments } from '../application/list-payments.use-case.ts';
 import type { PaymentDeps } from '../application/payment.deps.ts';
+import { toPaymentDto } from '../application/payment-view.mapper.ts';
 import { refundPaymentById } from '../application/refund-payment.use-case.ts';
-import { toPaymentDto } from './payment.dto.ts';
 import { listPaymentsRoute, refundPaymentRoute } from './routes.ts';
 
 export interface PaymentAppDeps extends PaymentDeps {
