@@ -38,7 +38,7 @@ export default defineService({
     },
     // Internal: the order service invokes it directly (Lambda Invoke) at checkout.
     checkoutView: {
-      entry: 'src/handlers/checkout-view.task.ts',
+      entry: 'src/handlers/checkout-view.function.ts',
       timeoutSeconds: 10,
       triggers: [{ type: 'invoke' }],
       invokes: [LOOKUP_SKUS_FUNCTION],

@@ -1,13 +1,14 @@
 import type { ProductChangedData, SkuInfo } from '@shop/contracts/catalog';
 import { startTestDynamoDb, type TestDynamoDb } from '@shop/local-cloud/testing';
+import type { CallPolicyOptions } from '@shop/platform/invoke';
 import type { CartDeps } from '../src/application/cart.deps.ts';
 import { GUEST_CART_TTL_SECONDS } from '../src/application/cart.use-cases.ts';
+import { CATALOG_CALL_POLICY, createSkuLookup } from '../src/composition-root.ts';
 import type { ReplicaApplyResult } from '../src/domain/product-replica.port.ts';
-import { createCatalogCallPolicy } from '../src/infrastructure/catalog-call.policy.ts';
 import { DynamoDbCartRepository } from '../src/infrastructure/dynamodb-cart.repository.ts';
 import { DynamoDbProductReplica } from '../src/infrastructure/dynamodb-product.replica.ts';
 import { createJoseCartTokens } from '../src/infrastructure/jose-cart.tokens.ts';
-import { LambdaSkuLookup } from '../src/infrastructure/lambda-sku.lookup.ts';
+import type { LambdaSkuLookup } from '../src/infrastructure/lambda-sku.lookup.ts';
 import cartService from '../src/service.ts';
 import { type CatalogLambdaDouble, startCatalogLambdaDouble } from './catalog-lambda.double.ts';
 
@@ -63,27 +64,22 @@ export const catalogFollows = (
   }
 };
 
-/** Small timings so failure paths run in milliseconds; the breaker opens after 3 failed calls. */
-export const fastPolicy = () =>
-  createCatalogCallPolicy({
-    timeoutMs: 300,
-    retries: 1,
-    initialDelayMs: 5,
-    maxDelayMs: 10,
-    breakAfter: 3,
-    halfOpenAfterMs: 60_000,
-  });
+/** Short timings so failure paths run quickly (1 s per attempt survives a loaded machine); the breaker opens after 3 failed attempts. */
+export const fastPolicy = (): CallPolicyOptions => ({
+  ...CATALOG_CALL_POLICY,
+  maxAttempts: 2,
+  attemptTimeoutMs: 1_000,
+  initialDelayMs: 5,
+  maxDelayMs: 10,
+  breaker: { counts: 'attempt', after: 3, halfOpenAfterMs: 60_000 },
+});
 
 /** DynamoDB Local with the cart's table (from its definition), and a stand-in catalog Lambda. */
 export const startCartTestEnv = async (): Promise<CartTestEnv> => {
   const db = await startTestDynamoDb([cartService]);
   const catalog = await startCatalogLambdaDouble();
   const tableName = db.tableName('cart');
-  const lookup = new LambdaSkuLookup({
-    lambda: catalog.lambda,
-    functionName: LOOKUP_FUNCTION_NAME,
-    policy: fastPolicy(),
-  });
+  const lookup = createSkuLookup(LOOKUP_FUNCTION_NAME, { lambda: catalog.lambda, policy: fastPolicy() });
   const deps: CartDeps = {
     carts: new DynamoDbCartRepository(db.documentClient, tableName),
     replica: new DynamoDbProductReplica(db.documentClient, tableName),

@@ -1,11 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { PAYMENT_TASKS } from '@shop/contracts/payment';
 import { functionArn, StepFunctionsEmulator, type TestDynamoDb } from '@shop/local-cloud/testing';
-import { loadServiceDefinitions } from '@shop/platform/service';
-import { caughtBy, inProcessInvoker, isolateTaskState } from '@shop/platform/task/testing';
+import {
+  caughtBy,
+  inProcessInvoker,
+  isolateTaskState,
+  sagaDefinitionWith,
+} from '@shop/platform/task/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PaymentDeps } from '../src/application/payment.deps.ts';
 import { createPaymentTasks } from '../src/application/payment-tasks.ts';
@@ -39,13 +41,7 @@ beforeAll(async () => {
     },
   };
   // The saga that runs AuthorizePayment, as its owner defines it.
-  const services = await loadServiceDefinitions(REPO_ROOT);
-  const machines = services.flatMap((service) =>
-    Object.values(service.stateMachines ?? {}).map((machine) =>
-      JSON.parse(readFileSync(join(service.root, machine.definitionFile), 'utf8')),
-    ),
-  );
-  checkoutAsl = machines.find((machine) => machine?.States?.[PAYMENT_TASKS.authorizePayment]);
+  checkoutAsl = await sagaDefinitionWith(REPO_ROOT, PAYMENT_TASKS.authorizePayment);
 });
 afterAll(async () => {
   await db.stop();

@@ -4,6 +4,10 @@
  * treats its task's errors (retried, or caught and compensated) without the other services.
  */
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadServiceDefinitions } from '../service/load-services.ts';
+
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 const isRecord = (value: unknown): value is Record<string, Json> =>
@@ -88,4 +92,21 @@ export const inProcessInvoker = (tasks: Readonly<Record<string, (event: unknown)
       }
     },
   };
+};
+
+/**
+ * The state machine definition (parsed ASL) of the service that owns the saga running `stateName`,
+ * found through the service definitions as both runtimes find it.
+ */
+export const sagaDefinitionWith = async (repoRoot: string, stateName: string): Promise<unknown> => {
+  for (const service of await loadServiceDefinitions(repoRoot)) {
+    for (const machine of Object.values(service.stateMachines ?? {})) {
+      const definition: unknown = JSON.parse(
+        readFileSync(join(service.root, machine.definitionFile), 'utf8'),
+      );
+      if (isRecord(definition) && isRecord(definition.States) && definition.States[stateName])
+        return definition;
+    }
+  }
+  throw new Error(`no state machine has a state ${stateName}`);
 };

@@ -1,1 +1,1 @@
-export { caughtBy, inProcessInvoker, isolateTaskState } from './task-state.testing.ts';
+export { caughtBy, inProcessInvoker, isolateTaskState, sagaDefinitionWith } from './task-state.testing.ts';

@@ -1,4 +1,5 @@
 import type { Cart, GuestCartCreated } from '@shop/contracts/cart';
+import { nowOf } from '@shop/platform/clock';
 import { getLogger } from '@shop/platform/observability';
 import { MAX_CART_LINES, mergeLines, type StoredCart, type StoredLine } from '../domain/cart.entity.ts';
 import {
@@ -15,7 +16,7 @@ import {
 import type { CartOwner } from '../domain/cart-owner.ts';
 import type { SkuLookupResult } from '../domain/sku-lookup.port.ts';
 import { isSellable, type SkuSnapshot, snapshotFieldsOf } from '../domain/sku-snapshot.ts';
-import { type CartDeps, type CartLogger, newIdOf, nowOf } from './cart.deps.ts';
+import { type CartDeps, type CartLogger, newIdOf } from './cart.deps.ts';
 import { cartViewOf, pricedLines } from './cart-view.mapper.ts';
 import { resolveSkus } from './price-book.ts';
 

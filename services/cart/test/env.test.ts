@@ -1,6 +1,6 @@
 import { EnvError } from '@shop/platform/env';
 import { describe, expect, it } from 'vitest';
-import { parseHttpEnv } from './env.ts';
+import { parseHttpEnv } from '../src/env.ts';
 
 const base = {
   SERVICE_NAME: 'cart',

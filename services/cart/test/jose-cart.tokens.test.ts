@@ -1,7 +1,11 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { InvalidCartTokenError } from '../domain/cart.errors.ts';
-import { CART_TOKEN_AUDIENCE, CART_TOKEN_ISSUER, createJoseCartTokens } from './jose-cart.tokens.ts';
+import { InvalidCartTokenError } from '../src/domain/cart.errors.ts';
+import {
+  CART_TOKEN_AUDIENCE,
+  CART_TOKEN_ISSUER,
+  createJoseCartTokens,
+} from '../src/infrastructure/jose-cart.tokens.ts';
 
 const SECRET = 'a-secret-for-cart-token-tests-32-chars!';
 const cartId = '0b6e4f4e-7c1d-4c5e-9f5a-2d4c9a1e3b7f';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isExpired, mergeLines, type StoredLine } from './cart.entity.ts';
+import { isExpired, mergeLines, type StoredLine } from '../src/domain/cart.entity.ts';
 
 const line = (sku: string, quantity: number, addedAt = '2026-01-01T00:00:00.000Z'): StoredLine => ({
   sku,
