@@ -53,7 +53,6 @@ beforeAll(async () => {
 afterAll(() => db.stop());
 
 beforeEach(() => {
-  cart.delayMs = 0;
   cart.down = false;
   cart.carts.set('alice', [cartLine('SKU-1', 2, 1000), cartLine('SKU-2', 1, 1599)]);
   cart.carts.set('bob', [cartLine('SKU-3', 1, 700)]);
@@ -150,11 +149,13 @@ describe('POST /checkout', () => {
   });
 
   it('answers 409 to a duplicate sent while the first is in progress, and then replays', async () => {
-    cart.delayMs = 300;
+    const gate = cart.holdNextRead();
     const key = newKey();
     const first = checkoutAs('alice', key);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The first checkout holds its idempotency record while it reads the cart.
+    await gate.reached;
     const duplicate = await checkoutAs('alice', key);
+    gate.release();
     expect(duplicate.status).toBe(409);
     expect(await duplicate.json()).toMatchObject({ code: 'ORDER.IDEMPOTENCY_KEY_IN_USE' });
     expect((await first).status).toBe(202);

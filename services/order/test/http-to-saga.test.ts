@@ -73,14 +73,15 @@ const request = (method: string, path: string, body?: unknown, headers: Record<s
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
 
+const orderOf = async (orderId: string): Promise<OrderDto> =>
+  (await (await request('GET', `/orders/${orderId}`)).json()) as OrderDto;
+
 /** Polls the order until it reaches the status (the saga runs in the background, as in AWS). */
 const eventually = async (orderId: string, status: string): Promise<OrderDto> => {
-  for (let i = 0; i < 200; i++) {
-    const order = (await (await request('GET', `/orders/${orderId}`)).json()) as OrderDto;
-    if (order.status === status) return order;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`order ${orderId} never became ${status}`);
+  await expect
+    .poll(async () => (await orderOf(orderId)).status, { timeout: 10_000, interval: 20 })
+    .toBe(status);
+  return orderOf(orderId);
 };
 
 describe('checkout and cancel through the Step Functions API', () => {
