@@ -6,7 +6,7 @@ import { createDocumentClient } from '@shop/platform/dynamodb';
 import { type CallPolicyOptions, createInternalFunctionClient } from '@shop/platform/invoke';
 import { type CheckoutCommand, checkout, type IdempotentCheckout } from './application/checkout.use-case.ts';
 import type { CheckoutDeps, OrderDeps } from './application/order.deps.ts';
-import { createOrderTasks } from './application/order-tasks.ts';
+import { createOrderTasks } from './application/order.tasks.ts';
 import { type HttpConfig, taskEnv } from './env.ts';
 import { createIdempotentCheckout } from './infrastructure/checkout-idempotency.ts';
 import { DynamoDbOrderRepository } from './infrastructure/dynamodb-order.repository.ts';

@@ -7,7 +7,7 @@ import { buildApp } from '../src/api/app.ts';
 import { routes } from '../src/api/routes.ts';
 import { checkout, orderIdFor } from '../src/application/checkout.use-case.ts';
 import type { CheckoutDeps } from '../src/application/order.deps.ts';
-import { createOrderTasks, type OrderTasks } from '../src/application/order-tasks.ts';
+import { createOrderTasks, type OrderTasks } from '../src/application/order.tasks.ts';
 import { createIdempotentCheckout } from '../src/infrastructure/checkout-idempotency.ts';
 import {
   address,

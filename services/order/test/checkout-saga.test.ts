@@ -1,7 +1,7 @@
 import type { TestDynamoDb } from '@shop/local-cloud/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderDeps } from '../src/application/order.deps.ts';
-import { createOrderTasks } from '../src/application/order-tasks.ts';
+import { createOrderTasks } from '../src/application/order.tasks.ts';
 import { placeOrder, requestCancellation } from '../src/domain/order.entity.ts';
 import { cancelExecutionName } from '../src/infrastructure/sfn-saga.starter.ts';
 import { cartLine, depsFor, outboxEvents, sagaInput, startOrderDb, usd } from './order.fixtures.ts';

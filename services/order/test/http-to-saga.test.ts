@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/api/app.ts';
 import { checkout } from '../src/application/checkout.use-case.ts';
 import type { CheckoutDeps } from '../src/application/order.deps.ts';
-import { createOrderTasks } from '../src/application/order-tasks.ts';
+import { createOrderTasks } from '../src/application/order.tasks.ts';
 import { createIdempotentCheckout } from '../src/infrastructure/checkout-idempotency.ts';
 import { SfnSagaStarter } from '../src/infrastructure/sfn-saga.starter.ts';
 import { address, cartLine, depsFor, StubCheckoutView, startOrderDb, tableOf } from './order.fixtures.ts';

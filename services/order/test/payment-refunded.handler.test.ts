@@ -5,7 +5,7 @@ import { createEvent } from '@shop/platform/outbox';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderDeps } from '../src/application/order.deps.ts';
-import { createOrderTasks } from '../src/application/order-tasks.ts';
+import { createOrderTasks } from '../src/application/order.tasks.ts';
 import { recordRefundOnPaymentRefunded } from '../src/application/payment-refunded.handler.ts';
 import { depsFor, sagaInput, startOrderDb, tableOf, usd } from './order.fixtures.ts';
 

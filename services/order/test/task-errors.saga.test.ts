@@ -4,7 +4,7 @@ import { functionArn, StepFunctionsEmulator, type TestDynamoDb } from '@shop/loc
 import { caughtBy, inProcessInvoker, isolateTaskState } from '@shop/platform/task/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderDeps } from '../src/application/order.deps.ts';
-import { createOrderTasks } from '../src/application/order-tasks.ts';
+import { createOrderTasks } from '../src/application/order.tasks.ts';
 import type { Order } from '../src/domain/order.entity.ts';
 import { InvalidOrderTransitionError } from '../src/domain/order.errors.ts';
 import { cartLine, depsFor, sagaInput, startOrderDb } from './order.fixtures.ts';

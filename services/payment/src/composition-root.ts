@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '@shop/platform/dynamodb';
 import type { PaymentDeps } from './application/payment.deps.ts';
-import { createPaymentTasks } from './application/payment-tasks.ts';
+import { createPaymentTasks } from './application/payment.tasks.ts';
 import { taskEnv } from './env.ts';
 import { DynamoDbPaymentRepository } from './infrastructure/dynamodb-payment.repository.ts';
 import { SimulatedPaymentProvider } from './infrastructure/simulated-payment.provider.ts';

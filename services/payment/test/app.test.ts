@@ -5,7 +5,7 @@ import { createAuth } from '@shop/platform/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/api/app.ts';
 import type { PaymentDeps } from '../src/application/payment.deps.ts';
-import { createPaymentTasks, type PaymentTasks } from '../src/application/payment-tasks.ts';
+import { createPaymentTasks, type PaymentTasks } from '../src/application/payment.tasks.ts';
 import {
   authorizeInput,
   depsFor,

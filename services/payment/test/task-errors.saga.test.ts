@@ -10,7 +10,7 @@ import {
 } from '@shop/platform/task/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PaymentDeps } from '../src/application/payment.deps.ts';
-import { createPaymentTasks } from '../src/application/payment-tasks.ts';
+import { createPaymentTasks } from '../src/application/payment.tasks.ts';
 import { authorizeInput, depsFor, newOrderId, startPaymentDb } from './payment.fixtures.ts';
 
 const AUTHORIZE = 'payment-authorize-payment';

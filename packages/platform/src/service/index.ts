@@ -12,7 +12,7 @@ export {
   functionName,
   httpRoutesOf,
 } from './define-service.ts';
-export { loadServiceDefinitions } from './load-services.ts';
+export { assertNoClashes, loadServiceDefinitions } from './load-services.ts';
 export type {
   FunctionDefinition,
   GatewayAuth,

@@ -9,8 +9,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { isLostRace } from '@shop/platform/dynamodb';
-import * as z from 'zod';
-import { byAddedAt, isExpired, type StoredCart, type StoredLine } from '../domain/cart.entity.ts';
+import { isExpired, type StoredCart, type StoredLine } from '../domain/cart.entity.ts';
 import { CartConflictError, CartFullError, UnknownCartError } from '../domain/cart.errors.ts';
 import type {
   CartRepository,
@@ -18,11 +17,10 @@ import type {
   MergeResult,
   SetLineOptions,
 } from '../domain/cart.repository.port.ts';
-import type { CartOwner } from '../domain/cart-owner.ts';
-import { customerOwner, guestOwner } from '../domain/cart-owner.ts';
+import { type CartOwner, customerOwner, guestOwner } from '../domain/cart-owner.ts';
 import type { SkuSnapshot } from '../domain/sku-snapshot.ts';
 import { CART_SK, cartKey, SKU_SK, skuKey } from './cart-table.keys.ts';
-import { snapshotOfReplicaItem } from './dynamodb-product.replica.ts';
+import { snapshotOfReplicaItem, cartOf as toCart } from './stored-item.schemas.ts';
 
 /** Attempts of an optimistic write before giving up with a 409. */
 const MAX_ATTEMPTS = 5;
@@ -31,34 +29,7 @@ const MAX_SKUS_WITH_CART = 99;
 /** Reads of what DynamoDB left unprocessed (throttling) before giving up. */
 const MAX_UNPROCESSED_ROUNDS = 5;
 
-const CartItem = z.object({
-  id: z.string(),
-  ownerKind: z.enum(['customer', 'guest']),
-  ownerId: z.string(),
-  lines: z.record(z.string(), z.object({ quantity: z.number().int(), addedAt: z.string() })),
-  version: z.number().int(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  expiresAt: z.number().int().optional(),
-});
-
 type RawItem = Record<string, unknown>;
-
-const toCart = (raw: RawItem): StoredCart => {
-  const item = CartItem.parse(raw);
-  const lines: StoredLine[] = Object.entries(item.lines)
-    .map(([sku, line]) => ({ sku, quantity: line.quantity, addedAt: line.addedAt }))
-    .sort(byAddedAt);
-  return {
-    id: item.id,
-    owner: item.ownerKind === 'customer' ? customerOwner(item.ownerId) : guestOwner(item.ownerId),
-    lines,
-    version: item.version,
-    createdAt: item.createdAt,
-    updatedAt: item.updatedAt,
-    ...(item.expiresAt === undefined ? {} : { expiresAt: item.expiresAt }),
-  };
-};
 
 const linesMap = (lines: readonly StoredLine[]) =>
   Object.fromEntries(lines.map((line) => [line.sku, { quantity: line.quantity, addedAt: line.addedAt }]));

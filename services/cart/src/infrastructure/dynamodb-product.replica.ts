@@ -6,30 +6,15 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { Money } from '@shop/contracts';
 import type { ProductChangedData } from '@shop/contracts/catalog';
-import * as z from 'zod';
 import type { ProductReplica, ReplicaApplyResult } from '../domain/product-replica.port.ts';
 import type { SkuSnapshot } from '../domain/sku-snapshot.ts';
 import { productSkuSortKey, productSkusPartition, SKU_SK, skuKey, skuOfSortKey } from './cart-table.keys.ts';
+import { snapshotOfReplicaItem } from './stored-item.schemas.ts';
 
 /** BatchGetItem takes at most 100 keys. */
 const BATCH_GET_LIMIT = 100;
 const MAX_UNPROCESSED_ROUNDS = 5;
-
-const SkuItem = z.object({
-  sku: z.string(),
-  productId: z.string(),
-  productName: z.string(),
-  variantName: z.string(),
-  price: Money,
-  status: z.enum(['active', 'archived']),
-  sold: z.boolean(),
-  version: z.number().int(),
-});
-
-/** A replica item as a snapshot (checked, not cast). */
-export const snapshotOfReplicaItem = (raw: Record<string, unknown>): SkuSnapshot => SkuItem.parse(raw);
 
 const chunks = <T>(items: readonly T[], size: number): T[][] => {
   const out: T[][] = [];

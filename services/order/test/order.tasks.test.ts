@@ -1,7 +1,7 @@
 import type { TestDynamoDb } from '@shop/local-cloud/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderDeps } from '../src/application/order.deps.ts';
-import { createOrderTasks, type OrderTasks } from '../src/application/order-tasks.ts';
+import { createOrderTasks, type OrderTasks } from '../src/application/order.tasks.ts';
 import { depsFor, failure, outboxEvents, sagaInput, startOrderDb, usd } from './order.fixtures.ts';
 
 let db: TestDynamoDb;

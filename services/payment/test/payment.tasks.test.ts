@@ -9,7 +9,7 @@ import { TASK_INPUT_INVALID } from '@shop/contracts/saga';
 import type { TestDynamoDb } from '@shop/local-cloud/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PaymentDeps } from '../src/application/payment.deps.ts';
-import { createPaymentTasks, type PaymentTasks } from '../src/application/payment-tasks.ts';
+import { createPaymentTasks, type PaymentTasks } from '../src/application/payment.tasks.ts';
 import type { Payment } from '../src/domain/payment.entity.ts';
 import {
   type AuthorizationResult,
