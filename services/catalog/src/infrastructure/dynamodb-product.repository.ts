@@ -10,6 +10,7 @@ import type { Category, CategoryId, Sku } from '@shop/contracts/catalog';
 import { createCursorCodec } from '@shop/platform/cursor';
 import { CONDITION_FAILED, cancellationCodesOf, TRANSACTION_CONFLICT } from '@shop/platform/dynamodb';
 import { outboxPut } from '@shop/platform/outbox';
+import { LOST_RACE, retryLostRaces } from '@shop/platform/races';
 import * as z from 'zod';
 import {
   ConcurrentUpdateError,
@@ -62,8 +63,6 @@ const allActiveCursors = cursorsOf(allActiveCursorKey);
 const categoriesCursors = cursorsOf(categoriesCursorKey);
 
 const CategoryItem = z.object({ id: z.string(), name: z.string(), productCount: z.number().int() });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class DynamoDbProductRepository implements ProductRepository {
   readonly #ddb: DynamoDBDocumentClient;
@@ -257,28 +256,31 @@ export class DynamoDbProductRepository implements ProductRepository {
 
   /** Index 0 is always the product; SKU items are identified by their key to report duplicates. */
   async #write(items: TransactItem[], product: ProductRecord, productConflict: () => Error): Promise<void> {
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        await this.#ddb.send(new TransactWriteCommand({ TransactItems: items }));
-        return;
-      } catch (error) {
-        const codes = cancellationCodesOf(error);
-        if (!codes) throw error;
-        if (codes[0] === CONDITION_FAILED) throw productConflict();
-        const taken = items.flatMap((item, index) => {
-          const pk = item.Update?.Key?.pk;
-          return codes[index] === CONDITION_FAILED && typeof pk === 'string' && pk.startsWith('SKU#')
-            ? [pk.slice('SKU#'.length)]
-            : [];
-        });
-        if (taken.length > 0) throw new DuplicateSkuError(taken);
-        if (codes.includes(TRANSACTION_CONFLICT) && attempt < CONFLICT_RETRIES) {
-          await sleep(10 * 2 ** attempt + Math.random() * 10);
-          continue;
+    await retryLostRaces(
+      async () => {
+        try {
+          await this.#ddb.send(new TransactWriteCommand({ TransactItems: items }));
+          return;
+        } catch (error) {
+          const codes = cancellationCodesOf(error);
+          if (!codes) throw error;
+          if (codes[0] === CONDITION_FAILED) throw productConflict();
+          const taken = items.flatMap((item, index) => {
+            const pk = item.Update?.Key?.pk;
+            return codes[index] === CONDITION_FAILED && typeof pk === 'string' && pk.startsWith('SKU#')
+              ? [pk.slice('SKU#'.length)]
+              : [];
+          });
+          if (taken.length > 0) throw new DuplicateSkuError(taken);
+          if (codes.includes(TRANSACTION_CONFLICT)) return LOST_RACE;
+          throw error;
         }
-        if (codes.includes(TRANSACTION_CONFLICT)) throw new ConcurrentUpdateError(`product ${product.id}`);
-        throw error;
-      }
-    }
+      },
+      {
+        maxAttempts: CONFLICT_RETRIES + 1,
+        backoff: { initialDelayMs: 10, maxDelayMs: 80 },
+        onExhausted: () => new ConcurrentUpdateError(`product ${product.id}`),
+      },
+    );
   }
 }
