@@ -12,6 +12,14 @@ export {
   functionName,
   httpRoutesOf,
 } from './define-service.ts';
+export {
+  internalFunction,
+  OUTBOX_RELAY,
+  type SingleTableOptions,
+  sagaTask,
+  singleTable,
+  TTL_ATTRIBUTE,
+} from './definition-helpers.ts';
 export { assertNoClashes, loadServiceDefinitions } from './load-services.ts';
 export type {
   FunctionDefinition,
