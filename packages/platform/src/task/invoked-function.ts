@@ -1,9 +1,7 @@
 import type { InternalFunctionContract } from '@shop/contracts/internal';
-import { TASK_INPUT_INVALID } from '@shop/contracts/saga';
 import type * as z from 'zod';
-import { correlationIdOf, type InvocationContext, runInInvocation } from '../invocation/invocation-scope.ts';
-import { getLogger } from '../observability/logger.ts';
-import { SagaTaskError, type TaskErrorNames, taskErrorOf } from './saga-task.ts';
+import { correlationIdOf, type InvocationContext } from '../invocation/invocation-scope.ts';
+import { inputInvalid, runLogged, type TaskErrorNames } from './saga-task.ts';
 
 export interface InvokedFunctionOptions<TInput extends z.ZodType, TOutput extends z.ZodType> {
   /** The contract the callers' client is built from. */
@@ -24,37 +22,17 @@ export interface InvokedFunctionOptions<TInput extends z.ZodType, TOutput extend
  */
 export const defineInvokedFunction =
   <TInput extends z.ZodType, TOutput extends z.ZodType>(options: InvokedFunctionOptions<TInput, TOutput>) =>
-  async (event: unknown, context?: InvocationContext): Promise<z.input<TOutput>> => {
-    const started = performance.now();
-    const correlationId = correlationIdOf(event);
-    const remaining = context?.getRemainingTimeInMillis;
-    const scope = {
-      ...(remaining ? { remainingTimeMs: () => remaining.call(context) } : {}),
-      ...(correlationId ? { correlationId } : {}),
-    };
-    const line = (outcome: 'succeeded' | 'failed', errorName?: string) => ({
-      function: options.contract.ref,
-      outcome,
-      ...(errorName ? { errorName } : {}),
-      durationMs: Math.round((performance.now() - started) * 100) / 100,
-      ...(correlationId ? { correlationId } : {}),
-    });
-    try {
-      const output = await runInInvocation(scope, async () => {
+  (event: unknown, context?: InvocationContext): Promise<z.input<TOutput>> =>
+    runLogged({
+      message: 'invocation',
+      fields: { function: options.contract.ref },
+      event,
+      context,
+      correlationId: correlationIdOf(event),
+      errors: options.errors,
+      run: () => {
         const parsed = options.contract.input.safeParse(event);
-        if (!parsed.success) {
-          throw new SagaTaskError(
-            TASK_INPUT_INVALID,
-            `${options.contract.ref}: invalid input: ${parsed.error.message}`,
-          );
-        }
+        if (!parsed.success) throw inputInvalid(options.contract.ref, parsed.error);
         return options.run(parsed.data);
-      });
-      getLogger().info('invocation', line('succeeded'));
-      return output;
-    } catch (error) {
-      const failure = taskErrorOf(error, options.errors);
-      getLogger().info('invocation', line('failed', failure.name));
-      throw failure;
-    }
-  };
+      },
+    });

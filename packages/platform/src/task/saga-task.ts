@@ -65,41 +65,64 @@ export const taskErrorOf = (error: unknown, names: TaskErrorNames): Error => {
  */
 export const defineSagaTask =
   <TInput extends z.ZodType, TOutput>(options: SagaTaskOptions<TInput, TOutput>): SagaTask<TOutput> =>
-  async (event, context) => {
-    const started = performance.now();
-    const correlationId = correlationIdOf(event) ?? orderIdOf(event);
-    const remaining = context?.getRemainingTimeInMillis;
-    const scope = {
-      ...(remaining ? { remainingTimeMs: () => remaining.call(context) } : {}),
-      ...(correlationId ? { correlationId } : {}),
-    };
-    const line = (outcome: 'succeeded' | 'failed', errorName?: string) => ({
-      task: options.name,
-      orderId: orderIdOf(event),
-      outcome,
-      ...(errorName ? { errorName } : {}),
-      durationMs: Math.round((performance.now() - started) * 100) / 100,
-      ...(correlationId ? { correlationId } : {}),
-    });
-    try {
-      const output = await runInInvocation(scope, async () => {
+  (event, context) =>
+    runLogged({
+      message: 'task',
+      fields: { task: options.name, orderId: orderIdOf(event) },
+      event,
+      context,
+      correlationId: correlationIdOf(event) ?? orderIdOf(event),
+      errors: options.errors,
+      run: () => {
         const parsed = options.input.safeParse(event);
         if (!parsed.success) {
-          const detail = parsed.error.issues
-            .map((issue) => `/${issue.path.join('/')}: ${issue.message}`)
-            .join('; ');
-          throw (
-            options.refuseInput?.(parsed.error) ??
-            new SagaTaskError(TASK_INPUT_INVALID, `${options.name}: invalid input: ${detail}`)
-          );
+          throw options.refuseInput?.(parsed.error) ?? inputInvalid(options.name, parsed.error);
         }
         return options.run(parsed.data);
-      });
-      getLogger().info('task', line('succeeded'));
-      return output;
-    } catch (error) {
-      const failure = taskErrorOf(error, options.errors);
-      getLogger().info('task', line('failed', failure.name));
-      throw failure;
-    }
+      },
+    });
+
+/** `TaskInputInvalid`, naming every field that broke the contract (never its value). */
+export const inputInvalid = (name: string, error: z.ZodError): SagaTaskError =>
+  new SagaTaskError(
+    TASK_INPUT_INVALID,
+    `${name}: invalid input: ${error.issues.map((issue) => `/${issue.path.join('/')}: ${issue.message}`).join('; ')}`,
+  );
+
+/**
+ * Runs one invocation of a task or an invoked function: in an invocation scope (remaining time,
+ * correlation id), with its errors mapped by `errors` and one INFO line with the outcome.
+ */
+export const runLogged = async <T>(invocation: {
+  readonly message: string;
+  readonly fields: Readonly<Record<string, unknown>>;
+  readonly event: unknown;
+  readonly context: InvocationContext | undefined;
+  readonly correlationId: string | undefined;
+  readonly errors: TaskErrorNames;
+  readonly run: () => Promise<T>;
+}): Promise<T> => {
+  const started = performance.now();
+  const { context, correlationId } = invocation;
+  const remaining = context?.getRemainingTimeInMillis;
+  const scope = {
+    ...(remaining ? { remainingTimeMs: () => remaining.call(context) } : {}),
+    ...(correlationId ? { correlationId } : {}),
   };
+  const line = (outcome: 'succeeded' | 'failed', errorName?: string) => ({
+    ...invocation.fields,
+    outcome,
+    ...(errorName ? { errorName } : {}),
+    durationMs: Math.round((performance.now() - started) * 100) / 100,
+    ...(correlationId ? { correlationId } : {}),
+  });
+  try {
+    const output = await runInInvocation(scope, invocation.run);
+    getLogger().info(invocation.message, line('succeeded'));
+    return output;
+  } catch (error) {
+    const failure = taskErrorOf(error, invocation.errors);
+    getLogger().info(invocation.message, line('failed', failure.name));
+    throw failure;
+  }
+};
