@@ -23,25 +23,25 @@ export interface DynamoDbOrderRepositoryOptions {
 
 type Index = typeof BY_CUSTOMER | typeof BY_STATUS;
 
+const OrderKey = { pk: z.string().max(256).startsWith('ORDER#'), sk: z.literal('ORDER') };
+const IndexValue = z.string().max(512);
+
 /** The last key of a page of one index: the order's own key and that index's key, nothing else. */
-const cursorsOf = (index: Index) =>
-  createCursorCodec({
-    service: 'ORDER',
-    key: z.strictObject({
-      pk: z.string().max(256).startsWith('ORDER#'),
-      sk: z.literal('ORDER'),
-      [index.pk]: z.string().max(512),
-      [index.sk]: z.string().max(512),
-    }) as unknown as z.ZodType<Record<string, string>>,
-    belongs: (key, partition) => key[index.pk] === partition,
-  });
+const customerCursors = createCursorCodec({
+  service: 'ORDER',
+  key: z.strictObject({ ...OrderKey, gsi1pk: IndexValue, gsi1sk: IndexValue }),
+  belongs: (key, partition) => key.gsi1pk === partition,
+});
+const statusCursors = createCursorCodec({
+  service: 'ORDER',
+  key: z.strictObject({ ...OrderKey, gsi2pk: IndexValue, gsi2sk: IndexValue }),
+  belongs: (key, partition) => key.gsi2pk === partition,
+});
 
 /** Orders in the service's single table: one item per order, listed through two GSIs. */
 export class DynamoDbOrderRepository implements OrderRepository {
   readonly #ddb: DynamoDBDocumentClient;
   readonly #table: string;
-  readonly #customerCursors = cursorsOf(BY_CUSTOMER);
-  readonly #statusCursors = cursorsOf(BY_STATUS);
 
   constructor(options: DynamoDbOrderRepositoryOptions) {
     this.#ddb = options.documentClient;
@@ -71,11 +71,11 @@ export class DynamoDbOrderRepository implements OrderRepository {
   }
 
   listByCustomer(customerId: string, page: OrderPageRequest): Promise<OrderPageResult> {
-    return this.#query(BY_CUSTOMER, this.#customerCursors, customerPartition(customerId), page);
+    return this.#query(BY_CUSTOMER, customerCursors, customerPartition(customerId), page);
   }
 
   listByStatus(status: OrderStatus, page: OrderPageRequest): Promise<OrderPageResult> {
-    return this.#query(BY_STATUS, this.#statusCursors, statusPartition(status), page);
+    return this.#query(BY_STATUS, statusCursors, statusPartition(status), page);
   }
 
   async #query(
