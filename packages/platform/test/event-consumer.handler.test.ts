@@ -3,7 +3,7 @@ import { defineEvent } from '@shop/contracts';
 import type { Context, SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { createEventConsumer } from './event-consumer.handler.ts';
+import { createEventConsumer } from '../src/consumer/event-consumer.handler.ts';
 
 const OrderConfirmed = defineEvent('order.confirmed', 1, z.object({ orderId: z.string() }));
 const PaymentRefunded = defineEvent(

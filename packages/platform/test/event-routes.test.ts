@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EnvError } from '../env/index.ts';
-import { parseEventRoutes } from './event-routes.ts';
+import { EnvError } from '../src/env/index.ts';
+import { parseEventRoutes } from '../src/relay/event-routes.ts';
 
 describe('parseEventRoutes', () => {
   it('reads the routing table from EVENT_ROUTES', () => {

@@ -1,7 +1,12 @@
 import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { OUTBOX_PARTITION_HINT_ATTRIBUTE, outboxPut } from '../outbox/outbox.ts';
-import { chunkEntries, MAX_BATCH_ENTRIES, messageEntryOf, readOutboxRecord } from './outbox-relay.handler.ts';
+import { OUTBOX_PARTITION_HINT_ATTRIBUTE, outboxPut } from '../src/outbox/outbox.ts';
+import {
+  chunkEntries,
+  MAX_BATCH_ENTRIES,
+  messageEntryOf,
+  readOutboxRecord,
+} from '../src/relay/outbox-relay.handler.ts';
 
 const envelope = {
   id: 'evt-1',

@@ -5,7 +5,7 @@ import {
   isConditionFailure,
   isLostRace,
   isTransactionConflict,
-} from './write-conflicts.ts';
+} from '../src/dynamodb/write-conflicts.ts';
 
 const cancelled = (...codes: string[]) =>
   new TransactionCanceledException({
