@@ -33,9 +33,15 @@ export const createOrderDeps = (options: OrderInfrastructureOptions): OrderDeps 
 
 /**
  * The cart's `checkoutView`: one breaker per function instance that counts calls (a call's own
- * retries count once), so one slow cart does not open it for everybody.
+ * retries count once), so one slow cart does not open it for everybody. After the read, checkout
+ * still writes the order and starts the saga: it keeps 4 s of its time for that, and answers a 503
+ * (which clients retry) rather than time out when the cart is slow.
  */
-export const CART_CALL_POLICY: CallPolicyOptions = { maxAttempts: 3, breaker: { counts: 'call', after: 5 } };
+export const CART_CALL_POLICY: CallPolicyOptions = {
+  maxAttempts: 3,
+  marginMs: 4_000,
+  breaker: { counts: 'call', after: 5 },
+};
 
 export const createCheckoutViewReader = (
   functionName: string,

@@ -188,14 +188,14 @@ describe('LambdaCheckoutViewReader (the real Lambda client against the local Inv
       await new Promise((resolve) => setTimeout(resolve, 400));
       return { ok: true, payload: view((payload as { customerId: string }).customerId) };
     };
-    // 1.1 s left, 1 s margin: 100 ms for the whole call, so one attempt that times out and no retry.
+    // 4.1 s left, 4 s margin: 100 ms for the whole call, so one attempt that times out and no retry.
     const short = reader({}, FUNCTION, {
       ...CART_CALL_POLICY,
       attemptTimeoutMs: 200,
       initialDelayMs: 5,
       maxDelayMs: 20,
     });
-    const error = await runInInvocation({ remainingTimeMs: () => 1_100 }, () => short.read('alice')).catch(
+    const error = await runInInvocation({ remainingTimeMs: () => 4_100 }, () => short.read('alice')).catch(
       (caught: unknown) => caught,
     );
     expect(error).toBeInstanceOf(CartUnavailableError);

@@ -18,8 +18,9 @@ export interface CallPolicyOptions {
   /** Attempts in all, the first included. Default 3. */
   readonly maxAttempts?: number;
   /**
-   * The whole call's budget is the caller's remaining time (its Lambda context) minus this margin,
-   * so the caller still has time to answer when the callee does not. Default 1000 ms.
+   * The whole call's budget is the caller's remaining time (its Lambda context) minus this margin:
+   * what the caller keeps for its own work after the call, so that it still answers (a 503 say)
+   * instead of timing out when the callee does not. Default 3000 ms.
    */
   readonly marginMs?: number;
   /** The budget when the caller has no Lambda context (tests, scripts). Default 3000 ms. */
@@ -113,7 +114,7 @@ export const createCallPolicy = (options: CallPolicyOptions = {}): CallPolicy =>
   const budgetMs = (): number => {
     const remaining = currentInvocation()?.remainingTimeMs?.();
     const budget =
-      remaining === undefined ? (options.defaultBudgetMs ?? 3_000) : remaining - (options.marginMs ?? 1_000);
+      remaining === undefined ? (options.defaultBudgetMs ?? 3_000) : remaining - (options.marginMs ?? 3_000);
     return Math.max(1, budget);
   };
   return {
