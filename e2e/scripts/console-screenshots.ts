@@ -5,8 +5,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FaultSpec } from '@shop/local-cloud';
+import { ShopClient } from '@shop/local-cloud/testing';
 import { chromium } from 'playwright-core';
-import { ShopClient } from '../test/support/shop-client.ts';
 import { ShopFixtures } from '../test/support/shop-fixtures.ts';
 import { REPO_ROOT, startShopStack } from '../test/support/shop-stack.ts';
 

@@ -1,6 +1,6 @@
 import { FaultSpec, type FaultSpecInput } from '@shop/local-cloud';
+import { ShopClient } from '@shop/local-cloud/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
-import { ShopClient } from './support/shop-client.ts';
 import { expectJson, SAGA_TIMEOUT_MS, ShopFixtures, type Shopper } from './support/shop-fixtures.ts';
 import { type AcceptedOrder, ShopInvariants } from './support/shop-invariants.ts';
 import { type ShopStack, startShopStack } from './support/shop-stack.ts';

@@ -7,9 +7,9 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { LOCAL_CREDENTIALS } from '@shop/local-cloud';
+import { ShopClient } from '@shop/local-cloud/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ShopClient } from './support/shop-client.ts';
 import { ShopFixtures } from './support/shop-fixtures.ts';
 import { type ShopStack, startShopStack } from './support/shop-stack.ts';
 

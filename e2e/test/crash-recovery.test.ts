@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ShopClient } from '@shop/local-cloud/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ShopClient } from './support/shop-client.ts';
 import { ShopFixtures, type Shopper } from './support/shop-fixtures.ts';
 import { type AcceptedOrder, ShopInvariants } from './support/shop-invariants.ts';
 import {

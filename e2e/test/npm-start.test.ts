@@ -128,9 +128,12 @@ describe('npm start', () => {
       region: 'us-east-1',
       credentials: { accessKeyId: 'any', secretAccessKey: 'any' },
     });
-    const { TableNames = [] } = await client.send(new ListTablesCommand({}));
+    const { TableNames } = await client.send(new ListTablesCommand({}));
     client.destroy();
-    expect(Array.isArray(TableNames)).toBe(true);
+    // One table per service, created by the stack before it reports ready.
+    for (const service of ['catalog', 'cart', 'order', 'payment']) {
+      expect(TableNames).toEqual(expect.arrayContaining([expect.stringContaining(service)]));
+    }
   });
 
   it('records its ports in .shop/state.json for a second terminal', () => {
@@ -192,10 +195,8 @@ describe('npm start', () => {
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     process.kill(runnerPid, 'SIGTERM');
     await exited;
-    const deadline = Date.now() + 10_000;
     const javaPids = java.map((row) => row.pid);
-    while (javaPids.some(isProcessAlive) && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 100));
+    await expect.poll(() => javaPids.filter(isProcessAlive), { timeout: 10_000, interval: 100 }).toEqual([]);
     expect(javaPids.filter(isProcessAlive)).toEqual([]);
     expect(existsSync(join(root, '.shop', 'state.json'))).toBe(false);
   });

@@ -1,9 +1,9 @@
 import { Cart, GuestCartCreated } from '@shop/contracts/cart';
 import { CategoryPage, InventoryRecord, Product, ProductPage } from '@shop/contracts/catalog';
 import { CheckoutAccepted, Order, OrderPage } from '@shop/contracts/order';
+import { ShopClient } from '@shop/local-cloud/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { eventually } from './support/eventually.ts';
-import { ShopClient } from './support/shop-client.ts';
 import {
   expectJson,
   expectProblem,

@@ -1,10 +1,4 @@
-/** Raised when a polled condition did not hold in time; the message says what was last seen. */
-export class EventuallyTimeoutError extends Error {
-  constructor(what: string, timeoutMs: number, lastSeen: unknown) {
-    super(`${what}: not within ${timeoutMs} ms; last seen: ${JSON.stringify(lastSeen)?.slice(0, 2000)}`);
-    this.name = 'EventuallyTimeoutError';
-  }
-}
+import { expect } from 'vitest';
 
 export interface EventuallyOptions {
   readonly timeoutMs?: number;
@@ -12,8 +6,9 @@ export interface EventuallyOptions {
 }
 
 /**
- * Polls `read` until `done` accepts its value, and returns that value. The shop is asynchronous
- * (sagas, queues), so journeys wait for outcomes, bounded so a stuck system fails the test.
+ * Polls `read` (with vitest's `expect.poll`) until `done` accepts its value, and returns that value.
+ * The shop is asynchronous (sagas, queues), so journeys wait for outcomes, bounded so a stuck system
+ * fails the test; the failure names `what` and shows the last value seen.
  */
 export const eventually = async <T>(
   what: string,
@@ -21,12 +16,16 @@ export const eventually = async <T>(
   done: (value: T) => boolean,
   { timeoutMs = 15_000, intervalMs = 50 }: EventuallyOptions = {},
 ): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!done(value)) {
-    if (Date.now() > deadline) throw new EventuallyTimeoutError(what, timeoutMs, value);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-    value = await read();
-  }
-  return value;
+  let last: { value: T } | undefined;
+  await expect
+    .poll(
+      async () => {
+        last = { value: await read() };
+        return last.value;
+      },
+      { timeout: timeoutMs, interval: intervalMs, message: what },
+    )
+    .toSatisfy(done);
+  if (!last) throw new Error(`${what}: never read`);
+  return last.value;
 };

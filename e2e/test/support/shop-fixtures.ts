@@ -10,9 +10,14 @@ import {
   type ShippingAddress,
 } from '@shop/contracts/order';
 import { Payment, PaymentPage, type PaymentStatus } from '@shop/contracts/payment';
+import {
+  type ApiResponse,
+  type Role,
+  type ShopClient,
+  UnexpectedResponseError,
+} from '@shop/local-cloud/testing';
 import { expect } from 'vitest';
 import { eventually } from './eventually.ts';
-import { type ApiResponse, type Role, type ShopClient, UnexpectedResponseError } from './shop-client.ts';
 
 /** Different on every run, so journeys never meet data of an earlier run (with `--persist`, say). */
 const RUN = randomUUID().slice(0, 6).toUpperCase();

@@ -1,7 +1,8 @@
 import { type LocalStack, startLocalStack } from '@shop/local-cloud';
+import { ShopClient } from '@shop/local-cloud/testing';
 import { type AwsTap, startAwsTap } from './aws-call.tap.ts';
 import type { BenchContext } from './bench.context.ts';
-import { createShopClient, type ShopClient, sleep } from './shop.client.ts';
+import { sleep } from './bench.util.ts';
 
 /** One invocation seen by the Lambda host. */
 export interface InvocationRecord {
@@ -76,7 +77,9 @@ export const startBenchStack = async (ctx: BenchContext): Promise<BenchStack> =>
   return {
     tappedFrom: () => tappedFrom,
     stack,
-    client: createShopClient(stack.gatewayUrl, stack.devIssuer),
+    client: new ShopClient(stack.gatewayUrl, {
+      mintToken: async (sub, roles) => (await stack.devIssuer.mint({ sub, roles: [...roles] })).token,
+    }),
     invocations,
     inFlight: () => running,
     async installTap() {

@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
+import type { ShopClient } from '@shop/local-cloud/testing';
 import type { BenchContext } from './bench.context.ts';
 import type { BenchStack } from './bench.stack.ts';
 import { fixed, type ResultRow, type SectionResult } from './report.ts';
-import type { ShopClient } from './shop.client.ts';
 import { checkout, fillCart, prepareStock, waitForOrder } from './shopper.journey.ts';
 import { percentile, summarize } from './stats.ts';
 
@@ -80,7 +80,7 @@ export const runCheckoutSection = async (ctx: BenchContext, bench: BenchStack): 
   const { skus } = await prepareStock(client, concurrent);
   const skuOf = (i: number) => skus[i % skus.length] ?? '';
   const customers = await Promise.all(
-    Array.from({ length: sequential + concurrent + warmUp }, (_, i) => client.token(`bench-shopper-${i}`)),
+    Array.from({ length: sequential + concurrent + warmUp }, (_, i) => client.tokenFor(`bench-shopper-${i}`)),
   );
   const run = `${Date.now().toString(36)}`;
 

@@ -1,11 +1,12 @@
+import type { ApiResponse } from '@shop/local-cloud/testing';
 import { stateMachineNameOf } from '@shop/platform/service';
 import type { TappedCall } from './aws-call.tap.ts';
 import type { BenchContext } from './bench.context.ts';
 import type { BenchStack, InvocationRecord } from './bench.stack.ts';
+import { sleep, stringField } from './bench.util.ts';
 import { checkoutUnavailable } from './checkout.bench.ts';
 import { DYNAMODB_MINIMUMS } from './dynamodb-minimums.ts';
 import { fixed, type ResultRow, type SectionResult } from './report.ts';
-import { type ShopResponse, sleep, stringField } from './shop.client.ts';
 import { checkout, fillCart, prepareStock } from './shopper.journey.ts';
 
 const DYNAMODB_TARGET = 'DynamoDB_20120810.';
@@ -121,7 +122,7 @@ export const runDynamoDbSection = async (
     method: string,
     route: string,
     label: string,
-    run: () => Promise<ShopResponse>,
+    run: () => Promise<ApiResponse>,
     settle = false,
   ) => {
     const { value: response, calls, invocations } = await windowed(run, settle);
@@ -147,7 +148,7 @@ export const runDynamoDbSection = async (
   const { productId, sku, admin } = await prepareStock(client);
   // First requests after the functions were re-pointed at the tap start new environments; warm them.
   await client.request('GET', `/products/${productId}`);
-  const customer = await client.token(`bench-counter-${run}`);
+  const customer = await client.tokenFor(`bench-counter-${run}`);
 
   if (has('catalog')) {
     const fn = 'catalog-http';
@@ -167,7 +168,7 @@ export const runDynamoDbSection = async (
       'PUT',
       '/inventory/{sku}',
       '/inventory/{sku}',
-      () => client.request('PUT', `/inventory/${sku}`, { token: admin, body: { onHand: 1_000_000 } }),
+      () => client.request('PUT', `/inventory/${sku}`, { token: admin, json: { onHand: 1_000_000 } }),
       true,
     );
     const created = await http(
@@ -178,7 +179,7 @@ export const runDynamoDbSection = async (
       () =>
         client.request('POST', '/products', {
           token: admin,
-          body: {
+          json: {
             name: `Bench product ${run}`,
             description: 'Created by npm run bench.',
             category: 'bench',
@@ -203,7 +204,7 @@ export const runDynamoDbSection = async (
       () =>
         client.request('PATCH', `/products/${newId}`, {
           token: admin,
-          body: { name: `Bench product ${run} renamed` },
+          json: { name: `Bench product ${run} renamed` },
         }),
       true,
     );
@@ -223,18 +224,18 @@ export const runDynamoDbSection = async (
     const cartToken = stringField(guest.body, 'cartToken') ?? 'missing';
     const asGuest = { headers: { 'x-cart-token': cartToken } };
     await http(fn, 'PUT', '/cart/items/{sku}', '/cart/items/{sku} as a guest', () =>
-      client.request('PUT', `/cart/items/${sku}`, { ...asGuest, body: { quantity: 1 } }),
+      client.request('PUT', `/cart/items/${sku}`, { ...asGuest, json: { quantity: 1 } }),
     );
     await http(fn, 'GET', '/cart', '/cart as a guest', () => client.request('GET', '/cart', asGuest));
     await http(fn, 'PUT', '/cart/items/{sku}', '/cart/items/{sku}', () =>
-      client.request('PUT', `/cart/items/${sku}`, { token: customer, body: { quantity: 2 } }),
+      client.request('PUT', `/cart/items/${sku}`, { token: customer, json: { quantity: 2 } }),
     );
     await http(fn, 'GET', '/cart', '/cart', () => client.request('GET', '/cart', { token: customer }));
     await http(fn, 'DELETE', '/cart/items/{sku}', '/cart/items/{sku}', () =>
       client.request('DELETE', `/cart/items/${sku}`, { token: customer }),
     );
     await http(fn, 'POST', '/cart/merge', '/cart/merge', () =>
-      client.request('POST', '/cart/merge', { token: customer, body: { cartToken } }),
+      client.request('POST', '/cart/merge', { token: customer, json: { cartToken } }),
     );
     await http(
       fn,
@@ -328,7 +329,7 @@ export const runDynamoDbSection = async (
       () =>
         client.request('POST', `/payments/${paymentId}/refund`, {
           token: admin,
-          body: { amount: { amount: 1, currency: 'USD' }, reason: 'bench partial refund' },
+          json: { amount: { amount: 1, currency: 'USD' }, reason: 'bench partial refund' },
         }),
       true,
     );

@@ -1,5 +1,5 @@
-import type { ShopClient, ShopResponse } from './shop.client.ts';
-import { sleep, stringField } from './shop.client.ts';
+import type { ApiResponse, ShopClient } from '@shop/local-cloud/testing';
+import { sleep, stringField } from './bench.util.ts';
 
 export class JourneyError extends Error {
   override readonly name = 'JourneyError';
@@ -13,7 +13,7 @@ export const SHIPPING_ADDRESS = {
   country: 'PT',
 };
 
-const expectStatus = (response: ShopResponse, what: string, ...ok: number[]): ShopResponse => {
+const expectStatus = (response: ApiResponse, what: string, ...ok: number[]): ApiResponse => {
   if (!ok.includes(response.status)) {
     throw new JourneyError(`${what}: HTTP ${response.status} ${JSON.stringify(response.body).slice(0, 300)}`);
   }
@@ -29,7 +29,7 @@ export const prepareStock = async (
   count = 1,
   onHand = 1_000_000,
 ): Promise<{ productId: string; sku: string; skus: string[]; admin: string }> => {
-  const admin = await client.token('bench-admin', ['admin']);
+  const admin = await client.tokenFor('bench-admin', ['admin']);
   const page = expectStatus(
     await client.request('GET', `/products?limit=${Math.min(50, Math.max(5, count))}`),
     'GET /products',
@@ -44,7 +44,7 @@ export const prepareStock = async (
     expectStatus(
       await client.request('PUT', `/inventory/${encodeURIComponent(each)}`, {
         token: admin,
-        body: { onHand },
+        json: { onHand },
       }),
       'PUT /inventory',
       200,
@@ -56,7 +56,7 @@ export const prepareStock = async (
 /** Puts one unit of `sku` in the customer's cart. */
 export const fillCart = async (client: ShopClient, token: string, sku: string): Promise<void> => {
   expectStatus(
-    await client.request('PUT', `/cart/items/${encodeURIComponent(sku)}`, { token, body: { quantity: 1 } }),
+    await client.request('PUT', `/cart/items/${encodeURIComponent(sku)}`, { token, json: { quantity: 1 } }),
     'PUT /cart/items',
     200,
     201,
@@ -69,7 +69,7 @@ export const checkout = async (client: ShopClient, token: string, key: string): 
     await client.request('POST', '/checkout', {
       token,
       headers: { 'idempotency-key': key },
-      body: { shippingAddress: SHIPPING_ADDRESS, paymentMethod: 'pm_card_visa' },
+      json: { shippingAddress: SHIPPING_ADDRESS, paymentMethod: 'pm_card_visa' },
     }),
     'POST /checkout',
     202,

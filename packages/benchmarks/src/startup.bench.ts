@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { freePort } from '@shop/local-cloud';
 import type { BenchContext } from './bench.context.ts';
+import { sleep } from './bench.util.ts';
 import { fixed, type ResultRow, rangeOf, type SectionResult } from './report.ts';
-import { sleep } from './shop.client.ts';
 import { summarize } from './stats.ts';
 
 const STARTUP_BUDGET_MS = 5000;

@@ -6,10 +6,10 @@ import { flattenClaims } from '@shop/local-cloud';
 import { type HttpRoute, httpRoutesOf, type ResolvedFunction } from '@shop/platform/service';
 import type { BenchContext } from './bench.context.ts';
 import type { BenchStack } from './bench.stack.ts';
+import { stringField } from './bench.util.ts';
 import { lambdaReservedEnvironment } from './bench-environment.ts';
 import { bundleServices } from './cold-start.bench.ts';
 import { fixed, quartilesOf, type ResultRow, type SectionResult } from './report.ts';
-import { stringField } from './shop.client.ts';
 import { checkout, fillCart, prepareStock } from './shopper.journey.ts';
 import { summarize } from './stats.ts';
 import {
@@ -75,7 +75,7 @@ export const runWarmSection = async (ctx: BenchContext, bench: BenchStack): Prom
   const batch = ctx.quick ? 50 : 100;
   const { client } = bench;
   const { productId, sku, admin } = await prepareStock(client);
-  const customer = await client.token('bench-warm-customer');
+  const customer = await client.tokenFor('bench-warm-customer');
   let orderId: string | undefined;
   if (ctx.services.some((s) => s.name === 'order') && ctx.services.some((s) => s.name === 'cart')) {
     await fillCart(client, customer, sku);

@@ -2,14 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { createDevIssuer } from '@shop/auth/dev-issuer';
 import type { Problem } from '@shop/contracts';
 import { describe, expect, it, vi } from 'vitest';
-import {
-  createApp,
-  createAuth,
-  jsonBody,
-  jsonResponse,
-  NotFoundError,
-  problemResponses,
-} from '../src/index.ts';
+import { NotFoundError } from '../src/errors/index.ts';
+import { createApp, createAuth, jsonBody, jsonResponse, problemResponses } from '../src/http/index.ts';
 
 class WidgetNotFoundError extends NotFoundError {
   override readonly code = 'WIDGET.NOT_FOUND';

@@ -1,7 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { describe, expect, it } from 'vitest';
-import { BEARER_AUTH, BEARER_OR_CART_TOKEN, buildOpenApiDocument, jsonResponse } from '../src/index.ts';
-import { defineService, functionName, httpRoutesOf, taskSubstitutionsOf } from '../src/service/index.ts';
+import { BEARER_AUTH, BEARER_OR_CART_TOKEN, buildOpenApiDocument, jsonResponse } from '../src/http/index.ts';
+import {
+  assertNoClashes,
+  defineService,
+  functionName,
+  httpRoutesOf,
+  taskSubstitutionsOf,
+} from '../src/service/index.ts';
 
 const Thing = z.object({ id: z.string() }).meta({ id: 'Thing' });
 const routes = [
@@ -116,6 +122,63 @@ describe('taskSubstitutionsOf', () => {
   it('refuses a task name declared by two services', () => {
     expect(() => taskSubstitutionsOf([withTask('one'), withTask('two')], (fn) => fn.name)).toThrowError(
       /RunThing is declared by both one-run and two-run/,
+    );
+  });
+});
+
+describe('assertNoClashes', () => {
+  const other = (name: string, extra: { publishes?: string[]; task?: string; path?: string } = {}) =>
+    defineService({
+      name,
+      root: new URL(`file:///srv/${name}/`),
+      table: { partitionKey: { name: 'pk', type: 'S' } },
+      functions: {
+        http: {
+          entry: 'src/handlers/http.ts',
+          triggers: [
+            {
+              type: 'http',
+              routes: [
+                createRoute({
+                  method: 'get',
+                  path: extra.path ?? `/${name}`,
+                  responses: { 200: jsonResponse(Thing, 'ok') },
+                }),
+              ],
+            },
+          ],
+        },
+        ...(extra.task
+          ? {
+              work: {
+                entry: 'src/handlers/work.task.ts',
+                triggers: [{ type: 'task' as const, name: extra.task }],
+              },
+            }
+          : {}),
+      },
+      ...(extra.publishes ? { publishes: extra.publishes } : {}),
+    });
+
+  it('accepts services that share nothing', () => {
+    expect(() => assertNoClashes([service(), other('reviews')])).not.toThrow();
+  });
+
+  it('refuses a route two services declare, naming both, whatever the parameter names', () => {
+    expect(() => assertNoClashes([service(), other('reviews', { path: '/things/{thingId}' })])).toThrow(
+      'route GET /things/{thingId} is declared by both things and reviews',
+    );
+  });
+
+  it('refuses a saga task, an event type or a service name declared twice, naming both services', () => {
+    expect(() => assertNoClashes([service(), other('reviews', { task: 'ReserveThing' })])).toThrow(
+      'saga task ReserveThing is declared by both things and reviews',
+    );
+    expect(() =>
+      assertNoClashes([other('a', { publishes: ['x.created'] }), other('b', { publishes: ['x.created'] })]),
+    ).toThrow('event x.created is declared by both a and b');
+    expect(() => assertNoClashes([service(), service()])).toThrow(
+      /service "things".* declared twice by things/,
     );
   });
 });

@@ -1,7 +1,8 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { LambdaEvent } from 'hono/aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { createApp, createHttpHandler, ServiceUnavailableError } from '../src/index.ts';
+import { ServiceUnavailableError } from '../src/errors/index.ts';
+import { createApp, createHttpHandler } from '../src/http/index.ts';
 
 class LedgerUnavailableError extends ServiceUnavailableError {
   override readonly code = 'LEDGER.UNAVAILABLE';

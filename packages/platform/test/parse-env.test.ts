@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { EnvError, lazyEnv, parseEnv } from '../src/index.ts';
+import { EnvError, lazyEnv, parseEnv } from '../src/env/index.ts';
 
 const Schema = z.object({ TABLE_NAME: z.string().min(1), PORT: z.coerce.number().int().default(3000) });
 

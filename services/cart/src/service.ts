@@ -1,6 +1,6 @@
 import { LOOKUP_SKUS_FUNCTION, ProductChanged } from '@shop/contracts/catalog';
 import { OrderConfirmed } from '@shop/contracts/order';
-import { defineService } from '@shop/platform/service';
+import { defineService, internalFunction, singleTable } from '@shop/platform/service';
 import { cartRoutes } from './api/routes.ts';
 import { CART_TOKEN_SECRET_VARIABLE } from './env.ts';
 
@@ -11,21 +11,9 @@ import { CART_TOKEN_SECRET_VARIABLE } from './env.ts';
 export default defineService({
   name: 'cart',
   root: new URL('..', import.meta.url),
-  table: {
-    partitionKey: { name: 'pk', type: 'S' },
-    sortKey: { name: 'sk', type: 'S' },
-    globalSecondaryIndexes: [
-      // The replicated SKUs of a product, so a product change can retire SKUs it no longer lists.
-      {
-        indexName: 'gsi1',
-        partitionKey: { name: 'gsi1pk', type: 'S' },
-        sortKey: { name: 'gsi1sk', type: 'S' },
-        projection: 'KEYS_ONLY',
-      },
-    ],
-    // Guest carts and the consumers' idempotency records expire.
-    timeToLiveAttribute: 'expiresAt',
-  },
+  // gsi1: the replicated SKUs of a product, so a product change can retire SKUs it no longer lists.
+  // Guest carts and the consumers' idempotency records expire (TTL).
+  table: singleTable({ indexes: [{ projection: 'KEYS_ONLY' }] }),
   functions: {
     http: {
       entry: 'src/handlers/http.ts',
@@ -38,9 +26,7 @@ export default defineService({
     },
     // Internal: the order service invokes it directly (Lambda Invoke) at checkout.
     checkoutView: {
-      entry: 'src/handlers/checkout-view.task.ts',
-      timeoutSeconds: 10,
-      triggers: [{ type: 'invoke' }],
+      ...internalFunction('src/handlers/checkout-view.function.ts', 10),
       invokes: [LOOKUP_SKUS_FUNCTION],
     },
     productChanged: {

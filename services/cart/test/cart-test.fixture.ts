@@ -1,13 +1,14 @@
 import type { ProductChangedData, SkuInfo } from '@shop/contracts/catalog';
 import { startTestDynamoDb, type TestDynamoDb } from '@shop/local-cloud/testing';
+import type { CallPolicyOptions } from '@shop/platform/invoke';
 import type { CartDeps } from '../src/application/cart.deps.ts';
 import { GUEST_CART_TTL_SECONDS } from '../src/application/cart.use-cases.ts';
+import { CATALOG_CALL_POLICY, createSkuLookup } from '../src/composition-root.ts';
 import type { ReplicaApplyResult } from '../src/domain/product-replica.port.ts';
-import { createCatalogCallPolicy } from '../src/infrastructure/catalog-call.policy.ts';
 import { DynamoDbCartRepository } from '../src/infrastructure/dynamodb-cart.repository.ts';
 import { DynamoDbProductReplica } from '../src/infrastructure/dynamodb-product.replica.ts';
 import { createJoseCartTokens } from '../src/infrastructure/jose-cart.tokens.ts';
-import { LambdaSkuLookup } from '../src/infrastructure/lambda-sku.lookup.ts';
+import type { LambdaSkuLookup } from '../src/infrastructure/lambda-sku.lookup.ts';
 import cartService from '../src/service.ts';
 import { type CatalogLambdaDouble, startCatalogLambdaDouble } from './catalog-lambda.double.ts';
 
@@ -44,7 +45,7 @@ export const catalogFollows = (
   const listed = new Set(change.variants.map((variant) => variant.sku));
   for (const variant of change.variants) {
     const held = catalog.skus.get(variant.sku);
-    if (held && held.revision >= change.revision) continue;
+    if (held && held.version >= change.version) continue;
     catalog.skus.set(variant.sku, {
       sku: variant.sku,
       productId: change.productId,
@@ -52,38 +53,33 @@ export const catalogFollows = (
       variantName: variant.name,
       price: variant.price,
       status: change.status,
-      revision: change.revision,
+      version: change.version,
       available: available ?? held?.available ?? DEFAULT_AVAILABLE,
     });
   }
   for (const [sku, info] of catalog.skus) {
-    if (info.productId === change.productId && !listed.has(sku) && info.revision < change.revision) {
-      catalog.skus.set(sku, { ...info, status: 'archived', revision: change.revision });
+    if (info.productId === change.productId && !listed.has(sku) && info.version < change.version) {
+      catalog.skus.set(sku, { ...info, status: 'archived', version: change.version });
     }
   }
 };
 
-/** Small timings so failure paths run in milliseconds; the breaker opens after 3 failed calls. */
-export const fastPolicy = () =>
-  createCatalogCallPolicy({
-    timeoutMs: 300,
-    retries: 1,
-    initialDelayMs: 5,
-    maxDelayMs: 10,
-    breakAfter: 3,
-    halfOpenAfterMs: 60_000,
-  });
+/** Short timings so failure paths run quickly (1 s per attempt survives a loaded machine); the breaker opens after 3 failed attempts. */
+export const fastPolicy = (): CallPolicyOptions => ({
+  ...CATALOG_CALL_POLICY,
+  maxAttempts: 2,
+  attemptTimeoutMs: 1_000,
+  initialDelayMs: 5,
+  maxDelayMs: 10,
+  breaker: { counts: 'attempt', after: 3, halfOpenAfterMs: 60_000 },
+});
 
 /** DynamoDB Local with the cart's table (from its definition), and a stand-in catalog Lambda. */
 export const startCartTestEnv = async (): Promise<CartTestEnv> => {
   const db = await startTestDynamoDb([cartService]);
   const catalog = await startCatalogLambdaDouble();
   const tableName = db.tableName('cart');
-  const lookup = new LambdaSkuLookup({
-    lambda: catalog.lambda,
-    functionName: LOOKUP_FUNCTION_NAME,
-    policy: fastPolicy(),
-  });
+  const lookup = createSkuLookup(LOOKUP_FUNCTION_NAME, { lambda: catalog.lambda, policy: fastPolicy() });
   const deps: CartDeps = {
     carts: new DynamoDbCartRepository(db.documentClient, tableName),
     replica: new DynamoDbProductReplica(db.documentClient, tableName),
@@ -132,7 +128,7 @@ export const productChange = (
 ): ProductChangedData => ({
   productId,
   change: 'updated',
-  revision: 1,
+  version: 1,
   status: 'active',
   name: 'Classic Tee',
   category: 'apparel',
@@ -153,7 +149,7 @@ export const skuInfo = (sku: string, price: number, overrides: Partial<SkuInfo> 
   variantName: 'Blue',
   price: { amount: price, currency: 'USD' },
   status: 'active',
-  revision: 1,
+  version: 1,
   available: DEFAULT_AVAILABLE,
   ...overrides,
 });

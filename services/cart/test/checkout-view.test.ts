@@ -1,9 +1,12 @@
-import { CHECKOUT_VIEW_ERRORS, CheckoutViewOutput } from '@shop/contracts/cart';
+import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { CHECKOUT_VIEW_ERRORS, CHECKOUT_VIEW_FUNCTION, CheckoutViewOutput } from '@shop/contracts/cart';
+import { TRANSIENT_ERROR } from '@shop/contracts/saga';
+import { InternalFunctionError, isRetryable } from '@shop/platform/invoke';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { setItemQuantity } from '../src/application/cart.use-cases.ts';
-import { createCheckoutViewTask } from '../src/application/checkout-view.task.ts';
+import { createCheckoutViewFunction } from '../src/application/checkout-view.use-case.ts';
+import { createSkuLookup } from '../src/composition-root.ts';
 import { customerOwner } from '../src/domain/cart-owner.ts';
-import { LambdaSkuLookup } from '../src/infrastructure/lambda-sku.lookup.ts';
 import {
   type CartTestEnv,
   fastPolicy,
@@ -19,11 +22,11 @@ import { startCatalogLambdaDouble } from './catalog-lambda.double.ts';
 vi.stubEnv('LOG_LEVEL', 'SILENT');
 
 let t: CartTestEnv;
-let checkoutView: ReturnType<typeof createCheckoutViewTask>;
+let checkoutView: ReturnType<typeof createCheckoutViewFunction>;
 
 beforeAll(async () => {
   t = await startCartTestEnv();
-  checkoutView = createCheckoutViewTask(t.deps);
+  checkoutView = createCheckoutViewFunction(t.deps);
 });
 afterAll(() => t.stop());
 
@@ -49,7 +52,7 @@ describe('checkoutView (invoked by the order service)', () => {
           { sku: cap, price: 800, name: 'One size' },
         ],
         {
-          revision: 2,
+          version: 2,
         },
       ),
     );
@@ -109,13 +112,9 @@ describe('checkoutView (invoked by the order service)', () => {
     const catalog = await startCatalogLambdaDouble();
     catalog.mode = 'service-error';
     try {
-      const task = createCheckoutViewTask({
+      const task = createCheckoutViewFunction({
         ...t.deps,
-        catalog: new LambdaSkuLookup({
-          lambda: catalog.lambda,
-          functionName: LOOKUP_FUNCTION_NAME,
-          policy: fastPolicy(),
-        }),
+        catalog: createSkuLookup(LOOKUP_FUNCTION_NAME, { lambda: catalog.lambda, policy: fastPolicy() }),
       });
       const customerId = uniqueId('jack');
       await t.deps.carts.setLine(
@@ -131,10 +130,24 @@ describe('checkoutView (invoked by the order service)', () => {
     }
   });
 
-  it.each([{}, { customerId: '' }, null, 'alice'])(
-    'fails with InvalidCheckoutViewInput for %j',
-    async (input) => {
-      await expect(checkoutView(input)).rejects.toMatchObject({ name: CHECKOUT_VIEW_ERRORS.invalidInput });
-    },
-  );
+  it.each([{}, { customerId: '' }, null, 'alice'])('fails with TaskInputInvalid for %j', async (input) => {
+    await expect(checkoutView(input)).rejects.toMatchObject({ name: CHECKOUT_VIEW_ERRORS.invalidInput });
+  });
+
+  it("fails a DynamoDB throttle as TransientError, which the caller's call policy retries, and CatalogUnavailable is final", async () => {
+    const throttled = createCheckoutViewFunction({
+      ...t.deps,
+      carts: {
+        ...t.deps.carts,
+        find: () =>
+          Promise.reject(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} })),
+      },
+    });
+    const error = await throttled({ customerId: uniqueId('kim') }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ name: TRANSIENT_ERROR });
+    expect(isRetryable(new InternalFunctionError(CHECKOUT_VIEW_FUNCTION, TRANSIENT_ERROR))).toBe(true);
+    expect(
+      isRetryable(new InternalFunctionError(CHECKOUT_VIEW_FUNCTION, CHECKOUT_VIEW_ERRORS.catalogUnavailable)),
+    ).toBe(false);
+  });
 });

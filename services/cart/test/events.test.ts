@@ -1,6 +1,7 @@
 import { ProductChanged } from '@shop/contracts/catalog';
 import { OrderConfirmed } from '@shop/contracts/order';
-import { createEvent, createEventConsumer } from '@shop/platform/messaging';
+import { createEventConsumer } from '@shop/platform/consumer';
+import { createEvent } from '@shop/platform/outbox';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getCart, setItemQuantity } from '../src/application/cart.use-cases.ts';
 import { emptyCartOnOrderConfirmed } from '../src/application/order-confirmed.handler.ts';
@@ -70,7 +71,7 @@ describe('catalog.product-changed', () => {
     const catalogCalls = t.catalog.calls.length;
 
     await deliverProductChange(
-      productChange(productId, [{ sku, price: 1500 }], { revision: 2, name: 'Softer Tee' }),
+      productChange(productId, [{ sku, price: 1500 }], { version: 2, name: 'Softer Tee' }),
     );
 
     const after = await getCart(t.deps, owner);
@@ -88,19 +89,19 @@ describe('catalog.product-changed', () => {
     expect(t.catalog.calls.slice(catalogCalls).some((c) => c.skus.includes(sku))).toBe(false);
   });
 
-  it('ignores an event whose revision is not newer than the one applied', async () => {
+  it('ignores an event whose version is not newer than the one applied', async () => {
     const sku = uniqueSku('MUG');
     const productId = uniqueId('prd-mug');
-    await deliverProductChange(productChange(productId, [{ sku, price: 900 }], { revision: 3 }));
-    // Reordered and replayed states, each a new event id, so only the revision check stops them.
-    await deliverProductChange(productChange(productId, [{ sku, price: 100 }], { revision: 2 }));
-    await deliverProductChange(productChange(productId, [{ sku, price: 200 }], { revision: 3 }));
+    await deliverProductChange(productChange(productId, [{ sku, price: 900 }], { version: 3 }));
+    // Reordered and replayed states, each a new event id, so only the version check stops them.
+    await deliverProductChange(productChange(productId, [{ sku, price: 100 }], { version: 2 }));
+    await deliverProductChange(productChange(productId, [{ sku, price: 200 }], { version: 3 }));
     const snapshot = (await t.deps.replica.getMany([sku])).get(sku);
-    expect(snapshot).toMatchObject({ price: { amount: 900 }, revision: 3 });
-    await deliverProductChange(productChange(productId, [{ sku, price: 950 }], { revision: 4 }));
+    expect(snapshot).toMatchObject({ price: { amount: 900 }, version: 3 });
+    await deliverProductChange(productChange(productId, [{ sku, price: 950 }], { version: 4 }));
     expect((await t.deps.replica.getMany([sku])).get(sku)).toMatchObject({
       price: { amount: 950 },
-      revision: 4,
+      version: 4,
     });
   });
 
@@ -108,13 +109,13 @@ describe('catalog.product-changed', () => {
     const sku = uniqueSku('CUP');
     const productId = uniqueId('prd-cup');
     expect(
-      await t.deps.replica.applyProductChange(productChange(productId, [{ sku, price: 1 }], { revision: 2 })),
+      await t.deps.replica.applyProductChange(productChange(productId, [{ sku, price: 1 }], { version: 2 })),
     ).toEqual({
       applied: 1,
       stale: 0,
     });
     expect(
-      await t.deps.replica.applyProductChange(productChange(productId, [{ sku, price: 2 }], { revision: 1 })),
+      await t.deps.replica.applyProductChange(productChange(productId, [{ sku, price: 2 }], { version: 1 })),
     ).toEqual({
       applied: 0,
       stale: 1,
@@ -135,13 +136,13 @@ describe('catalog.product-changed', () => {
     await setItemQuantity(t.deps, owner, kept, 1);
     await setItemQuantity(t.deps, owner, dropped, 1);
 
-    await deliverProductChange(productChange(productId, [{ sku: kept, price: 100 }], { revision: 2 }));
+    await deliverProductChange(productChange(productId, [{ sku: kept, price: 100 }], { version: 2 }));
     expect((await getCart(t.deps, owner)).items.map((item) => item.sku)).toEqual([kept]);
     await expect(setItemQuantity(t.deps, owner, dropped, 2)).rejects.toBeInstanceOf(SkuNotAvailableError);
 
     await deliverProductChange(
       productChange(productId, [{ sku: kept, price: 100 }], {
-        revision: 3,
+        version: 3,
         status: 'archived',
         change: 'archived',
       }),
@@ -157,7 +158,7 @@ describe('catalog.product-changed', () => {
           { sku: dropped, price: 250 },
         ],
         {
-          revision: 4,
+          version: 4,
           change: 'restored',
         },
       ),

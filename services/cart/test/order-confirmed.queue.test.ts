@@ -17,22 +17,14 @@ import {
   TEST_REGION,
   type TestDynamoDb,
 } from '@shop/local-cloud/testing';
-import { createEvent } from '@shop/platform/messaging';
+import { createEvent } from '@shop/platform/outbox';
 import { functionEnvironment, queueNameOf } from '@shop/platform/service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerOwner } from '../src/domain/cart-owner.ts';
 import { DynamoDbCartRepository } from '../src/infrastructure/dynamodb-cart.repository.ts';
 import cartService from '../src/service.ts';
 
-const waitFor = async <T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-};
+const POLL = { timeout: 20_000, interval: 20 } as const;
 
 describe('order.confirmed through the local queue and Lambda host', () => {
   let db: TestDynamoDb;
@@ -113,29 +105,31 @@ describe('order.confirmed through the local queue and Lambda host', () => {
     const queueUrl = `${edge.url}/000000000000/${queueName}`;
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(event) }));
 
-    const emptied = await waitFor(async () => {
-      const cart = await carts.find(owner, new Date());
-      return cart && cart.lines.length === 0 ? cart : undefined;
-    }).catch((error: unknown) => {
-      throw new Error(`${String(error)}\n${logs.join('\n')}`);
-    });
-    expect(emptied.version).toBe(2);
+    await expect
+      .poll(async () => (await carts.find(owner, new Date()))?.lines.length, POLL)
+      .toBe(0)
+      .catch((error: unknown) => {
+        throw new Error(`${String(error)}\nthe function logged:\n${logs.join('\n')}`);
+      });
+    expect((await carts.find(owner, new Date()))?.version).toBe(2);
 
     // A new line, then the same event again: the consumer's dedupe leaves the new line alone.
     await carts.setLine(owner, line, { now: new Date(), newCartId: crypto.randomUUID(), maxLines: 50 });
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(event) }));
-    await waitFor(async () => {
-      const { Attributes } = await sqs.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: queueUrl,
-          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-        }),
-      );
-      const depth =
-        Number(Attributes?.ApproximateNumberOfMessages) +
-        Number(Attributes?.ApproximateNumberOfMessagesNotVisible);
-      return depth === 0 ? true : undefined;
-    });
+    await expect
+      .poll(async () => {
+        const { Attributes } = await sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: queueUrl,
+            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+          }),
+        );
+        const depth =
+          Number(Attributes?.ApproximateNumberOfMessages) +
+          Number(Attributes?.ApproximateNumberOfMessagesNotVisible);
+        return depth;
+      }, POLL)
+      .toBe(0);
     expect((await carts.find(owner, new Date()))?.lines).toEqual([line]);
     expect(logs.filter((l) => l.includes('"level":"ERROR"'))).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import { CHECKOUT_VIEW_FUNCTION } from '@shop/contracts/cart';
 import { LOOKUP_SKUS_FUNCTION } from '@shop/contracts/catalog';
-import { buildOpenApiDocument } from '@shop/platform';
+import { buildOpenApiDocument } from '@shop/platform/http';
 import { httpRoutesOf, invokedFunctionVariable } from '@shop/platform/service';
 import { describe, expect, it } from 'vitest';
 import { cartRoutes } from '../src/api/routes.ts';

@@ -1,9 +1,9 @@
+import { createDocumentClient } from '@shop/platform/dynamodb';
 import type { CatalogDeps } from './application/catalog.deps.ts';
 import { createProduct } from './application/product.use-cases.ts';
+import { createCatalogDeps } from './composition-root.ts';
 import { ProductExistsError } from './domain/catalog.errors.ts';
 import { taskEnv } from './env.ts';
-import { documentClientFromEnvironment } from './infrastructure/document-client.factory.ts';
-import { dynamoDbCatalogDeps } from './infrastructure/dynamodb-catalog.deps.ts';
 import { SEED_PRODUCTS } from './seed-data.ts';
 
 export interface SeedResult {
@@ -38,9 +38,9 @@ export const seedCatalog = async (deps: CatalogDeps): Promise<SeedResult> => {
 
 /** Entry point of `npm start`'s seeding, run with the service's environment (TABLE_NAME, AWS endpoint). */
 export const seed = async (): Promise<SeedResult> => {
-  const client = documentClientFromEnvironment();
+  const client = createDocumentClient();
   try {
-    return await seedCatalog(dynamoDbCatalogDeps(client, taskEnv().TABLE_NAME));
+    return await seedCatalog(createCatalogDeps(taskEnv().TABLE_NAME, client));
   } finally {
     client.destroy();
   }

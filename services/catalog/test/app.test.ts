@@ -2,7 +2,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createDevIssuer, type DevIssuer } from '@shop/auth/dev-issuer';
 import { parseEvent } from '@shop/contracts';
 import { ProductChanged } from '@shop/contracts/catalog';
-import { createAuth } from '@shop/platform';
+import { createAuth } from '@shop/platform/http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../src/api/app.ts';
 import { reserveStock } from '../src/application/stock-reservation.use-cases.ts';
@@ -86,7 +86,7 @@ const outboxEventsOf = async (productId: string) => {
   );
   return Items.map((item) => parseEvent(ProductChanged, JSON.parse(String(item.event))))
     .filter((event) => event.data.productId === productId)
-    .sort((a, b) => a.data.revision - b.data.revision);
+    .sort((a, b) => a.data.version - b.data.version);
 };
 
 describe('admin routes', () => {
@@ -145,7 +145,7 @@ describe('POST /products', () => {
       type: 'catalog.product-changed',
       source: 'catalog',
       correlationId: 'corr-test',
-      data: { productId: product.id, change: 'created', revision: 1, status: 'active', name: 'Test Tee' },
+      data: { productId: product.id, change: 'created', version: 1, status: 'active', name: 'Test Tee' },
     });
   });
 
@@ -281,7 +281,7 @@ describe('PATCH /products/{productId}', () => {
       variants: [{ sku, name: 'Only', price: { amount: 2500 } }],
     });
     const events = await outboxEventsOf(product.id);
-    expect(events.map((e) => [e.data.change, e.data.revision])).toEqual([
+    expect(events.map((e) => [e.data.change, e.data.version])).toEqual([
       ['created', 1],
       ['updated', 2],
     ]);

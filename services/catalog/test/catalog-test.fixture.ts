@@ -1,7 +1,7 @@
 import type { CreateProductRequest } from '@shop/contracts/catalog';
 import { startTestDynamoDb, type TestDynamoDb } from '@shop/local-cloud/testing';
 import type { CatalogDeps } from '../src/application/catalog.deps.ts';
-import { dynamoDbCatalogDeps } from '../src/infrastructure/dynamodb-catalog.deps.ts';
+import { createCatalogDeps } from '../src/composition-root.ts';
 import catalogService from '../src/service.ts';
 
 export interface CatalogTestDb {
@@ -14,7 +14,7 @@ export interface CatalogTestDb {
 export const startCatalogDb = async (): Promise<CatalogTestDb> => {
   const db = await startTestDynamoDb([catalogService]);
   const tableName = db.tableName('catalog');
-  return { db, tableName, deps: dynamoDbCatalogDeps(db.documentClient, tableName) };
+  return { db, tableName, deps: createCatalogDeps(tableName, db.documentClient) };
 };
 
 let counter = 0;

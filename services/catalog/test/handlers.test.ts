@@ -1,4 +1,4 @@
-import { buildOpenApiDocument } from '@shop/platform';
+import { buildOpenApiDocument } from '@shop/platform/http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { catalogRoutes } from '../src/api/routes.ts';
 
@@ -24,7 +24,7 @@ describe('Lambda entry points', () => {
     'reserve-stock.task.ts': () => import('../src/handlers/reserve-stock.task.ts'),
     'release-stock.task.ts': () => import('../src/handlers/release-stock.task.ts'),
     'restock-order.task.ts': () => import('../src/handlers/restock-order.task.ts'),
-    'lookup-skus.task.ts': () => import('../src/handlers/lookup-skus.task.ts'),
+    'lookup-skus.function.ts': () => import('../src/handlers/lookup-skus.function.ts'),
     'order-confirmed.consumer.ts': () => import('../src/handlers/order-confirmed.consumer.ts'),
     'outbox-relay.ts': () => import('../src/handlers/outbox-relay.ts'),
   };

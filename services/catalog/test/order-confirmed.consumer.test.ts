@@ -1,6 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { OrderConfirmed } from '@shop/contracts/order';
-import { createEvent, createEventConsumer } from '@shop/platform/messaging';
+import { createEventConsumer } from '@shop/platform/consumer';
+import { createEvent } from '@shop/platform/outbox';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { setOnHand } from '../src/application/inventory.use-cases.ts';

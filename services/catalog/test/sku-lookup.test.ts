@@ -85,7 +85,7 @@ describe('lookupSkus', () => {
           variantName: 'Variant 2',
           price: { amount: 2000, currency: 'USD' },
           status: 'active',
-          revision: 1,
+          version: 1,
           available: 0,
         },
         {
@@ -95,7 +95,7 @@ describe('lookupSkus', () => {
           variantName: 'Variant 1',
           price: { amount: 1900, currency: 'USD' },
           status: 'active',
-          revision: 1,
+          version: 1,
           available: 0,
         },
       ],
@@ -124,7 +124,7 @@ describe('lookupSkus', () => {
     expect(released.items.map((item) => item.available)).toEqual([10, 4]);
   });
 
-  it('follows product changes: new name, price and revision', async () => {
+  it('follows product changes: new name, price and version', async () => {
     const sku = uniqueSku('LKP');
     const product = await createProduct(t.deps, productInput({ name: 'Before' }, [sku]), origin);
     await updateProduct(
@@ -142,7 +142,7 @@ describe('lookupSkus', () => {
         productName: 'After',
         variantName: 'Only',
         price: { amount: 2500, currency: 'USD' },
-        revision: 2,
+        version: 2,
         status: 'active',
       }),
     ]);
@@ -162,10 +162,10 @@ describe('lookupSkus', () => {
 
     const output = await lookup({ skus: [kept, dropped, archived] });
     expect(output.missing).toEqual([]);
-    expect(output.items.map(({ sku, status, revision }) => ({ sku, status, revision }))).toEqual([
-      { sku: kept, status: 'active', revision: 2 },
-      { sku: dropped, status: 'archived', revision: 2 },
-      { sku: archived, status: 'archived', revision: 2 },
+    expect(output.items.map(({ sku, status, version }) => ({ sku, status, version }))).toEqual([
+      { sku: kept, status: 'active', version: 2 },
+      { sku: dropped, status: 'archived', version: 2 },
+      { sku: archived, status: 'archived', version: 2 },
     ]);
   });
 
@@ -181,7 +181,7 @@ describe('lookupSkus', () => {
     expect(output.missing).toEqual(unknown);
   });
 
-  it('reads the product revision of SKU items written before they carried it', async () => {
+  it('reads the product version of SKU items written before they carried it', async () => {
     const sku = uniqueSku('OLD');
     const product = await createProduct(t.deps, productInput({ name: 'Legacy' }, [sku]), origin);
     await updateProduct(t.deps, product.id, { name: 'Legacy 2' }, origin);
@@ -189,12 +189,12 @@ describe('lookupSkus', () => {
       new UpdateCommand({
         TableName: t.tableName,
         Key: skuKey(sku),
-        UpdateExpression: 'REMOVE productRevision',
+        UpdateExpression: 'REMOVE productVersion',
       }),
     );
     sent = [];
     const { items } = await lookup({ skus: [sku] });
-    expect(items).toEqual([expect.objectContaining({ sku, productName: 'Legacy 2', revision: 2 })]);
+    expect(items).toEqual([expect.objectContaining({ sku, productName: 'Legacy 2', version: 2 })]);
     expect(batchGets()).toBe(2);
   });
 

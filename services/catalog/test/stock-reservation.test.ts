@@ -168,7 +168,7 @@ describe('ReserveStock', () => {
 
   it('refuses input that breaks the contract', async () => {
     const error = await errorOf(reserve({ orderId: 'o-bad', lines: [{ sku: 'lower-case', quantity: 0 }] }));
-    expect(error.name).toBe('InvalidTaskInput');
+    expect(error.name).toBe('TaskInputInvalid');
   });
 
   it('lets exactly one of many orders racing for the last unit win, never going negative', async () => {

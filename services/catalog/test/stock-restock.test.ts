@@ -184,7 +184,7 @@ describe('RestockOrder', () => {
 
   it('refuses input that breaks the contract', async () => {
     await expect(createRestockOrderTask(t.deps)({ order: 'o-1' })).rejects.toMatchObject({
-      name: 'InvalidTaskInput',
+      name: 'TaskInputInvalid',
     });
   });
 });

@@ -1,14 +1,8 @@
 import { CHECKOUT_VIEW_FUNCTION } from '@shop/contracts/cart';
 import { ORDER_TASKS, OrderCancelled, OrderConfirmed } from '@shop/contracts/order';
 import { PaymentRefunded } from '@shop/contracts/payment';
-import { defineService } from '@shop/platform/service';
+import { defineService, OUTBOX_RELAY, sagaTask, singleTable } from '@shop/platform/service';
 import { routes } from './api/routes.ts';
-
-const task = (entry: string, name: string) => ({
-  entry,
-  timeoutSeconds: 10,
-  triggers: [{ type: 'task' as const, name }],
-});
 
 /**
  * The order service: orders, checkout and cancellation, and the two sagas that carry them out.
@@ -17,26 +11,8 @@ const task = (entry: string, name: string) => ({
 export default defineService({
   name: 'order',
   root: new URL('..', import.meta.url),
-  table: {
-    partitionKey: { name: 'pk', type: 'S' },
-    sortKey: { name: 'sk', type: 'S' },
-    globalSecondaryIndexes: [
-      // A customer's orders, newest first.
-      {
-        indexName: 'gsi1',
-        partitionKey: { name: 'gsi1pk', type: 'S' },
-        sortKey: { name: 'gsi1sk', type: 'S' },
-      },
-      // Every order in a status, newest first (admin listing).
-      {
-        indexName: 'gsi2',
-        partitionKey: { name: 'gsi2pk', type: 'S' },
-        sortKey: { name: 'gsi2sk', type: 'S' },
-      },
-    ],
-    stream: 'NEW_AND_OLD_IMAGES',
-    timeToLiveAttribute: 'expiresAt',
-  },
+  // gsi1: a customer's orders, newest first; gsi2: every order in a status, newest first (admin listing).
+  table: singleTable({ indexes: [{}, {}], outbox: true }),
   functions: {
     http: {
       entry: 'src/handlers/http.ts',
@@ -45,22 +21,18 @@ export default defineService({
       triggers: [{ type: 'http', routes }],
       invokes: [CHECKOUT_VIEW_FUNCTION],
     },
-    placeOrder: task('src/handlers/place-order.task.ts', ORDER_TASKS.placeOrder),
-    priceOrder: task('src/handlers/price-order.task.ts', ORDER_TASKS.priceOrder),
-    confirmOrder: task('src/handlers/confirm-order.task.ts', ORDER_TASKS.confirmOrder),
-    rejectOrder: task('src/handlers/reject-order.task.ts', ORDER_TASKS.rejectOrder),
-    cancelOrder: task('src/handlers/cancel-order.task.ts', ORDER_TASKS.cancelOrder),
-    abortCancellation: task('src/handlers/abort-cancellation.task.ts', ORDER_TASKS.abortCancellation),
+    placeOrder: sagaTask('src/handlers/place-order.task.ts', ORDER_TASKS.placeOrder),
+    priceOrder: sagaTask('src/handlers/price-order.task.ts', ORDER_TASKS.priceOrder),
+    confirmOrder: sagaTask('src/handlers/confirm-order.task.ts', ORDER_TASKS.confirmOrder),
+    rejectOrder: sagaTask('src/handlers/reject-order.task.ts', ORDER_TASKS.rejectOrder),
+    cancelOrder: sagaTask('src/handlers/cancel-order.task.ts', ORDER_TASKS.cancelOrder),
+    abortCancellation: sagaTask('src/handlers/abort-cancellation.task.ts', ORDER_TASKS.abortCancellation),
     paymentRefunded: {
       entry: 'src/handlers/payment-refunded.consumer.ts',
       timeoutSeconds: 10,
       triggers: [{ type: 'sqs', events: [PaymentRefunded.type], batchSize: 10 }],
     },
-    outboxRelay: {
-      entry: 'src/handlers/outbox-relay.ts',
-      timeoutSeconds: 30,
-      triggers: [{ type: 'stream', batchSize: 100 }],
-    },
+    outboxRelay: OUTBOX_RELAY,
   },
   publishes: [OrderConfirmed.type, OrderCancelled.type],
   stateMachines: {

@@ -4,11 +4,11 @@ import type { CheckoutViewLine, CheckoutViewOutput } from '@shop/contracts/cart'
 import type { CancelSagaInput, CheckoutSagaInput } from '@shop/contracts/order';
 import { startTestDynamoDb, type TestDynamoDb } from '@shop/local-cloud/testing';
 import type { OrderDeps } from '../src/application/order.deps.ts';
+import { createOrderDeps } from '../src/composition-root.ts';
 import type { CheckoutViewReader } from '../src/domain/checkout-view.port.ts';
 import { CartUnavailableError } from '../src/domain/order.errors.ts';
 import { priceLines } from '../src/domain/order-pricing.ts';
 import type { SagaStarter } from '../src/domain/saga-starter.port.ts';
-import { createOrderDeps } from '../src/infrastructure/order.composition.ts';
 import orderService from '../src/service.ts';
 
 export const startOrderDb = (): Promise<TestDynamoDb> => startTestDynamoDb([orderService]);
@@ -31,18 +31,32 @@ export const cartLine = (sku: string, quantity: number, unitPrice: number): Chec
 });
 
 /**
- * Stands in for the cart service's `checkoutView` function (not written yet): carts by customer, an
- * optional delay (to hold a checkout in progress) and an outage switch.
+ * Stands in for the cart service's `checkoutView` function: carts by customer, a gate that holds the
+ * next read (to keep a checkout in progress) and an outage switch.
  */
 export class StubCheckoutView implements CheckoutViewReader {
   readonly carts = new Map<string, CheckoutViewLine[]>();
-  delayMs = 0;
   down = false;
   calls = 0;
+  #gate:
+    | { readonly reached: PromiseWithResolvers<void>; readonly released: PromiseWithResolvers<void> }
+    | undefined;
+
+  /** Holds the next read until `release()`; `reached` resolves when that read has started. */
+  holdNextRead(): { readonly reached: Promise<void>; release(): void } {
+    const gate = { reached: Promise.withResolvers<void>(), released: Promise.withResolvers<void>() };
+    this.#gate = gate;
+    return { reached: gate.reached.promise, release: () => gate.released.resolve() };
+  }
 
   async read(customerId: string): Promise<CheckoutViewOutput> {
     this.calls++;
-    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    const gate = this.#gate;
+    this.#gate = undefined;
+    if (gate) {
+      gate.reached.resolve();
+      await gate.released.promise;
+    }
     if (this.down) throw new CartUnavailableError(new Error('cart function timed out'));
     const items = this.carts.get(customerId) ?? [];
     const subtotal = items.reduce((sum, line) => sum + line.unitPrice.amount * line.quantity, 0);

@@ -7,7 +7,7 @@ import {
   StepFunctionsEmulator,
 } from '@shop/local-cloud/testing';
 import { taskSubstitutionsOf } from '@shop/platform/service';
-import type { OrderTasks } from '../src/application/order-tasks.ts';
+import type { OrderTasks } from '../src/application/order.tasks.ts';
 import orderService from '../src/service.ts';
 import { usd } from './order.fixtures.ts';
 

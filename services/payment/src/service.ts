@@ -1,30 +1,13 @@
-import { PaymentCaptured, PaymentRefunded } from '@shop/contracts/payment';
-import { defineService } from '@shop/platform/service';
+import { PAYMENT_TASKS, PaymentCaptured, PaymentRefunded } from '@shop/contracts/payment';
+import { defineService, OUTBOX_RELAY, sagaTask, singleTable } from '@shop/platform/service';
 import { routes } from './api/routes.ts';
-
-const task = (entry: string, name: string) => ({
-  entry,
-  timeoutSeconds: 10,
-  triggers: [{ type: 'task' as const, name }],
-});
 
 /** The payment service: payments of orders, the simulated provider, the payment saga tasks. */
 export default defineService({
   name: 'payment',
   root: new URL('..', import.meta.url),
-  table: {
-    partitionKey: { name: 'pk', type: 'S' },
-    sortKey: { name: 'sk', type: 'S' },
-    globalSecondaryIndexes: [
-      {
-        indexName: 'gsi1',
-        partitionKey: { name: 'gsi1pk', type: 'S' },
-        sortKey: { name: 'gsi1sk', type: 'S' },
-      },
-    ],
-    stream: 'NEW_AND_OLD_IMAGES',
-    timeToLiveAttribute: 'expiresAt',
-  },
+  // gsi1: a payment by its id.
+  table: singleTable({ indexes: [{}], outbox: true }),
   functions: {
     http: {
       entry: 'src/handlers/http.ts',
@@ -32,14 +15,11 @@ export default defineService({
       timeoutSeconds: 10,
       triggers: [{ type: 'http', routes }],
     },
-    authorizePayment: task('src/handlers/authorize-payment.task.ts', 'AuthorizePayment'),
-    capturePayment: task('src/handlers/capture-payment.task.ts', 'CapturePayment'),
-    voidPayment: task('src/handlers/void-payment.task.ts', 'VoidPayment'),
-    refundPayment: task('src/handlers/refund-payment.task.ts', 'RefundPayment'),
-    outboxRelay: {
-      entry: 'src/handlers/outbox-relay.ts',
-      triggers: [{ type: 'stream', batchSize: 100 }],
-    },
+    authorizePayment: sagaTask('src/handlers/authorize-payment.task.ts', PAYMENT_TASKS.authorizePayment),
+    capturePayment: sagaTask('src/handlers/capture-payment.task.ts', PAYMENT_TASKS.capturePayment),
+    voidPayment: sagaTask('src/handlers/void-payment.task.ts', PAYMENT_TASKS.voidPayment),
+    refundPayment: sagaTask('src/handlers/refund-payment.task.ts', PAYMENT_TASKS.refundPayment),
+    outboxRelay: OUTBOX_RELAY,
   },
   publishes: [PaymentCaptured.type, PaymentRefunded.type],
 });

@@ -9,7 +9,7 @@ import {
   type TestDynamoDb,
 } from '@shop/local-cloud/testing';
 import type { PaymentDeps } from '../src/application/payment.deps.ts';
-import { createPaymentDeps } from '../src/infrastructure/payment.composition.ts';
+import { createPaymentDeps } from '../src/composition-root.ts';
 import paymentService from '../src/service.ts';
 
 export const startPaymentDb = (): Promise<TestDynamoDb> => startTestDynamoDb([paymentService]);

@@ -45,7 +45,7 @@ describe('cart contracts', () => {
     expect(CheckoutViewOutput.parse(view)).toEqual(view);
     expect(CHECKOUT_VIEW_ERRORS).toEqual({
       catalogUnavailable: 'CatalogUnavailable',
-      invalidInput: 'InvalidCheckoutViewInput',
+      invalidInput: 'TaskInputInvalid',
     });
   });
 });

@@ -1,5 +1,7 @@
 import * as z from 'zod';
+import { defineInternalFunction } from '../internal/internal-function.ts';
 import { Money } from '../money/money.schema.ts';
+import { TASK_INPUT_INVALID } from '../saga/saga-task-errors.ts';
 
 /**
  * The cart's internal `checkoutView` function (invoked by the order service with the Lambda Invoke
@@ -30,6 +32,13 @@ export type CheckoutViewOutput = z.infer<typeof CheckoutViewOutput>;
 /** The function reference order's definition lists in `invokes`. */
 export const CHECKOUT_VIEW_FUNCTION = 'cart.checkoutView';
 
+/** `checkoutView` as a contract: what the order's client sends and parses. */
+export const CheckoutView = defineInternalFunction({
+  ref: CHECKOUT_VIEW_FUNCTION,
+  input: CheckoutViewInput,
+  output: CheckoutViewOutput,
+});
+
 /**
  * Error names (`errorType` of the Lambda Invoke answer) the `checkoutView` function fails with:
  * `CatalogUnavailable` is transient (the cart could not price a line; retry later), an invalid input
@@ -37,5 +46,5 @@ export const CHECKOUT_VIEW_FUNCTION = 'cart.checkoutView';
  */
 export const CHECKOUT_VIEW_ERRORS = {
   catalogUnavailable: 'CatalogUnavailable',
-  invalidInput: 'InvalidCheckoutViewInput',
+  invalidInput: TASK_INPUT_INVALID,
 } as const;

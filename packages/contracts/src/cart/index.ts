@@ -15,6 +15,7 @@ export {
 export {
   CHECKOUT_VIEW_ERRORS,
   CHECKOUT_VIEW_FUNCTION,
+  CheckoutView,
   CheckoutViewInput,
   CheckoutViewLine,
   CheckoutViewOutput,

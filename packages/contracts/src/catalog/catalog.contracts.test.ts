@@ -77,7 +77,7 @@ describe('catalog contracts', () => {
       data: {
         productId: 'prd-tee',
         change: 'updated',
-        revision: 2,
+        version: 2,
         status: 'active',
         name: 'Tee',
         category: 'apparel',
@@ -119,7 +119,7 @@ describe('catalog contracts', () => {
       variantName: 'M',
       price: { amount: 1900, currency: 'USD' },
       status: 'active',
-      revision: 1,
+      version: 1,
       available: 0,
     };
     expect(SkuInfo.parse(info)).toEqual(info);

@@ -9,8 +9,8 @@ export type ProductChangeKind = z.infer<typeof ProductChangeKind>;
 
 /**
  * `catalog.product-changed` v1: the full current state of a product after a change, so a consumer
- * (the cart) can replace what it holds without calling back. `revision` grows by one with every
- * change: ignore an event whose revision is not above the one already applied (queues may reorder).
+ * (the cart) can replace what it holds without calling back. `version` grows by one with every
+ * change: ignore an event whose version is not above the one already applied (queues may reorder).
  * A SKU missing from `variants`, or any SKU of a product whose status is `archived`, is no longer sold.
  */
 export const ProductChanged = defineEvent(
@@ -19,7 +19,7 @@ export const ProductChanged = defineEvent(
   z.object({
     productId: ProductId,
     change: ProductChangeKind,
-    revision: z.number().int().min(1),
+    version: z.number().int().min(1),
     status: ProductStatus,
     name: z.string(),
     category: CategoryId,

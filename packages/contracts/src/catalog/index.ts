@@ -24,6 +24,7 @@ export {
 export {
   LOOKUP_SKUS_ERRORS,
   LOOKUP_SKUS_FUNCTION,
+  LookupSkus,
   LookupSkusInput,
   LookupSkusOutput,
   SkuInfo,

@@ -1,5 +1,7 @@
 import * as z from 'zod';
+import { defineInternalFunction } from '../internal/internal-function.ts';
 import { Money } from '../money/money.schema.ts';
+import { TASK_INPUT_INVALID, TRANSIENT_ERROR } from '../saga/saga-task-errors.ts';
 import { ProductId, ProductStatus, Sku } from './catalog.schemas.ts';
 
 /**
@@ -22,8 +24,8 @@ export const SkuInfo = z.object({
    * dropped variant). Only `active` SKUs can be ordered.
    */
   status: ProductStatus,
-  /** The product's revision, to compare with `catalog.product-changed` events. */
-  revision: z.number().int().min(1),
+  /** The product's version, to compare with `catalog.product-changed` events. */
+  version: z.number().int().min(1),
   /**
    * Units that can be ordered now (`onHand - reserved`), read in the same strongly consistent read.
    * A snapshot for a quick check (the cart's), not a promise: the checkout saga's `ReserveStock` is
@@ -40,9 +42,16 @@ export type LookupSkusOutput = z.infer<typeof LookupSkusOutput>;
 /** The function reference a definition lists in `invokes`. */
 export const LOOKUP_SKUS_FUNCTION = 'catalog.lookupSkus';
 
+/** `lookupSkus` as a contract: what the cart's client sends and parses. */
+export const LookupSkus = defineInternalFunction({
+  ref: LOOKUP_SKUS_FUNCTION,
+  input: LookupSkusInput,
+  output: LookupSkusOutput,
+});
+
 /**
- * Error names (the Lambda `errorType`) `lookupSkus` fails with: `InvalidInput` when the payload does
+ * Error names (the Lambda `errorType`) `lookupSkus` fails with: `TaskInputInvalid` when the payload does
  * not match `LookupSkusInput` (a caller bug, do not retry), `TransientError` when DynamoDB kept
  * throttling the read (retry with backoff).
  */
-export const LOOKUP_SKUS_ERRORS = { invalidInput: 'InvalidInput', transient: 'TransientError' } as const;
+export const LOOKUP_SKUS_ERRORS = { invalidInput: TASK_INPUT_INVALID, transient: TRANSIENT_ERROR } as const;

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { Money } from '../money/money.schema.ts';
+import { TASK_INPUT_INVALID, TRANSIENT_ERROR } from '../saga/saga-task-errors.ts';
 import { ProductId, Sku } from './catalog.schemas.ts';
 
 /**
@@ -17,7 +18,11 @@ export const CATALOG_TASKS = {
  * `OutOfStock` is a domain failure (do not retry): some line is short, or its SKU is unknown or no
  * longer sold. `TransientError` is worth retrying (write conflicts that outlasted the task's own retries).
  */
-export const CATALOG_TASK_ERRORS = { outOfStock: 'OutOfStock', transient: 'TransientError' } as const;
+export const CATALOG_TASK_ERRORS = {
+  outOfStock: 'OutOfStock',
+  inputInvalid: TASK_INPUT_INVALID,
+  transient: TRANSIENT_ERROR,
+} as const;
 
 export const OrderId = z.string().min(1).max(128);
 

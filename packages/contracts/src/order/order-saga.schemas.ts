@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { Money } from '../money/money.schema.ts';
+import { TASK_INPUT_INVALID, TRANSIENT_ERROR } from '../saga/saga-task-errors.ts';
 import { OrderId, OrderLine, OrderStatus, OrderTotals, ShippingAddress } from './order.schemas.ts';
 
 /** Names under which the order service's saga tasks are invoked (the ASL's `${<Name>FunctionArn}`). */
@@ -22,8 +23,8 @@ export const ORDER_TASK_ERRORS = {
   /** The order is in a status the task cannot move it from (e.g. `ConfirmOrder` on a `REJECTED` order). */
   invalidTransition: 'OrderInvalidTransition',
   /** The input does not match the task's contract: a bug in the state machine. */
-  inputInvalid: 'OrderTaskInputInvalid',
-  transient: 'TransientError',
+  inputInvalid: TASK_INPUT_INVALID,
+  transient: TRANSIENT_ERROR,
 } as const;
 
 /** The state machines the order service owns (`stateMachines` keys; `CHECKOUT_STATE_MACHINE_ARN`...). */

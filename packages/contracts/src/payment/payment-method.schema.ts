@@ -1,15 +1,11 @@
 import * as z from 'zod';
+import { CARD_NUMBER_REFUSED, CARD_NUMBER_REFUSED_MESSAGE } from '../codes/codes.ts';
 import { containsCardLikeDigits } from './card-number.guard.ts';
 
 /** A payment method token of the provider: `pm_` then lower-case letters, digits and `_`. */
 export const PAYMENT_METHOD_PATTERN = /^pm_[a-z0-9_]{1,64}$/;
 
-/** Problem code of a request that carried something that looks like a card number. */
-export const CARD_NUMBER_REFUSED = 'PAYMENT.CARD_NUMBER_REFUSED';
-
-/** What the client is told; it never repeats the value it refuses. */
-export const CARD_NUMBER_REFUSED_MESSAGE =
-  'card numbers are never accepted: tokenize the card with the payment provider and send its payment method token (pm_...)';
+export { CARD_NUMBER_REFUSED, CARD_NUMBER_REFUSED_MESSAGE };
 
 /** The test tokens of the simulated provider. */
 export const TEST_PAYMENT_METHODS = {

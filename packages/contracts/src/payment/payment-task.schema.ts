@@ -1,7 +1,16 @@
 import * as z from 'zod';
 import { Money } from '../money/index.ts';
+import { TASK_INPUT_INVALID, TRANSIENT_ERROR } from '../saga/saga-task-errors.ts';
 import { PaymentResourceId, PaymentStatus, RefundReason } from './payment.schema.ts';
 import { PaymentMethod } from './payment-method.schema.ts';
+
+/** Names under which the sagas invoke the payment's tasks (the ASL's `${<Name>FunctionArn}`). */
+export const PAYMENT_TASKS = {
+  authorizePayment: 'AuthorizePayment',
+  capturePayment: 'CapturePayment',
+  voidPayment: 'VoidPayment',
+  refundPayment: 'RefundPayment',
+} as const;
 
 // Error names the payment tasks throw. Step Functions matches a Catch or Retry `ErrorEquals` against
 // the Lambda `errorType`, which is the error's `name`, so the ASL and the code share these constants.
@@ -16,8 +25,6 @@ export const PAYMENT_IN_PROGRESS = 'PaymentInProgress';
 export const PAYMENT_INVALID_TRANSITION = 'PaymentInvalidTransition';
 /** Domain: the order has no payment. */
 export const PAYMENT_NOT_FOUND = 'PaymentNotFound';
-/** Programming error: the task input does not match its contract, or contradicts the first call for the order. */
-export const PAYMENT_TASK_INPUT_INVALID = 'PaymentTaskInputInvalid';
 
 export const PaymentTaskErrorName = z.enum([
   PAYMENT_DECLINED,
@@ -25,7 +32,10 @@ export const PaymentTaskErrorName = z.enum([
   PAYMENT_IN_PROGRESS,
   PAYMENT_INVALID_TRANSITION,
   PAYMENT_NOT_FOUND,
-  PAYMENT_TASK_INPUT_INVALID,
+  // The input does not match its contract, or contradicts the first call for the order.
+  TASK_INPUT_INVALID,
+  // Anything unrecognised: retried by the saga.
+  TRANSIENT_ERROR,
 ]);
 export type PaymentTaskErrorName = z.infer<typeof PaymentTaskErrorName>;
 

@@ -28,5 +28,4 @@ export const Problem = z
   .meta({ id: 'Problem' });
 export type Problem = z.infer<typeof Problem>;
 
-export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
-export const PROBLEM_TYPE_BASE = 'https://shop.example/problems/';
+export { PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE } from '../codes/codes.ts';

@@ -1,6 +1,6 @@
 import { createJwtVerifier } from '@shop/auth';
 import { type DevIssuer, DevTokenRequest } from '@shop/auth/dev-issuer';
-import { buildOpenApiDocument } from '@shop/platform';
+import { buildOpenApiDocument } from '@shop/platform/http';
 import { httpRoutesOf, type ServiceDefinition } from '@shop/platform/service';
 import { createConsoleRoutes } from '../console/console.routes.ts';
 import {

@@ -13,3 +13,11 @@ export {
 export { createSqsEdgeHandler, SqsEngine, startSqsEventSource } from '../sqs/index.ts';
 export { createStepFunctionsEdgeHandler, StepFunctionsEmulator } from '../stepfunctions/index.ts';
 export { startTestDynamoDb, TEST_CREDENTIALS, TEST_REGION, type TestDynamoDb } from './dynamodb.harness.ts';
+export {
+  type ApiResponse,
+  type RequestOptions,
+  type Role,
+  ShopClient,
+  type ShopClientOptions,
+  UnexpectedResponseError,
+} from './shop.client.ts';

@@ -19,14 +19,10 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { EventEnvelope } from '@shop/contracts';
-import { getLogger } from '@shop/platform';
-import {
-  createEvent,
-  createEventConsumer,
-  createOutboxRelayHandler,
-  type EventRoutes,
-  outboxPut,
-} from '@shop/platform/messaging';
+import { createEventConsumer } from '@shop/platform/consumer';
+import { getLogger } from '@shop/platform/observability';
+import { createEvent, outboxPut } from '@shop/platform/outbox';
+import { createOutboxRelayHandler, type EventRoutes } from '@shop/platform/relay';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../src/dynamodb/dynamodb-local.ts';

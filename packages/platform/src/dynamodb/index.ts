@@ -1,3 +1,5 @@
+export { createDocumentClient } from './document-client.factory.ts';
+export { putVersioned, VERSION_ATTRIBUTE, type VersionedWrite } from './versioned-write.ts';
 export {
   CONDITION_FAILED,
   cancellationCodesOf,

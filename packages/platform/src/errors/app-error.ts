@@ -48,9 +48,12 @@ export class UnauthorizedError extends AppError {
   readonly title = 'Authentication required';
 }
 
-export class ForbiddenError extends AppError {
+/**
+ * 403: authenticated, but not allowed. `@shop/auth`'s `ForbiddenError` is the one the role guard
+ * throws (with its `WWW-Authenticate` challenge); this is the base of a service's own refusals.
+ */
+export abstract class NotPermittedError extends AppError {
   readonly status = 403;
-  readonly code: string = 'AUTH.FORBIDDEN';
   readonly title = 'Forbidden';
 }
 

@@ -1,4 +1,5 @@
-import { type FieldError, PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE, type Problem } from '@shop/contracts';
+import type { FieldError, Problem } from '@shop/contracts';
+import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE } from '@shop/contracts/codes';
 import type { ZodError } from 'zod';
 import { AppError, ValidationError } from './app-error.ts';
 

@@ -5,7 +5,7 @@ import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
 import { HTTPException } from 'hono/http-exception';
 import { AppError, ServiceUnavailableError } from '../errors/app-error.ts';
 import { INTERNAL_PROBLEM, problemOf, problemResponse, validationErrorOf } from '../errors/problem.ts';
-import { CORRELATION_HEADER, flushMetrics, getLogger } from '../observability/observability.ts';
+import { CORRELATION_HEADER, flushMetrics, getLogger } from '../observability/index.ts';
 
 export interface AppVariables {
   requestId: string;

@@ -1,7 +1,2 @@
-export {
-  CORRELATION_HEADER,
-  flushMetrics,
-  getLogger,
-  getMetrics,
-  METRICS_NAMESPACE,
-} from './observability.ts';
+export { CORRELATION_HEADER, getLogger } from './logger.ts';
+export { flushMetrics, getMetrics, METRICS_NAMESPACE } from './metrics.ts';

@@ -12,7 +12,15 @@ export {
   functionName,
   httpRoutesOf,
 } from './define-service.ts';
-export { loadServiceDefinitions } from './load-services.ts';
+export {
+  internalFunction,
+  OUTBOX_RELAY,
+  type SingleTableOptions,
+  sagaTask,
+  singleTable,
+  TTL_ATTRIBUTE,
+} from './definition-helpers.ts';
+export { assertNoClashes, loadServiceDefinitions } from './load-services.ts';
 export type {
   FunctionDefinition,
   GatewayAuth,

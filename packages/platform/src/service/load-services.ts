@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { httpRoutesOf } from './define-service.ts';
 import type { ServiceDefinition } from './service-definition.ts';
 
 interface WorkspaceManifest {
@@ -32,10 +33,44 @@ export const loadServiceDefinitions = async (repoRoot: string): Promise<ServiceD
     }
     definitions.push(module.default);
   }
-  const names = new Set<string>();
-  for (const definition of definitions) {
-    if (names.has(definition.name)) throw new Error(`two services are named "${definition.name}"`);
-    names.add(definition.name);
-  }
+  assertNoClashes(definitions);
   return definitions;
+};
+
+/**
+ * Refuses definitions that would collide once deployed side by side, naming both services: service
+ * names (and so their tables and stacks), function names, HTTP routes (`GET /orders/{id}` and
+ * `GET /orders/{orderId}` are one route to the gateway), saga task names (one `${Task}FunctionArn`
+ * placeholder each) and published event types (one publisher per type).
+ *
+ * @throws Error `route GET /payments is declared by both payment and reviews`
+ */
+export const assertNoClashes = (definitions: readonly ServiceDefinition[]): void => {
+  const owners = new Map<string, string>();
+  const claim = (kind: string, key: string, display: string, service: string) => {
+    const owner = owners.get(`${kind} ${key}`);
+    if (owner !== undefined) {
+      throw new Error(
+        owner === service
+          ? `${kind} ${display} is declared twice by ${service}`
+          : `${kind} ${display} is declared by both ${owner} and ${service}: rename one of them`,
+      );
+    }
+    owners.set(`${kind} ${key}`, service);
+  };
+  for (const definition of definitions) {
+    const service = definition.name;
+    claim('service', service, `"${service}" (its table, stack and function names)`, service);
+    for (const fn of definition.functions) {
+      claim('function', fn.name, fn.name, service);
+      for (const route of httpRoutesOf(fn)) {
+        const display = `${route.method} ${route.path}`;
+        claim('route', `${route.method} ${route.path.replace(/\{[^}]+\}/g, '{}')}`, display, service);
+      }
+      for (const trigger of fn.triggers) {
+        if (trigger.type === 'task') claim('saga task', trigger.name, trigger.name, service);
+      }
+    }
+    for (const type of definition.publishes ?? []) claim('event', type, type, service);
+  }
 };

@@ -1,5 +1,5 @@
 import { getUser } from '@shop/auth';
-import { type Auth, createApp } from '@shop/platform';
+import { type Auth, createApp } from '@shop/platform/http';
 import type { CartDeps } from '../application/cart.deps.ts';
 import {
   clearCart,

@@ -1,6 +1,6 @@
 import type { AuthVariables } from '@shop/auth';
 import { CART_TOKEN_HEADER } from '@shop/contracts/cart';
-import type { AppEnv } from '@shop/platform';
+import type { AppEnv } from '@shop/platform/http';
 import type { Context, MiddlewareHandler } from 'hono';
 import { CartCredentialsMissingError, CustomerRoleRequiredError } from '../domain/cart.errors.ts';
 import type { CartOwner } from '../domain/cart-owner.ts';

@@ -1,7 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { Cart, GuestCartCreated, MergeCartRequest, SetCartItemRequest } from '@shop/contracts/cart';
 import { Sku } from '@shop/contracts/catalog';
-import { BEARER_AUTH, BEARER_OR_CART_TOKEN, jsonBody, jsonResponse, problemResponses } from '@shop/platform';
+import {
+  BEARER_AUTH,
+  BEARER_OR_CART_TOKEN,
+  jsonBody,
+  jsonResponse,
+  problemResponses,
+} from '@shop/platform/http';
 
 const tags = ['Cart'];
 const SkuParams = z.object({ sku: Sku });

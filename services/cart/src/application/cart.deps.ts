@@ -1,3 +1,4 @@
+import type { Clock } from '@shop/platform/clock';
 import type { CartRepository } from '../domain/cart.repository.port.ts';
 import type { CartTokens } from '../domain/cart-token.port.ts';
 import type { ProductReplica } from '../domain/product-replica.port.ts';
@@ -15,12 +16,11 @@ export interface CartDeps {
   readonly catalog: SkuLookup;
   readonly tokens: CartTokens;
   /** Defaults to the system clock. */
-  readonly clock?: () => Date;
+  readonly clock?: Clock;
   /** Defaults to random UUIDs. */
   readonly newId?: () => string;
   /** Defaults to the function's Powertools logger. */
   readonly logger?: CartLogger;
 }
 
-export const nowOf = (deps: Pick<CartDeps, 'clock'>): Date => deps.clock?.() ?? new Date();
 export const newIdOf = (deps: Pick<CartDeps, 'newId'>): string => deps.newId?.() ?? crypto.randomUUID();

@@ -1,5 +1,6 @@
 import type { Cart, GuestCartCreated } from '@shop/contracts/cart';
-import { getLogger } from '@shop/platform';
+import { nowOf } from '@shop/platform/clock';
+import { getLogger } from '@shop/platform/observability';
 import { MAX_CART_LINES, mergeLines, type StoredCart, type StoredLine } from '../domain/cart.entity.ts';
 import {
   CartFullError,
@@ -15,7 +16,7 @@ import {
 import type { CartOwner } from '../domain/cart-owner.ts';
 import type { SkuLookupResult } from '../domain/sku-lookup.port.ts';
 import { isSellable, type SkuSnapshot, snapshotFieldsOf } from '../domain/sku-snapshot.ts';
-import { type CartDeps, type CartLogger, newIdOf, nowOf } from './cart.deps.ts';
+import { type CartDeps, type CartLogger, newIdOf } from './cart.deps.ts';
 import { cartViewOf, pricedLines } from './cart-view.mapper.ts';
 import { resolveSkus } from './price-book.ts';
 
@@ -79,9 +80,9 @@ const targetSkuOf = async (
   if (!info) throw new SkuNotFoundError(sku);
   const fresh = snapshotFieldsOf(info);
   // One conditional write, only when the replica is behind (the steady state costs nothing).
-  if (!held || held.revision < fresh.revision) await deps.replica.save([fresh]);
-  // An event may have brought a newer revision in the meantime; the newer copy wins.
-  return { snapshot: held && held.revision > fresh.revision ? held : fresh, available: info.available };
+  if (!held || held.version < fresh.version) await deps.replica.save([fresh]);
+  // An event may have brought a newer version in the meantime; the newer copy wins.
+  return { snapshot: held && held.version > fresh.version ? held : fresh, available: info.available };
 };
 
 /**

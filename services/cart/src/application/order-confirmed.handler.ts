@@ -1,7 +1,8 @@
 import { OrderConfirmed } from '@shop/contracts/order';
-import type { EventHandler } from '@shop/platform/messaging';
+import { nowOf } from '@shop/platform/clock';
+import type { EventHandler } from '@shop/platform/consumer';
 import type { CartRepository } from '../domain/cart.repository.port.ts';
-import { type CartDeps, nowOf } from './cart.deps.ts';
+import type { CartDeps } from './cart.deps.ts';
 
 /**
  * `order.confirmed` -> the buyer's cart is emptied (all of it, as checkout took the whole cart).

@@ -26,7 +26,7 @@ export const resolveSkus = async (
   const snapshots = answer.items.map(snapshotFieldsOf);
   await deps.replica.save(snapshots);
   for (const snapshot of snapshots) {
-    // The replica may hold a newer revision by now; either is current enough for this answer.
+    // The replica may hold a newer version by now; either is current enough for this answer.
     if (!known.has(snapshot.sku)) known.set(snapshot.sku, snapshot);
   }
   return known;

@@ -1,11 +1,11 @@
 import {
   ConflictError,
-  ForbiddenError,
   NotFoundError,
+  NotPermittedError,
   ServiceUnavailableError,
   UnauthorizedError,
   UnprocessableError,
-} from '@shop/platform';
+} from '@shop/platform/errors';
 
 export class SkuNotFoundError extends NotFoundError {
   override readonly code = 'CART.SKU_NOT_FOUND';
@@ -84,7 +84,7 @@ export class InvalidMergeTokenError extends UnprocessableError {
   }
 }
 
-export class CustomerRoleRequiredError extends ForbiddenError {
+export class CustomerRoleRequiredError extends NotPermittedError {
   override readonly code = 'CART.CUSTOMER_ROLE_REQUIRED';
   constructor() {
     super('a signed-in cart needs the customer role');

@@ -11,8 +11,8 @@ export interface SkuSnapshot {
   readonly status: 'active' | 'archived';
   /** False once a product change no longer lists the variant. */
   readonly sold: boolean;
-  /** The product's revision this copy reflects; an older one never overwrites a newer one. */
-  readonly revision: number;
+  /** The product's version this copy reflects; an older one never overwrites a newer one. */
+  readonly version: number;
 }
 
 /** A SKU can be put in a cart only while its product is active and still lists it. */
@@ -36,5 +36,5 @@ export const snapshotFieldsOf = (source: SkuSnapshot): SkuSnapshot => ({
   price: source.price,
   status: source.status,
   sold: source.sold,
-  revision: source.revision,
+  version: source.version,
 });

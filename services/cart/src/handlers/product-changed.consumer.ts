@@ -1,18 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createEventConsumer } from '@shop/platform/messaging';
+import { createEventConsumer } from '@shop/platform/consumer';
 import { refreshReplicaOnProductChanged } from '../application/product-changed.handler.ts';
+import { createConsumerDeps } from '../composition-root.ts';
 import { baseEnv } from '../env.ts';
-import { documentClientFromEnvironment } from '../infrastructure/document-client.factory.ts';
-import { DynamoDbProductReplica } from '../infrastructure/dynamodb-product.replica.ts';
 
 const { TABLE_NAME } = baseEnv();
 const client = new DynamoDBClient({});
 
+/** `catalog.product-changed` -> the product replica. */
 export const handler = createEventConsumer({
-  handlers: [
-    refreshReplicaOnProductChanged({
-      replica: new DynamoDbProductReplica(documentClientFromEnvironment(client), TABLE_NAME),
-    }),
-  ],
+  handlers: [refreshReplicaOnProductChanged(createConsumerDeps(TABLE_NAME, client))],
   idempotency: { tableName: TABLE_NAME, client },
 });

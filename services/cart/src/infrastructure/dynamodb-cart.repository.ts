@@ -9,8 +9,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { isLostRace } from '@shop/platform/dynamodb';
-import * as z from 'zod';
-import { byAddedAt, isExpired, type StoredCart, type StoredLine } from '../domain/cart.entity.ts';
+import { LOST_RACE, retryLostRaces } from '@shop/platform/races';
+import { isExpired, type StoredCart, type StoredLine } from '../domain/cart.entity.ts';
 import { CartConflictError, CartFullError, UnknownCartError } from '../domain/cart.errors.ts';
 import type {
   CartRepository,
@@ -18,47 +18,17 @@ import type {
   MergeResult,
   SetLineOptions,
 } from '../domain/cart.repository.port.ts';
-import type { CartOwner } from '../domain/cart-owner.ts';
-import { customerOwner, guestOwner } from '../domain/cart-owner.ts';
+import { type CartOwner, customerOwner, guestOwner } from '../domain/cart-owner.ts';
 import type { SkuSnapshot } from '../domain/sku-snapshot.ts';
 import { CART_SK, cartKey, SKU_SK, skuKey } from './cart-table.keys.ts';
-import { snapshotOfReplicaItem } from './dynamodb-product.replica.ts';
+import { snapshotOfReplicaItem, cartOf as toCart } from './stored-item.schemas.ts';
 
-/** Attempts of an optimistic write before giving up with a 409. */
-const MAX_ATTEMPTS = 5;
 /** BatchGetItem takes at most 100 keys: the cart and 99 SKUs. */
 const MAX_SKUS_WITH_CART = 99;
 /** Reads of what DynamoDB left unprocessed (throttling) before giving up. */
 const MAX_UNPROCESSED_ROUNDS = 5;
 
-const CartItem = z.object({
-  id: z.string(),
-  ownerKind: z.enum(['customer', 'guest']),
-  ownerId: z.string(),
-  lines: z.record(z.string(), z.object({ quantity: z.number().int(), addedAt: z.string() })),
-  version: z.number().int(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  expiresAt: z.number().int().optional(),
-});
-
 type RawItem = Record<string, unknown>;
-
-const toCart = (raw: RawItem): StoredCart => {
-  const item = CartItem.parse(raw);
-  const lines: StoredLine[] = Object.entries(item.lines)
-    .map(([sku, line]) => ({ sku, quantity: line.quantity, addedAt: line.addedAt }))
-    .sort(byAddedAt);
-  return {
-    id: item.id,
-    owner: item.ownerKind === 'customer' ? customerOwner(item.ownerId) : guestOwner(item.ownerId),
-    lines,
-    version: item.version,
-    createdAt: item.createdAt,
-    updatedAt: item.updatedAt,
-    ...(item.expiresAt === undefined ? {} : { expiresAt: item.expiresAt }),
-  };
-};
 
 const linesMap = (lines: readonly StoredLine[]) =>
   Object.fromEntries(lines.map((line) => [line.sku, { quantity: line.quantity, addedAt: line.addedAt }]));
@@ -154,47 +124,51 @@ export class DynamoDbCartRepository implements CartRepository {
       // Created concurrently: update that one.
     }
     const live = this.#liveCondition(owner, options.now);
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      try {
-        // One round trip in the usual case: the cart exists and the line fits.
-        const { Attributes } = await this.#ddb.send(
-          new UpdateCommand({
-            TableName: this.#table,
-            Key: cartKey(owner),
-            UpdateExpression: 'SET #lines.#sku = :line, updatedAt = :now ADD version :one',
-            ConditionExpression: `${live.expression} AND attribute_exists(#lines) AND (size(#lines) < :max OR attribute_exists(#lines.#sku))`,
-            ExpressionAttributeNames: { '#lines': 'lines', '#sku': line.sku },
-            ExpressionAttributeValues: {
-              ...live.values,
-              ':line': { quantity: line.quantity, addedAt: line.addedAt },
-              ':now': options.now.toISOString(),
-              ':one': 1,
-              ':max': options.maxLines,
-            },
-            ReturnValues: 'ALL_NEW',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        );
-        if (!Attributes) throw new Error('UpdateItem returned no attributes');
-        return toCart(Attributes);
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        const old: Record<string, AttributeValue> | undefined = error.Item;
-        if (old === undefined) {
-          if (owner.kind === 'guest') throw new UnknownCartError();
-          const created = await this.#createCustomerCart(owner, line, options);
-          if (created) return created;
-          continue; // Created concurrently: update that one.
+    return retryLostRaces(
+      async () => {
+        try {
+          // One round trip in the usual case: the cart exists and the line fits.
+          const { Attributes } = await this.#ddb.send(
+            new UpdateCommand({
+              TableName: this.#table,
+              Key: cartKey(owner),
+              UpdateExpression: 'SET #lines.#sku = :line, updatedAt = :now ADD version :one',
+              ConditionExpression: `${live.expression} AND attribute_exists(#lines) AND (size(#lines) < :max OR attribute_exists(#lines.#sku))`,
+              ExpressionAttributeNames: { '#lines': 'lines', '#sku': line.sku },
+              ExpressionAttributeValues: {
+                ...live.values,
+                ':line': { quantity: line.quantity, addedAt: line.addedAt },
+                ':now': options.now.toISOString(),
+                ':one': 1,
+                ':max': options.maxLines,
+              },
+              ReturnValues: 'ALL_NEW',
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            }),
+          );
+          if (!Attributes) throw new Error('UpdateItem returned no attributes');
+          return toCart(Attributes);
+        } catch (error) {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+          const old: Record<string, AttributeValue> | undefined = error.Item;
+          if (old === undefined) {
+            if (owner.kind === 'guest') throw new UnknownCartError();
+            const created = await this.#createCustomerCart(owner, line, options);
+            if (created) return created;
+            return LOST_RACE; // Created concurrently: update that one.
+          }
+          if (owner.kind === 'guest' && Number(old.expiresAt?.N ?? '0') <= epochSeconds(options.now)) {
+            throw new UnknownCartError();
+          }
+          if (Object.keys(old.lines?.M ?? {}).length >= options.maxLines) {
+            throw new CartFullError(options.maxLines);
+          }
         }
-        if (owner.kind === 'guest' && Number(old.expiresAt?.N ?? '0') <= epochSeconds(options.now)) {
-          throw new UnknownCartError();
-        }
-        if (Object.keys(old.lines?.M ?? {}).length >= options.maxLines) {
-          throw new CartFullError(options.maxLines);
-        }
-      }
-    }
-    throw new CartConflictError();
+
+        return LOST_RACE;
+      },
+      { onExhausted: () => new CartConflictError() },
+    );
   }
 
   async #createCustomerCart(
@@ -303,70 +277,74 @@ export class DynamoDbCartRepository implements CartRepository {
   ): Promise<MergeResult> {
     const customer = customerOwner(customerId);
     const guestKey = cartKey(guestOwner(guestCartId));
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const [targetRaw, guestRaw] = await Promise.all([
-        this.#raw(customer),
-        this.#raw(guestOwner(guestCartId)),
-      ]);
-      const target = targetRaw && toCart(targetRaw);
-      const guest = guestRaw && toCart(guestRaw);
-      if (!guest || isExpired(guest, options.now)) {
-        // Read again: the two reads were not one snapshot, and a concurrent merge may have just
-        // written the customer's cart after deleting this guest cart.
-        const latest = await this.#raw(customer);
-        return { merged: false, cart: latest && toCart(latest) };
-      }
-
-      const deleteGuest = {
-        TableName: this.#table,
-        Key: guestKey,
-        ConditionExpression: 'version = :version',
-        ExpressionAttributeValues: { ':version': guest.version },
-      };
-      try {
-        if (guest.lines.length === 0) {
-          await this.#ddb.send(new DeleteCommand(deleteGuest));
-          return { merged: true, cart: target };
+    return retryLostRaces(
+      async () => {
+        const [targetRaw, guestRaw] = await Promise.all([
+          this.#raw(customer),
+          this.#raw(guestOwner(guestCartId)),
+        ]);
+        const target = targetRaw && toCart(targetRaw);
+        const guest = guestRaw && toCart(guestRaw);
+        if (!guest || isExpired(guest, options.now)) {
+          // Read again: the two reads were not one snapshot, and a concurrent merge may have just
+          // written the customer's cart after deleting this guest cart.
+          const latest = await this.#raw(customer);
+          return { merged: false, cart: latest && toCart(latest) };
         }
-        const lines = merge(target?.lines ?? [], guest.lines);
-        const now = options.now.toISOString();
-        // Attributes the cart carries besides its lines (e.g. `emptiedForOrder`) are kept.
-        const item = {
-          ...targetRaw,
-          ...cartKey(customer),
-          kind: 'cart',
-          id: target?.id ?? options.newCartId,
-          ownerKind: 'customer',
-          ownerId: customerId,
-          lines: linesMap(lines),
-          version: (target?.version ?? 0) + 1,
-          createdAt: target?.createdAt ?? now,
-          updatedAt: now,
+
+        const deleteGuest = {
+          TableName: this.#table,
+          Key: guestKey,
+          ConditionExpression: 'version = :version',
+          ExpressionAttributeValues: { ':version': guest.version },
         };
-        await this.#ddb.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: this.#table,
-                  Item: item,
-                  ...(target
-                    ? {
-                        ConditionExpression: 'version = :version',
-                        ExpressionAttributeValues: { ':version': target.version },
-                      }
-                    : { ConditionExpression: 'attribute_not_exists(pk)' }),
+        try {
+          if (guest.lines.length === 0) {
+            await this.#ddb.send(new DeleteCommand(deleteGuest));
+            return { merged: true, cart: target };
+          }
+          const lines = merge(target?.lines ?? [], guest.lines);
+          const now = options.now.toISOString();
+          // Attributes the cart carries besides its lines (e.g. `emptiedForOrder`) are kept.
+          const item = {
+            ...targetRaw,
+            ...cartKey(customer),
+            kind: 'cart',
+            id: target?.id ?? options.newCartId,
+            ownerKind: 'customer',
+            ownerId: customerId,
+            lines: linesMap(lines),
+            version: (target?.version ?? 0) + 1,
+            createdAt: target?.createdAt ?? now,
+            updatedAt: now,
+          };
+          await this.#ddb.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                {
+                  Put: {
+                    TableName: this.#table,
+                    Item: item,
+                    ...(target
+                      ? {
+                          ConditionExpression: 'version = :version',
+                          ExpressionAttributeValues: { ':version': target.version },
+                        }
+                      : { ConditionExpression: 'attribute_not_exists(pk)' }),
+                  },
                 },
-              },
-              { Delete: deleteGuest },
-            ],
-          }),
-        );
-        return { merged: true, cart: toCart(item) };
-      } catch (error) {
-        if (!isLostRace(error)) throw error;
-      }
-    }
-    throw new CartConflictError();
+                { Delete: deleteGuest },
+              ],
+            }),
+          );
+          return { merged: true, cart: toCart(item) };
+        } catch (error) {
+          if (!isLostRace(error)) throw error;
+        }
+
+        return LOST_RACE;
+      },
+      { onExhausted: () => new CartConflictError() },
+    );
   }
 }

@@ -6,30 +6,15 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { Money } from '@shop/contracts';
 import type { ProductChangedData } from '@shop/contracts/catalog';
-import * as z from 'zod';
 import type { ProductReplica, ReplicaApplyResult } from '../domain/product-replica.port.ts';
 import type { SkuSnapshot } from '../domain/sku-snapshot.ts';
 import { productSkuSortKey, productSkusPartition, SKU_SK, skuKey, skuOfSortKey } from './cart-table.keys.ts';
+import { snapshotOfReplicaItem } from './stored-item.schemas.ts';
 
 /** BatchGetItem takes at most 100 keys. */
 const BATCH_GET_LIMIT = 100;
 const MAX_UNPROCESSED_ROUNDS = 5;
-
-const SkuItem = z.object({
-  sku: z.string(),
-  productId: z.string(),
-  productName: z.string(),
-  variantName: z.string(),
-  price: Money,
-  status: z.enum(['active', 'archived']),
-  sold: z.boolean(),
-  revision: z.number().int(),
-});
-
-/** A replica item as a snapshot (checked, not cast). */
-export const snapshotOfReplicaItem = (raw: Record<string, unknown>): SkuSnapshot => SkuItem.parse(raw);
 
 const chunks = <T>(items: readonly T[], size: number): T[][] => {
   const out: T[][] = [];
@@ -39,7 +24,7 @@ const chunks = <T>(items: readonly T[], size: number): T[][] => {
 
 /**
  * The cart's copy of the catalog's SKUs, one item per SKU. Every write is conditional on the
- * product's revision, so an older state (a reordered or redelivered event, a slow lookup) never
+ * product's version, so an older state (a reordered or redelivered event, a slow lookup) never
  * replaces a newer one.
  */
 export class DynamoDbProductReplica implements ProductReplica {
@@ -72,7 +57,7 @@ export class DynamoDbProductReplica implements ProductReplica {
     return found;
   }
 
-  /** Puts a snapshot unless the replica holds its revision or a newer one; true when written. */
+  /** Puts a snapshot unless the replica holds its version or a newer one; true when written. */
   async #put(snapshot: SkuSnapshot, source: 'event' | 'lookup'): Promise<boolean> {
     try {
       await this.#ddb.send(
@@ -87,8 +72,8 @@ export class DynamoDbProductReplica implements ProductReplica {
             gsi1pk: productSkusPartition(snapshot.productId),
             gsi1sk: productSkuSortKey(snapshot.sku),
           },
-          ConditionExpression: 'attribute_not_exists(pk) OR revision < :revision',
-          ExpressionAttributeValues: { ':revision': snapshot.revision },
+          ConditionExpression: 'attribute_not_exists(pk) OR version < :version',
+          ExpressionAttributeValues: { ':version': snapshot.version },
         }),
       );
       return true;
@@ -127,17 +112,17 @@ export class DynamoDbProductReplica implements ProductReplica {
   }
 
   /** Marks a SKU the product no longer lists as not sold, unless the replica is already newer. */
-  async #unlist(sku: string, revision: number): Promise<boolean> {
+  async #unlist(sku: string, version: number): Promise<boolean> {
     try {
       await this.#ddb.send(
         new UpdateCommand({
           TableName: this.#table,
           Key: skuKey(sku),
-          UpdateExpression: 'SET sold = :false, revision = :revision, replicatedAt = :now',
-          ConditionExpression: 'sk = :sk AND revision < :revision',
+          UpdateExpression: 'SET sold = :false, version = :version, replicatedAt = :now',
+          ConditionExpression: 'sk = :sk AND version < :version',
           ExpressionAttributeValues: {
             ':false': false,
-            ':revision': revision,
+            ':version': version,
             ':now': this.#clock().toISOString(),
             ':sk': SKU_SK,
           },
@@ -164,12 +149,12 @@ export class DynamoDbProductReplica implements ProductReplica {
             price: variant.price,
             status: change.status,
             sold: true,
-            revision: change.revision,
+            version: change.version,
           },
           'event',
         ),
       ),
-      ...known.filter((sku) => !listed.has(sku)).map((sku) => this.#unlist(sku, change.revision)),
+      ...known.filter((sku) => !listed.has(sku)).map((sku) => this.#unlist(sku, change.version)),
     ]);
     const applied = outcomes.filter(Boolean).length;
     return { applied, stale: outcomes.length - applied };

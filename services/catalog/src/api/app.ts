@@ -1,5 +1,5 @@
 import { type AuthVariables, getUser } from '@shop/auth';
-import { type Auth, createApp } from '@shop/platform';
+import { type Auth, createApp } from '@shop/platform/http';
 import type { Context } from 'hono';
 import type { CatalogDeps } from '../application/catalog.deps.ts';
 import { getStockLevel, setOnHand } from '../application/inventory.use-cases.ts';

@@ -13,7 +13,7 @@ import {
   StockLevel,
   UpdateProductRequest,
 } from '@shop/contracts/catalog';
-import { BEARER_AUTH, jsonBody, jsonResponse, problemResponses } from '@shop/platform';
+import { BEARER_AUTH, jsonBody, jsonResponse, problemResponses } from '@shop/platform/http';
 
 const tags = ['Catalog'];
 const ProductParams = z.object({ productId: ProductId });

@@ -1,3 +1,4 @@
+import type { Clock } from '@shop/platform/clock';
 import type {
   InventoryRepository,
   ProductRepository,
@@ -9,7 +10,8 @@ export interface CatalogDeps {
   readonly products: ProductRepository;
   readonly inventory: InventoryRepository;
   readonly reservations: StockReservationRepository;
-  readonly now?: () => Date;
+  /** Defaults to the system clock. */
+  readonly clock?: Clock;
 }
 
 /** Who caused a change: carried into the events it publishes. */
@@ -18,5 +20,3 @@ export interface ChangeOrigin {
 }
 
 export const CATALOG_SOURCE = 'catalog';
-
-export const nowOf = (deps: Pick<CatalogDeps, 'now'>): Date => deps.now?.() ?? new Date();

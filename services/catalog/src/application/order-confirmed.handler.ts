@@ -1,5 +1,5 @@
 import { OrderConfirmed } from '@shop/contracts/order';
-import type { EventHandler } from '@shop/platform/messaging';
+import type { EventHandler } from '@shop/platform/consumer';
 import { commitStock, type StockDeps } from './stock-reservation.use-cases.ts';
 
 /**

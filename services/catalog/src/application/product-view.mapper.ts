@@ -26,7 +26,7 @@ export const productChangedOf = (
 ): ProductChangedData => ({
   productId: next.id,
   change: changeKindOf(previous, next),
-  revision: next.revision,
+  version: next.version,
   status: next.status,
   name: next.name,
   category: next.category,

@@ -8,7 +8,8 @@ import {
   type Sku,
   type UpdateProductRequest,
 } from '@shop/contracts/catalog';
-import { createEvent } from '@shop/platform/messaging';
+import { nowOf } from '@shop/platform/clock';
+import { createEvent } from '@shop/platform/outbox';
 import { ProductNotFoundError } from '../domain/catalog.errors.ts';
 import type { PageRequest } from '../domain/catalog.repository.port.ts';
 import {
@@ -17,7 +18,7 @@ import {
   newProductId,
   type ProductRecord,
 } from '../domain/product.entity.ts';
-import { CATALOG_SOURCE, type CatalogDeps, type ChangeOrigin, nowOf } from './catalog.deps.ts';
+import { CATALOG_SOURCE, type CatalogDeps, type ChangeOrigin } from './catalog.deps.ts';
 import { productChangedOf, productViewOf } from './product-view.mapper.ts';
 
 const eventOf = (previous: ProductRecord | undefined, next: ProductRecord, origin: ChangeOrigin, now: Date) =>

@@ -1,16 +1,9 @@
-import { LOOKUP_SKUS_ERRORS, LookupSkusInput, type LookupSkusOutput } from '@shop/contracts/catalog';
+import { LookupSkus, type LookupSkusInput, type LookupSkusOutput } from '@shop/contracts/catalog';
+import { defineInvokedFunction } from '@shop/platform/task';
 import type { SkuDirectory } from '../domain/catalog.repository.port.ts';
 
 export interface SkuLookupDeps {
   readonly skus: SkuDirectory;
-}
-
-/** A `lookupSkus` payload that does not match `LookupSkusInput`: the caller's bug, not worth a retry. */
-export class InvalidLookupInputError extends Error {
-  constructor(detail: string) {
-    super(`lookupSkus: invalid input: ${detail}`);
-    this.name = LOOKUP_SKUS_ERRORS.invalidInput;
-  }
 }
 
 /**
@@ -31,18 +24,9 @@ export const lookupSkus = async (deps: SkuLookupDeps, input: LookupSkusInput): P
 };
 
 /**
- * The `lookupSkus` function, invoked directly (Lambda Invoke) by other services: JSON in, validated
- * with the contract, JSON out.
- *
- * @example
- * // from a service whose definition lists `invokes: [LOOKUP_SKUS_FUNCTION]`
- * await lambda.send(new InvokeCommand({ FunctionName: env.CATALOG_LOOKUP_SKUS_FUNCTION_NAME,
- *   Payload: JSON.stringify({ skus: ['TEE-CLASSIC-M-BLK'] }) }));
+ * The `lookupSkus` function, invoked directly (Lambda Invoke) by other services through the platform's
+ * internal-function client: the payload is validated with the contract (`TaskInputInvalid`
+ * otherwise), a throttled read fails as `TransientError`, which the caller's policy retries.
  */
-export const createLookupSkusFunction =
-  (deps: SkuLookupDeps) =>
-  async (input: unknown): Promise<LookupSkusOutput> => {
-    const parsed = LookupSkusInput.safeParse(input);
-    if (!parsed.success) throw new InvalidLookupInputError(parsed.error.message);
-    return lookupSkus(deps, parsed.data);
-  };
+export const createLookupSkusFunction = (deps: SkuLookupDeps) =>
+  defineInvokedFunction({ contract: LookupSkus, errors: [], run: (input) => lookupSkus(deps, input) });

@@ -5,13 +5,23 @@ import type {
   RestockOrderOutput,
   RestockOutcome,
 } from '@shop/contracts/catalog';
+import { nowOf } from '@shop/platform/clock';
+import { LOST_RACE, type LostRaceRetryOptions, retryLostRaces } from '@shop/platform/races';
 import { lineNameOf, mergeLines, type Reservation } from '../domain/stock.entity.ts';
 import { OutOfStockError, TransientStockError } from '../domain/stock.errors.ts';
-import { type CatalogDeps, nowOf } from './catalog.deps.ts';
-import { backoff, CONFLICT_ATTEMPTS } from './conflict-retry.policy.ts';
+import type { CatalogDeps } from './catalog.deps.ts';
 
 /** The stock tasks need only the reservations (their functions bundle nothing else). */
-export type StockDeps = Pick<CatalogDeps, 'reservations' | 'now'>;
+/**
+ * Reservations of popular SKUs collide (`TransactionConflict`) more than most writes: more attempts,
+ * with full-jitter backoff (10 ms doubling, capped at 250 ms) so that racers spread out.
+ */
+const CONFLICT_RETRY = {
+  maxAttempts: 8,
+  backoff: { initialDelayMs: 10, maxDelayMs: 250 },
+} as const satisfies Omit<LostRaceRetryOptions, 'onExhausted'>;
+
+export type StockDeps = Pick<CatalogDeps, 'reservations' | 'clock'>;
 
 const outputOf = (reservation: Reservation): ReserveStockOutput => ({
   orderId: reservation.orderId,
@@ -29,53 +39,60 @@ export const reserveStock = async (
 ): Promise<ReserveStockOutput> => {
   const lines = mergeLines(input.lines);
   const skus = lines.map((line) => line.sku);
-  for (let attempt = 0; attempt < CONFLICT_ATTEMPTS; attempt += 1) {
-    if (attempt > 0) await backoff(attempt);
-    const { reservation: existing, stock } = await deps.reservations.load(input.orderId, skus);
-    if (existing) return outputOf(existing);
+  return retryLostRaces(
+    async () => {
+      const { reservation: existing, stock } = await deps.reservations.load(input.orderId, skus);
+      if (existing) return outputOf(existing);
 
-    const unknown = lines.filter((line) => stock.get(line.sku)?.status !== 'active').map((line) => line.sku);
-    if (unknown.length > 0) throw new OutOfStockError(unknown, unknown);
-    // Reject early when the read already shows a shortage: no write needed to know the answer.
-    const short = lines.filter((line) => (stock.get(line.sku)?.available ?? 0) < line.quantity);
-    if (short.length > 0) throw new OutOfStockError(short.map((line) => line.sku));
+      const unknown = lines
+        .filter((line) => stock.get(line.sku)?.status !== 'active')
+        .map((line) => line.sku);
+      if (unknown.length > 0) throw new OutOfStockError(unknown, unknown);
+      // Reject early when the read already shows a shortage: no write needed to know the answer.
+      const short = lines.filter((line) => (stock.get(line.sku)?.available ?? 0) < line.quantity);
+      if (short.length > 0) throw new OutOfStockError(short.map((line) => line.sku));
 
-    const at = nowOf(deps).toISOString();
-    const reservation: Reservation = {
-      orderId: input.orderId,
-      status: 'RESERVED',
-      lines: lines.flatMap((line) => {
-        const found = stock.get(line.sku);
-        return found
-          ? [
-              {
-                sku: line.sku,
-                quantity: line.quantity,
-                unitPrice: found.price,
-                productId: found.productId,
-                name: lineNameOf(found),
-              },
-            ]
-          : [];
-      }),
-      createdAt: at,
-      updatedAt: at,
-    };
-    const result = await deps.reservations.reserve(reservation);
-    switch (result.kind) {
-      case 'reserved':
-        return outputOf(reservation);
-      case 'short':
-        throw new OutOfStockError(result.skus);
-      case 'exists':
-        // A concurrent run of the same task won; the next load returns its reservation.
-        continue;
-      case 'conflict':
-        continue;
-    }
-  }
-  throw new TransientStockError(
-    `reserving stock for order ${input.orderId} kept conflicting with other writes`,
+      const at = nowOf(deps).toISOString();
+      const reservation: Reservation = {
+        orderId: input.orderId,
+        status: 'RESERVED',
+        lines: lines.flatMap((line) => {
+          const found = stock.get(line.sku);
+          return found
+            ? [
+                {
+                  sku: line.sku,
+                  quantity: line.quantity,
+                  unitPrice: found.price,
+                  productId: found.productId,
+                  name: lineNameOf(found),
+                },
+              ]
+            : [];
+        }),
+        createdAt: at,
+        updatedAt: at,
+      };
+      const result = await deps.reservations.reserve(reservation);
+      switch (result.kind) {
+        case 'reserved':
+          return outputOf(reservation);
+        case 'short':
+          throw new OutOfStockError(result.skus);
+        case 'exists':
+          // A concurrent run of the same task won; the next load returns its reservation.
+          return LOST_RACE;
+        case 'conflict':
+          return LOST_RACE;
+      }
+    },
+    {
+      ...CONFLICT_RETRY,
+      onExhausted: () =>
+        new TransientStockError(
+          `reserving stock for order ${input.orderId} kept conflicting with other writes`,
+        ),
+    },
   );
 };
 
@@ -90,25 +107,31 @@ export type ReturnOutcome = RestockOutcome;
  * restocks what it sold. Repeats find a final state and change nothing.
  */
 export const returnStock = async (deps: StockDeps, orderId: string): Promise<ReturnOutcome> => {
-  for (let attempt = 0; attempt < CONFLICT_ATTEMPTS; attempt += 1) {
-    if (attempt > 0) await backoff(attempt);
-    const reservation = await deps.reservations.getReservation(orderId);
-    if (!reservation) return 'not-reserved';
-    switch (reservation.status) {
-      case 'RELEASED':
-        return 'already-released';
-      case 'RESTOCKED':
-        return 'already-restocked';
-      case 'RESERVED':
-        if ((await deps.reservations.release(reservation, nowOf(deps))) === true) return 'released';
-        break;
-      case 'COMMITTED':
-        if ((await deps.reservations.restock(reservation, nowOf(deps))) === true) return 'restocked';
-        break;
-    }
-    // false: the state moved on meanwhile (read it again); 'conflict': retry.
-  }
-  throw new TransientStockError(`returning the stock of order ${orderId} kept conflicting with other writes`);
+  return retryLostRaces(
+    async () => {
+      const reservation = await deps.reservations.getReservation(orderId);
+      if (!reservation) return 'not-reserved';
+      switch (reservation.status) {
+        case 'RELEASED':
+          return 'already-released';
+        case 'RESTOCKED':
+          return 'already-restocked';
+        case 'RESERVED':
+          if ((await deps.reservations.release(reservation, nowOf(deps))) === true) return 'released';
+          break;
+        case 'COMMITTED':
+          if ((await deps.reservations.restock(reservation, nowOf(deps))) === true) return 'restocked';
+          break;
+      }
+      // false: the state moved on meanwhile (read it again); 'conflict': retry.
+      return LOST_RACE;
+    },
+    {
+      ...CONFLICT_RETRY,
+      onExhausted: () =>
+        new TransientStockError(`returning the stock of order ${orderId} kept conflicting with other writes`),
+    },
+  );
 };
 
 /**
@@ -134,15 +157,21 @@ export type CommitOutcome = 'committed' | 'already-committed' | 'released' | 're
  * released (the saga compensated first), restocked or missing is left as it is.
  */
 export const commitStock = async (deps: StockDeps, orderId: string): Promise<CommitOutcome> => {
-  for (let attempt = 0; attempt < CONFLICT_ATTEMPTS; attempt += 1) {
-    if (attempt > 0) await backoff(attempt);
-    const reservation = await deps.reservations.getReservation(orderId);
-    if (!reservation) return 'not-reserved';
-    if (reservation.status === 'COMMITTED') return 'already-committed';
-    if (reservation.status === 'RELEASED') return 'released';
-    if (reservation.status === 'RESTOCKED') return 'restocked';
-    const committed = await deps.reservations.commit(reservation, nowOf(deps));
-    if (committed === true) return 'committed';
-  }
-  throw new TransientStockError(`committing stock of order ${orderId} kept conflicting with other writes`);
+  return retryLostRaces(
+    async () => {
+      const reservation = await deps.reservations.getReservation(orderId);
+      if (!reservation) return 'not-reserved';
+      if (reservation.status === 'COMMITTED') return 'already-committed';
+      if (reservation.status === 'RELEASED') return 'released';
+      if (reservation.status === 'RESTOCKED') return 'restocked';
+      const committed = await deps.reservations.commit(reservation, nowOf(deps));
+      if (committed === true) return 'committed';
+      return LOST_RACE;
+    },
+    {
+      ...CONFLICT_RETRY,
+      onExhausted: () =>
+        new TransientStockError(`committing stock of order ${orderId} kept conflicting with other writes`),
+    },
+  );
 };

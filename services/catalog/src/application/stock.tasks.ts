@@ -1,4 +1,5 @@
 import {
+  CATALOG_TASK_ERRORS,
   CATALOG_TASKS,
   ReleaseStockInput,
   type ReleaseStockOutput,
@@ -7,37 +8,36 @@ import {
   RestockOrderInput,
   type RestockOrderOutput,
 } from '@shop/contracts/catalog';
-import type { z } from 'zod';
+import { defineSagaTask, type SagaTask, type TaskErrorNames } from '@shop/platform/task';
+import { OutOfStockError } from '../domain/stock.errors.ts';
 import { releaseStock, reserveStock, restockOrder, type StockDeps } from './stock-reservation.use-cases.ts';
 
-/** A saga input that does not match its contract: a bug in the state machine, not worth a retry. */
-export class InvalidTaskInputError extends Error {
-  constructor(task: string, detail: string) {
-    super(`${task}: invalid input: ${detail}`);
-    this.name = 'InvalidTaskInput';
-  }
-}
-
-const parse = <T>(task: string, schema: z.ZodType<T>, input: unknown): T => {
-  const result = schema.safeParse(input);
-  if (!result.success) throw new InvalidTaskInputError(task, result.error.message);
-  return result.data;
-};
+/** `OutOfStock` is the catalog's one domain failure of a saga; anything else is retried. */
+const STOCK_TASK_ERROR_NAMES: TaskErrorNames = [[OutOfStockError, CATALOG_TASK_ERRORS.outOfStock]];
 
 /** The `ReserveStock` task: the state machine's JSON in, the contract's JSON out. */
-export const createReserveStockTask =
-  (deps: StockDeps) =>
-  async (input: unknown): Promise<ReserveStockOutput> =>
-    reserveStock(deps, parse(CATALOG_TASKS.reserveStock, ReserveStockInput, input));
+export const createReserveStockTask = (deps: StockDeps): SagaTask<ReserveStockOutput> =>
+  defineSagaTask({
+    name: CATALOG_TASKS.reserveStock,
+    input: ReserveStockInput,
+    errors: STOCK_TASK_ERROR_NAMES,
+    run: (input) => reserveStock(deps, input),
+  });
 
 /** The `ReleaseStock` task: releases a held reservation, restocks a committed sale. */
-export const createReleaseStockTask =
-  (deps: StockDeps) =>
-  async (input: unknown): Promise<ReleaseStockOutput> =>
-    releaseStock(deps, parse(CATALOG_TASKS.releaseStock, ReleaseStockInput, input).orderId);
+export const createReleaseStockTask = (deps: StockDeps): SagaTask<ReleaseStockOutput> =>
+  defineSagaTask({
+    name: CATALOG_TASKS.releaseStock,
+    input: ReleaseStockInput,
+    errors: STOCK_TASK_ERROR_NAMES,
+    run: ({ orderId }) => releaseStock(deps, orderId),
+  });
 
 /** The `RestockOrder` task of the cancel saga. */
-export const createRestockOrderTask =
-  (deps: StockDeps) =>
-  async (input: unknown): Promise<RestockOrderOutput> =>
-    restockOrder(deps, parse(CATALOG_TASKS.restockOrder, RestockOrderInput, input).orderId);
+export const createRestockOrderTask = (deps: StockDeps): SagaTask<RestockOrderOutput> =>
+  defineSagaTask({
+    name: CATALOG_TASKS.restockOrder,
+    input: RestockOrderInput,
+    errors: STOCK_TASK_ERROR_NAMES,
+    run: ({ orderId }) => restockOrder(deps, orderId),
+  });

@@ -1,4 +1,4 @@
-import { BadRequestError, ConflictError, NotFoundError, UnprocessableError } from '@shop/platform';
+import { ConflictError, NotFoundError, UnprocessableError } from '@shop/platform/errors';
 
 export class ProductNotFoundError extends NotFoundError {
   override readonly code = 'CATALOG.PRODUCT_NOT_FOUND';
@@ -49,11 +49,4 @@ export class OnHandBelowReservedError extends ConflictError {
 
 export class TooManyChangesError extends UnprocessableError {
   override readonly code = 'CATALOG.TOO_MANY_CHANGES';
-}
-
-export class InvalidCursorError extends BadRequestError {
-  override readonly code = 'CATALOG.INVALID_CURSOR';
-  constructor() {
-    super('the cursor is not one this list issued; start again without a cursor');
-  }
 }

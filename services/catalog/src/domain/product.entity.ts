@@ -8,7 +8,7 @@ export interface Variant {
   readonly price: Money;
 }
 
-/** A product as the catalog stores it; `revision` grows by one per change (optimistic locking, event order). */
+/** A product as the catalog stores it; `version` grows by one per change (optimistic locking, event order). */
 export interface ProductRecord {
   readonly id: ProductId;
   readonly name: string;
@@ -16,7 +16,7 @@ export interface ProductRecord {
   readonly category: CategoryId;
   readonly status: ProductStatus;
   readonly variants: readonly Variant[];
-  readonly revision: number;
+  readonly version: number;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -40,7 +40,7 @@ export const newProductId = (): ProductId => `prd-${crypto.randomUUID()}`;
 
 export const createProductRecord = (id: ProductId, input: NewProduct, now: Date): ProductRecord => {
   const at = now.toISOString();
-  return { id, ...input, status: 'active', revision: 1, createdAt: at, updatedAt: at };
+  return { id, ...input, status: 'active', version: 1, createdAt: at, updatedAt: at };
 };
 
 /** The product after a patch, or `undefined` when the patch changes nothing. */
@@ -64,7 +64,7 @@ export const applyPatch = (
     next.status === product.status &&
     JSON.stringify(next.variants) === JSON.stringify(product.variants);
   if (same) return undefined;
-  return { ...next, revision: product.revision + 1, updatedAt: now.toISOString() };
+  return { ...next, version: product.version + 1, updatedAt: now.toISOString() };
 };
 
 /** What a change means to the rest of the shop (the `change` of `catalog.product-changed`). */

@@ -1,14 +1,16 @@
 import { createAuth, createHttpHandler } from '@shop/platform/http';
+import { withInvocation } from '@shop/platform/invocation';
 import { buildApp } from '../api/app.ts';
+import { createCatalogDeps } from '../composition-root.ts';
 import { httpEnv } from '../env.ts';
-import { documentClientFromEnvironment } from '../infrastructure/document-client.factory.ts';
-import { dynamoDbCatalogDeps } from '../infrastructure/dynamodb-catalog.deps.ts';
 
 const env = httpEnv();
 
-export const handler = createHttpHandler(
-  buildApp({
-    ...dynamoDbCatalogDeps(documentClientFromEnvironment(), env.TABLE_NAME),
-    auth: createAuth({ issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE, jwks: env.AUTH_JWKS_URL }),
-  }),
+export const handler = withInvocation(
+  createHttpHandler(
+    buildApp({
+      ...createCatalogDeps(env.TABLE_NAME),
+      auth: createAuth({ issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE, jwks: env.AUTH_JWKS_URL }),
+    }),
+  ),
 );

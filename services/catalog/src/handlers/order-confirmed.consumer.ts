@@ -1,18 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createEventConsumer } from '@shop/platform/messaging';
+import { createEventConsumer } from '@shop/platform/consumer';
 import { commitStockOnOrderConfirmed } from '../application/order-confirmed.handler.ts';
+import { createStockDeps } from '../composition-root.ts';
 import { taskEnv } from '../env.ts';
-import { documentClientFromEnvironment } from '../infrastructure/document-client.factory.ts';
-import { DynamoDbStockReservationRepository } from '../infrastructure/dynamodb-stock-reservation.repository.ts';
 
 const { TABLE_NAME } = taskEnv();
 const client = new DynamoDBClient({});
 
+/** `order.confirmed` -> the reservation becomes a sale. */
 export const handler = createEventConsumer({
-  handlers: [
-    commitStockOnOrderConfirmed({
-      reservations: new DynamoDbStockReservationRepository(documentClientFromEnvironment(client), TABLE_NAME),
-    }),
-  ],
+  handlers: [commitStockOnOrderConfirmed(createStockDeps(TABLE_NAME, client))],
   idempotency: { tableName: TABLE_NAME, client },
 });

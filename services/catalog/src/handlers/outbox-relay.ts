@@ -1,3 +1,3 @@
-import { createOutboxRelayHandler } from '@shop/platform/messaging';
+import { createOutboxRelayHandler } from '@shop/platform/relay';
 
 export const handler = createOutboxRelayHandler();

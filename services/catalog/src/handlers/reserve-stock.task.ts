@@ -1,8 +1,6 @@
 import { createReserveStockTask } from '../application/stock.tasks.ts';
+import { createStockDeps } from '../composition-root.ts';
 import { taskEnv } from '../env.ts';
-import { documentClientFromEnvironment } from '../infrastructure/document-client.factory.ts';
-import { DynamoDbStockReservationRepository } from '../infrastructure/dynamodb-stock-reservation.repository.ts';
 
-export const handler = createReserveStockTask({
-  reservations: new DynamoDbStockReservationRepository(documentClientFromEnvironment(), taskEnv().TABLE_NAME),
-});
+/** Saga task `ReserveStock`. */
+export const handler = createReserveStockTask(createStockDeps(taskEnv().TABLE_NAME));

@@ -7,8 +7,10 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { EventEnvelope, Page } from '@shop/contracts';
 import type { Category, CategoryId, Sku } from '@shop/contracts/catalog';
+import { createCursorCodec } from '@shop/platform/cursor';
 import { CONDITION_FAILED, cancellationCodesOf, TRANSACTION_CONFLICT } from '@shop/platform/dynamodb';
-import { outboxPut } from '@shop/platform/messaging';
+import { outboxPut } from '@shop/platform/outbox';
+import { LOST_RACE, retryLostRaces } from '@shop/platform/races';
 import * as z from 'zod';
 import {
   ConcurrentUpdateError,
@@ -30,7 +32,6 @@ import {
   productKey,
   skuKey,
 } from './catalog-table.keys.ts';
-import { decodeCursor, encodeCursor, stringKey } from './page-cursor.codec.ts';
 import { productOf } from './stored-item.schemas.ts';
 import { setExpression } from './update-expression.builder.ts';
 
@@ -56,9 +57,12 @@ const categoriesCursorKey = z
   .object({ pk: z.literal(CATEGORIES_PK), sk: z.string().regex(/^CATEGORY#[a-z0-9-]{2,40}$/) })
   .strict();
 
-const CategoryItem = z.object({ id: z.string(), name: z.string(), productCount: z.number().int() });
+/** Each list's cursors: scoped to the list, in its exact key shape (see `createCursorCodec`). */
+const cursorsOf = (key: z.ZodType<Record<string, string>>) => createCursorCodec({ service: 'CATALOG', key });
+const allActiveCursors = cursorsOf(allActiveCursorKey);
+const categoriesCursors = cursorsOf(categoriesCursorKey);
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const CategoryItem = z.object({ id: z.string(), name: z.string(), productCount: z.number().int() });
 
 export class DynamoDbProductRepository implements ProductRepository {
   readonly #ddb: DynamoDBDocumentClient;
@@ -99,8 +103,8 @@ export class DynamoDbProductRepository implements ProductRepository {
         Put: {
           TableName: this.#table,
           Item: this.#productItem(next),
-          ConditionExpression: 'revision = :revision',
-          ExpressionAttributeValues: { ':revision': previous.revision },
+          ConditionExpression: 'version = :version',
+          ExpressionAttributeValues: { ':version': previous.version },
         },
       },
       ...this.#categoryChanges(previous, next),
@@ -119,13 +123,8 @@ export class DynamoDbProductRepository implements ProductRepository {
   async listActive(query: PageRequest & { category?: CategoryId | undefined }): Promise<Page<ProductRecord>> {
     const byCategory = query.category !== undefined;
     const scope = byCategory ? `products:category:${query.category}` : 'products:all';
-    const startKey = query.cursor
-      ? decodeCursor(
-          query.cursor,
-          scope,
-          byCategory ? categoryCursorKey(query.category ?? '') : allActiveCursorKey,
-        )
-      : undefined;
+    const cursors = byCategory ? cursorsOf(categoryCursorKey(query.category ?? '')) : allActiveCursors;
+    const startKey = query.cursor ? cursors.decode(query.cursor, scope) : undefined;
     const { Items = [], LastEvaluatedKey } = await this.#ddb.send(
       new QueryCommand({
         TableName: this.#table,
@@ -140,14 +139,14 @@ export class DynamoDbProductRepository implements ProductRepository {
     );
     return {
       items: Items.map(productOf),
-      ...(LastEvaluatedKey ? { nextCursor: encodeCursor(scope, stringKey(LastEvaluatedKey)) } : {}),
+      ...(LastEvaluatedKey ? { nextCursor: cursors.encode(scope, LastEvaluatedKey) } : {}),
     };
   }
 
   async listCategories(query: PageRequest): Promise<Page<Category>> {
     const scope = 'categories';
-    let startKey: Record<string, string> | undefined = query.cursor
-      ? decodeCursor(query.cursor, scope, categoriesCursorKey)
+    let startKey: Record<string, unknown> | undefined = query.cursor
+      ? categoriesCursors.decode(query.cursor, scope)
       : undefined;
     const items: Category[] = [];
     // Categories without active products are filtered out; keep reading until the page is full so a
@@ -164,9 +163,9 @@ export class DynamoDbProductRepository implements ProductRepository {
         }),
       );
       items.push(...(page.Items ?? []).map((item) => CategoryItem.parse(item)));
-      startKey = page.LastEvaluatedKey ? stringKey(page.LastEvaluatedKey) : undefined;
+      startKey = page.LastEvaluatedKey;
     } while (startKey && items.length < query.limit);
-    return { items, ...(startKey ? { nextCursor: encodeCursor(scope, startKey) } : {}) };
+    return { items, ...(startKey ? { nextCursor: categoriesCursors.encode(scope, startKey) } : {}) };
   }
 
   #productItem(product: ProductRecord) {
@@ -208,9 +207,9 @@ export class DynamoDbProductRepository implements ProductRepository {
   }
 
   /**
-   * Claims or refreshes a SKU item: its product, names, price, status and revision are the product's;
+   * Claims or refreshes a SKU item: its product, names, price, status and version are the product's;
    * its stock is kept (or initialised). The condition keeps a SKU with the product that first claimed
-   * it. Carrying `productRevision` lets `lookupSkus` answer from the SKU items alone.
+   * it. Carrying `productVersion` lets `lookupSkus` answer from the SKU items alone.
    */
   #skuUpsert(product: ProductRecord, variant: Variant, initialOnHand: number): TransactItem {
     const set = setExpression(
@@ -222,7 +221,7 @@ export class DynamoDbProductRepository implements ProductRepository {
         name: variant.name,
         price: variant.price,
         status: product.status,
-        productRevision: product.revision,
+        productVersion: product.version,
       },
       { onHand: initialOnHand, reserved: 0, available: initialOnHand },
     );
@@ -243,12 +242,12 @@ export class DynamoDbProductRepository implements ProductRepository {
       Update: {
         TableName: this.#table,
         Key: skuKey(sku),
-        UpdateExpression: 'SET #status = :removed, productRevision = :revision',
+        UpdateExpression: 'SET #status = :removed, productVersion = :version',
         ConditionExpression: 'productId = :productId',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':removed': 'removed',
-          ':revision': product.revision,
+          ':version': product.version,
           ':productId': product.id,
         },
       },
@@ -257,28 +256,31 @@ export class DynamoDbProductRepository implements ProductRepository {
 
   /** Index 0 is always the product; SKU items are identified by their key to report duplicates. */
   async #write(items: TransactItem[], product: ProductRecord, productConflict: () => Error): Promise<void> {
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        await this.#ddb.send(new TransactWriteCommand({ TransactItems: items }));
-        return;
-      } catch (error) {
-        const codes = cancellationCodesOf(error);
-        if (!codes) throw error;
-        if (codes[0] === CONDITION_FAILED) throw productConflict();
-        const taken = items.flatMap((item, index) => {
-          const pk = item.Update?.Key?.pk;
-          return codes[index] === CONDITION_FAILED && typeof pk === 'string' && pk.startsWith('SKU#')
-            ? [pk.slice('SKU#'.length)]
-            : [];
-        });
-        if (taken.length > 0) throw new DuplicateSkuError(taken);
-        if (codes.includes(TRANSACTION_CONFLICT) && attempt < CONFLICT_RETRIES) {
-          await sleep(10 * 2 ** attempt + Math.random() * 10);
-          continue;
+    await retryLostRaces(
+      async () => {
+        try {
+          await this.#ddb.send(new TransactWriteCommand({ TransactItems: items }));
+          return;
+        } catch (error) {
+          const codes = cancellationCodesOf(error);
+          if (!codes) throw error;
+          if (codes[0] === CONDITION_FAILED) throw productConflict();
+          const taken = items.flatMap((item, index) => {
+            const pk = item.Update?.Key?.pk;
+            return codes[index] === CONDITION_FAILED && typeof pk === 'string' && pk.startsWith('SKU#')
+              ? [pk.slice('SKU#'.length)]
+              : [];
+          });
+          if (taken.length > 0) throw new DuplicateSkuError(taken);
+          if (codes.includes(TRANSACTION_CONFLICT)) return LOST_RACE;
+          throw error;
         }
-        if (codes.includes(TRANSACTION_CONFLICT)) throw new ConcurrentUpdateError(`product ${product.id}`);
-        throw error;
-      }
-    }
+      },
+      {
+        maxAttempts: CONFLICT_RETRIES + 1,
+        backoff: { initialDelayMs: 10, maxDelayMs: 80 },
+        onExhausted: () => new ConcurrentUpdateError(`product ${product.id}`),
+      },
+    );
   }
 }

@@ -5,7 +5,7 @@ import { productKey } from './catalog-table.keys.ts';
 import { batchGetItems, batchGetSkuItems } from './sku-items.batch-get.ts';
 import {
   PRODUCT_REVISION_ATTRIBUTES,
-  productRevisionOf,
+  productVersionOf,
   SKU_LOOKUP_ATTRIBUTES,
   type SkuLookupItem,
   skuLookupOf,
@@ -13,9 +13,9 @@ import {
 
 /**
  * Answers `lookupSkus` from the SKU items: every product write refreshes its SKU items (name, price,
- * status, revision) in the same transaction, and every stock write keeps their `available`, so one
+ * status, version) in the same transaction, and every stock write keeps their `available`, so one
  * BatchGetItem per 100 SKUs is the whole read.
- * Items written before SKU items carried the revision cost one more BatchGetItem of their products.
+ * Items written before SKU items carried the version cost one more BatchGetItem of their products.
  */
 export class DynamoDbSkuDirectory implements SkuDirectory {
   readonly #ddb: DynamoDBDocumentClient;
@@ -35,30 +35,30 @@ export class DynamoDbSkuDirectory implements SkuDirectory {
         attributes: SKU_LOOKUP_ATTRIBUTES,
       })
     ).map(skuLookupOf);
-    const revisions = await this.#revisionsOfProducts(
-      items.filter((item) => item.productRevision === undefined).map((item) => item.productId),
+    const versions = await this.#versionsOfProducts(
+      items.filter((item) => item.productVersion === undefined).map((item) => item.productId),
     );
     const result = new Map<Sku, SkuInfo>();
     for (const item of items) {
-      const revision = item.productRevision ?? revisions.get(item.productId);
+      const version = item.productVersion ?? versions.get(item.productId);
       // A SKU item always has its product (one transaction wrote both); skip one that does not.
-      if (revision !== undefined) result.set(item.sku, infoOf(item, revision));
+      if (version !== undefined) result.set(item.sku, infoOf(item, version));
     }
     return result;
   }
 
-  async #revisionsOfProducts(productIds: readonly string[]): Promise<Map<string, number>> {
+  async #versionsOfProducts(productIds: readonly string[]): Promise<Map<string, number>> {
     const unique = [...new Set(productIds)];
     if (unique.length === 0) return new Map();
     const items = await batchGetItems(this.#ddb, this.#table, unique.map(productKey), {
       consistent: true,
       attributes: PRODUCT_REVISION_ATTRIBUTES,
     });
-    return new Map(items.map(productRevisionOf).map((product) => [product.id, product.revision]));
+    return new Map(items.map(productVersionOf).map((product) => [product.id, product.version]));
   }
 }
 
-const infoOf = (item: SkuLookupItem, revision: number): SkuInfo => ({
+const infoOf = (item: SkuLookupItem, version: number): SkuInfo => ({
   sku: item.sku,
   productId: item.productId,
   productName: item.productName,
@@ -66,7 +66,7 @@ const infoOf = (item: SkuLookupItem, revision: number): SkuInfo => ({
   price: item.price,
   // A dropped variant is not sold, like the SKUs of an archived product.
   status: item.status === 'active' ? 'active' : 'archived',
-  revision,
+  version,
   // Every stock write keeps `available = onHand - reserved >= 0`; the clamp keeps the contract even
   // if an item was ever edited by hand.
   available: Math.max(0, item.available),

@@ -22,7 +22,7 @@ const ProductItem = z.object({
       price: Money,
     }),
   ),
-  revision: z.number().int(),
+  version: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -40,7 +40,7 @@ const SkuItem = z.object({
 });
 
 /**
- * What `lookupSkus` reads of a SKU item. `productRevision` is missing on items written before SKU
+ * What `lookupSkus` reads of a SKU item. `productVersion` is missing on items written before SKU
  * items carried it; the product is read for those. `available` is read in the same projection, so
  * the stock costs no extra round trip.
  */
@@ -51,14 +51,14 @@ const SkuLookupItem = z.object({
   name: z.string(),
   price: Money,
   status: z.enum(['active', 'archived', 'removed']),
-  productRevision: z.number().int().min(1).optional(),
+  productVersion: z.number().int().min(1).optional(),
   available: z.number().int(),
 });
 export type SkuLookupItem = z.infer<typeof SkuLookupItem>;
 export const SKU_LOOKUP_ATTRIBUTES = Object.keys(SkuLookupItem.shape);
 
-const ProductRevisionItem = z.object({ id: z.string(), revision: z.number().int().min(1) });
-export const PRODUCT_REVISION_ATTRIBUTES = Object.keys(ProductRevisionItem.shape);
+const ProductVersionItem = z.object({ id: z.string(), version: z.number().int().min(1) });
+export const PRODUCT_REVISION_ATTRIBUTES = Object.keys(ProductVersionItem.shape);
 
 const ReservationItem = z.object({
   orderId: z.string(),
@@ -72,4 +72,4 @@ export const productOf = (item: Record<string, unknown>): ProductRecord => Produ
 export const skuStockOf = (item: Record<string, unknown>): SkuStock => SkuItem.parse(item);
 export const reservationOf = (item: Record<string, unknown>): Reservation => ReservationItem.parse(item);
 export const skuLookupOf = (item: Record<string, unknown>): SkuLookupItem => SkuLookupItem.parse(item);
-export const productRevisionOf = (item: Record<string, unknown>) => ProductRevisionItem.parse(item);
+export const productVersionOf = (item: Record<string, unknown>) => ProductVersionItem.parse(item);

@@ -1,14 +1,15 @@
 import { type AuthVariables, getUser } from '@shop/auth';
 import { isCardNumberIssue } from '@shop/contracts/payment';
-import { type Auth, createApp, validationErrorOf } from '@shop/platform';
+import { CardNumberRefusedError, validationErrorOf } from '@shop/platform/errors';
+import { type Auth, createApp } from '@shop/platform/http';
 import type { Context as LambdaContext } from 'aws-lambda';
 import type { ZodError } from 'zod';
 import { cancelOrder } from '../application/cancel-order.use-case.ts';
+import type { IdempotentCheckout } from '../application/checkout.use-case.ts';
 import type { CheckoutDeps } from '../application/order.deps.ts';
 import { getOrder, listMyOrders, listOrdersByStatus } from '../application/order-queries.use-case.ts';
-import { CardNumberRefusedError, InvalidPaymentMethodError } from '../domain/order.errors.ts';
-import type { IdempotentCheckout } from '../infrastructure/checkout-idempotency.ts';
-import { toOrderDto, toOrderPage } from './order.dto.ts';
+import { toOrderDto, toOrderPage } from '../application/order-view.mapper.ts';
+import { InvalidPaymentMethodError } from '../domain/order.errors.ts';
 import {
   adminListOrdersRoute,
   cancelOrderRoute,

@@ -9,7 +9,7 @@ import {
   OrderId,
   OrderPage,
 } from '@shop/contracts/order';
-import { BEARER_AUTH, jsonBody, jsonResponse, problemResponses } from '@shop/platform';
+import { BEARER_AUTH, jsonBody, jsonResponse, problemResponses } from '@shop/platform/http';
 
 const TAGS = ['Order'];
 const OrderParams = z.object({ orderId: OrderId });

@@ -1,12 +1,12 @@
+import { nowOf } from '@shop/platform/clock';
+import { LOST_RACE, retryLostRaces } from '@shop/platform/races';
 import { canRead, type Order, requestCancellation } from '../domain/order.entity.ts';
 import {
   OrderNotCancellableError,
   OrderNotFoundError,
   OrderWriteConflictError,
 } from '../domain/order.errors.ts';
-import { type CheckoutDeps, clockOf, type Reader } from './order.deps.ts';
-
-const MAX_RACES = 5;
+import type { CheckoutDeps, Reader } from './order.deps.ts';
 
 const cancelReasonOf = (order: Order, reader: Reader) =>
   order.customerId === reader.sub ? ('CANCELLED_BY_CUSTOMER' as const) : ('CANCELLED_BY_ADMIN' as const);
@@ -21,27 +21,30 @@ const cancelReasonOf = (order: Order, reader: Reader) =>
  *
  * @throws OrderNotFoundError (also for someone else's order), OrderNotCancellableError, SagaUnavailableError
  */
-export const cancelOrder = async (
+export const cancelOrder = (
   deps: Pick<CheckoutDeps, 'orders' | 'sagas' | 'clock'>,
   reader: Reader,
   orderId: string,
 ): Promise<Order> => {
-  for (let race = 0; race < MAX_RACES; race++) {
-    const order = await deps.orders.get(orderId);
-    if (!order || !canRead(order, reader)) throw new OrderNotFoundError(orderId);
-    if (order.status === 'CANCELLING') {
-      const requested = order.statusHistory.findLast((entry) => entry.reason === 'CANCELLATION_REQUESTED');
-      const reason =
-        requested?.detail === 'CANCELLED_BY_ADMIN' ? 'CANCELLED_BY_ADMIN' : 'CANCELLED_BY_CUSTOMER';
-      await deps.sagas.startCancel({ orderId, reason }, order.cancelAttempts);
-      throw new OrderNotCancellableError(order.status);
-    }
-    const reason = cancelReasonOf(order, reader);
-    const next = requestCancellation(order, reason, clockOf(deps));
-    if (await deps.orders.update(order, next)) {
-      await deps.sagas.startCancel({ orderId, reason }, next.cancelAttempts);
-      return next;
-    }
-  }
-  throw new OrderWriteConflictError(orderId);
+  return retryLostRaces(
+    async () => {
+      const order = await deps.orders.get(orderId);
+      if (!order || !canRead(order, reader)) throw new OrderNotFoundError(orderId);
+      if (order.status === 'CANCELLING') {
+        const requested = order.statusHistory.findLast((entry) => entry.reason === 'CANCELLATION_REQUESTED');
+        const reason =
+          requested?.detail === 'CANCELLED_BY_ADMIN' ? 'CANCELLED_BY_ADMIN' : 'CANCELLED_BY_CUSTOMER';
+        await deps.sagas.startCancel({ orderId, reason }, order.cancelAttempts);
+        throw new OrderNotCancellableError(order.status);
+      }
+      const reason = cancelReasonOf(order, reader);
+      const next = requestCancellation(order, reason, nowOf(deps));
+      if (await deps.orders.update(order, next)) {
+        await deps.sagas.startCancel({ orderId, reason }, next.cancelAttempts);
+        return next;
+      }
+      return LOST_RACE;
+    },
+    { onExhausted: () => new OrderWriteConflictError(orderId) },
+  );
 };

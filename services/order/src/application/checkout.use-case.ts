@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { CheckoutRequest, CheckoutSagaInput } from '@shop/contracts/order';
+import { nowOf } from '@shop/platform/clock';
+import type { Context } from 'aws-lambda';
 import { placeOrder } from '../domain/order.entity.ts';
 import { CartEmptyError, IdempotencyKeyReusedError, TooManyLinesError } from '../domain/order.errors.ts';
 import { priceLines } from '../domain/order-pricing.ts';
-import { type CheckoutDeps, clockOf } from './order.deps.ts';
+import type { CheckoutDeps } from './order.deps.ts';
 
 /** One order reserves at most this many SKUs (the catalog reserves them in one transaction). */
 export const MAX_ORDER_LINES = 99;
@@ -18,6 +20,15 @@ export interface CheckoutResult {
   readonly orderId: string;
   readonly status: 'PENDING';
 }
+
+/**
+ * `checkout` made idempotent by the customer's `Idempotency-Key`: a replay returns the first result
+ * (the infrastructure decides how; see `createIdempotentCheckout`).
+ */
+export type IdempotentCheckout = (
+  command: CheckoutCommand,
+  lambdaContext?: Context,
+) => Promise<CheckoutResult>;
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
@@ -59,7 +70,7 @@ export const checkout = async (deps: CheckoutDeps, command: CheckoutCommand): Pr
     stockLines: lines.map((line) => ({ sku: line.sku, quantity: line.quantity })),
     totals,
     shippingAddress: command.body.shippingAddress,
-    placedAt: clockOf(deps).toISOString(),
+    placedAt: nowOf(deps).toISOString(),
     requestHash,
   };
   const existing = await deps.orders.get(orderId);

@@ -1,3 +1,4 @@
+import type { Clock } from '@shop/platform/clock';
 import type { CheckoutViewReader } from '../domain/checkout-view.port.ts';
 import type { OrderRepository } from '../domain/order.repository.port.ts';
 import type { SagaStarter } from '../domain/saga-starter.port.ts';
@@ -7,7 +8,7 @@ export interface OrderDeps {
   readonly orders: OrderRepository;
   /** The events' `source`: the service name. */
   readonly source: string;
-  readonly clock?: () => Date;
+  readonly clock?: Clock;
 }
 
 /** What the HTTP function needs besides: the cart, and the sagas it starts. */
@@ -20,5 +21,3 @@ export interface Reader {
   readonly sub: string;
   readonly roles: readonly string[];
 }
-
-export const clockOf = (deps: Pick<OrderDeps, 'clock'>): Date => (deps.clock ? deps.clock() : new Date());

@@ -1,9 +1,10 @@
 import { PaymentRefunded } from '@shop/contracts/payment';
-import type { EventHandler } from '@shop/platform/messaging';
+import { nowOf } from '@shop/platform/clock';
+import type { EventHandler } from '@shop/platform/consumer';
 import { recordRefund } from '../domain/order.entity.ts';
 import { OrderNotFoundError } from '../domain/order.errors.ts';
 import { changeOrder } from './change-order.ts';
-import { clockOf, type OrderDeps } from './order.deps.ts';
+import type { OrderDeps } from './order.deps.ts';
 
 /**
  * `payment.refunded` -> a line in the order's status history and its `refundedAmount`. Idempotent
@@ -15,7 +16,7 @@ export const recordRefundOnPaymentRefunded = (deps: OrderDeps): EventHandler<typ
     const { orderId, refundId, amount, refundedAmount, fullyRefunded } = event.data;
     try {
       await changeOrder(deps, orderId, (order) =>
-        recordRefund(order, { refundId, amount, refundedAmount, fullyRefunded }, clockOf(deps)),
+        recordRefund(order, { refundId, amount, refundedAmount, fullyRefunded }, nowOf(deps)),
       );
     } catch (error) {
       // A payment of an order this service does not know cannot become known by retrying.

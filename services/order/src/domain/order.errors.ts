@@ -1,11 +1,9 @@
-import { CARD_NUMBER_REFUSED, CARD_NUMBER_REFUSED_MESSAGE } from '@shop/contracts/payment';
 import {
-  BadRequestError,
   ConflictError,
   NotFoundError,
   ServiceUnavailableError,
   UnprocessableError,
-} from '@shop/platform';
+} from '@shop/platform/errors';
 
 export class OrderNotFoundError extends NotFoundError {
   override readonly code = 'ORDER.NOT_FOUND';
@@ -102,22 +100,5 @@ export class IdempotencyKeyReusedError extends UnprocessableError {
 
   constructor() {
     super('this Idempotency-Key was used with a different request body; use a new key for a new checkout');
-  }
-}
-
-export class InvalidCursorError extends BadRequestError {
-  override readonly code = 'ORDER.INVALID_CURSOR';
-
-  constructor() {
-    super('the cursor is not valid for this list; start again without it');
-  }
-}
-
-/** Something that looks like a card number reached checkout. The value is never repeated. */
-export class CardNumberRefusedError extends UnprocessableError {
-  override readonly code = CARD_NUMBER_REFUSED;
-
-  constructor() {
-    super(CARD_NUMBER_REFUSED_MESSAGE);
   }
 }

@@ -1,6 +1,4 @@
 import { createTasksFromEnv } from '../composition-root.ts';
 
-const tasks = createTasksFromEnv();
-
 /** Saga task `CancelOrder`. */
-export const handler = (event: unknown) => tasks.cancelOrder(event);
+export const handler = createTasksFromEnv().cancelOrder;

@@ -1,6 +1,4 @@
 import { createTasksFromEnv } from '../composition-root.ts';
 
-const tasks = createTasksFromEnv();
-
 /** Saga task `ConfirmOrder`. */
-export const handler = (event: unknown) => tasks.confirmOrder(event);
+export const handler = createTasksFromEnv().confirmOrder;

@@ -1,14 +1,11 @@
-import { createEventConsumer } from '@shop/platform/messaging';
+import { createEventConsumer } from '@shop/platform/consumer';
 import { recordRefundOnPaymentRefunded } from '../application/payment-refunded.handler.ts';
-import { taskEnv } from '../env.ts';
-import { createOrderDeps } from '../infrastructure/order.composition.ts';
+import { createConsumerDepsFromEnv } from '../composition-root.ts';
 
-const env = taskEnv();
+const { env, deps } = createConsumerDepsFromEnv();
 
 /** `payment.refunded` -> the refund in the order's history. */
 export const handler = createEventConsumer({
-  handlers: [
-    recordRefundOnPaymentRefunded(createOrderDeps({ tableName: env.TABLE_NAME, source: env.SERVICE_NAME })),
-  ],
+  handlers: [recordRefundOnPaymentRefunded(deps)],
   idempotency: { tableName: env.TABLE_NAME },
 });

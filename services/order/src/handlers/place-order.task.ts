@@ -1,6 +1,4 @@
 import { createTasksFromEnv } from '../composition-root.ts';
 
-const tasks = createTasksFromEnv();
-
 /** Saga task `PlaceOrder`. */
-export const handler = (event: unknown) => tasks.placeOrder(event);
+export const handler = createTasksFromEnv().placeOrder;

@@ -1,6 +1,4 @@
 import { createTasksFromEnv } from '../composition-root.ts';
 
-const tasks = createTasksFromEnv();
-
 /** Saga task `PriceOrder`. */
-export const handler = (event: unknown) => tasks.priceOrder(event);
+export const handler = createTasksFromEnv().priceOrder;

@@ -6,8 +6,11 @@ import {
 } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Context } from 'aws-lambda';
-import type { CheckoutCommand, CheckoutResult } from '../application/checkout.use-case.ts';
+import type {
+  CheckoutCommand,
+  CheckoutResult,
+  IdempotentCheckout,
+} from '../application/checkout.use-case.ts';
 import { IdempotencyKeyInUseError, IdempotencyKeyReusedError } from '../domain/order.errors.ts';
 
 /** Partition of the checkout idempotency records in the order table (sort key: the hashed key). */
@@ -20,11 +23,6 @@ export interface CheckoutIdempotencyOptions {
   readonly client?: DynamoDBClient;
   readonly expiresAfterSeconds?: number;
 }
-
-export type IdempotentCheckout = (
-  command: CheckoutCommand,
-  lambdaContext?: Context,
-) => Promise<CheckoutResult>;
 
 /**
  * `POST /checkout` made idempotent with Powertools: the key is the customer and the `Idempotency-Key`

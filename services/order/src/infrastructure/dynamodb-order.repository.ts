@@ -1,33 +1,47 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventEnvelope } from '@shop/contracts';
 import type { OrderStatus } from '@shop/contracts/order';
-import { isLostRace } from '@shop/platform/dynamodb';
-import { outboxPut } from '@shop/platform/messaging';
+import { type CursorCodec, createCursorCodec } from '@shop/platform/cursor';
+import { putVersioned } from '@shop/platform/dynamodb';
+import * as z from 'zod';
 import type { Order } from '../domain/order.entity.ts';
 import type { OrderPageRequest, OrderPageResult, OrderRepository } from '../domain/order.repository.port.ts';
-import { customerPartition, fromItem, orderKey, statusPartition, toItem } from './order.item.ts';
-import { createCursorCodec } from './page-cursor.codec.ts';
+import {
+  BY_CUSTOMER,
+  BY_STATUS,
+  customerPartition,
+  orderItemOf,
+  orderKey,
+  statusPartition,
+} from './order-table.keys.ts';
+import { orderOf } from './stored-item.schemas.ts';
 
 export interface DynamoDbOrderRepositoryOptions {
   readonly documentClient: DynamoDBDocumentClient;
   readonly tableName: string;
 }
 
-const byCustomer = { name: 'gsi1', pk: 'gsi1pk', sk: 'gsi1sk' } as const;
-const byStatus = { name: 'gsi2', pk: 'gsi2pk', sk: 'gsi2sk' } as const;
+type Index = typeof BY_CUSTOMER | typeof BY_STATUS;
 
-/** Orders in the service's single table: one item per order, listed through two sparse-free GSIs. */
+const OrderKey = { pk: z.string().max(256).startsWith('ORDER#'), sk: z.literal('ORDER') };
+const IndexValue = z.string().max(512);
+
+/** The last key of a page of one index: the order's own key and that index's key, nothing else. */
+const customerCursors = createCursorCodec({
+  service: 'ORDER',
+  key: z.strictObject({ ...OrderKey, gsi1pk: IndexValue, gsi1sk: IndexValue }),
+  belongs: (key, partition) => key.gsi1pk === partition,
+});
+const statusCursors = createCursorCodec({
+  service: 'ORDER',
+  key: z.strictObject({ ...OrderKey, gsi2pk: IndexValue, gsi2sk: IndexValue }),
+  belongs: (key, partition) => key.gsi2pk === partition,
+});
+
+/** Orders in the service's single table: one item per order, listed through two GSIs. */
 export class DynamoDbOrderRepository implements OrderRepository {
   readonly #ddb: DynamoDBDocumentClient;
   readonly #table: string;
-  readonly #customerCursors = createCursorCodec(byCustomer);
-  readonly #statusCursors = createCursorCodec(byStatus);
 
   constructor(options: DynamoDbOrderRepositoryOptions) {
     this.#ddb = options.documentClient;
@@ -38,65 +52,35 @@ export class DynamoDbOrderRepository implements OrderRepository {
     const { Item } = await this.#ddb.send(
       new GetCommand({ TableName: this.#table, Key: orderKey(orderId), ConsistentRead: true }),
     );
-    return Item ? fromItem(Item) : undefined;
+    return Item ? orderOf(Item) : undefined;
   }
 
-  async create(order: Order): Promise<boolean> {
-    try {
-      await this.#ddb.send(
-        new PutCommand({
-          TableName: this.#table,
-          Item: toItem(order),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isLostRace(error)) return false;
-      throw error;
-    }
+  create(order: Order): Promise<boolean> {
+    return putVersioned(this.#ddb, { tableName: this.#table, item: orderItemOf(order) });
   }
 
-  async update(previous: Order, next: Order, events: readonly EventEnvelope[] = []): Promise<boolean> {
-    const put = {
-      TableName: this.#table,
-      Item: toItem(next),
-      ConditionExpression: '#version = :version',
-      ExpressionAttributeNames: { '#version': 'version' },
-      ExpressionAttributeValues: { ':version': previous.version },
-    };
-    try {
-      if (events.length === 0) {
-        await this.#ddb.send(new PutCommand(put));
-      } else {
-        await this.#ddb.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              { Put: put },
-              // FIFO subscribers then see one order's events in order.
-              ...events.map((event) => outboxPut(this.#table, event, { partitionHint: next.id })),
-            ],
-          }),
-        );
-      }
-      return true;
-    } catch (error) {
-      if (isLostRace(error)) return false;
-      throw error;
-    }
+  update(previous: Order, next: Order, events: readonly EventEnvelope[] = []): Promise<boolean> {
+    return putVersioned(this.#ddb, {
+      tableName: this.#table,
+      item: orderItemOf(next),
+      expectedVersion: previous.version,
+      events,
+      // FIFO subscribers then see one order's events in order.
+      partitionHint: next.id,
+    });
   }
 
   listByCustomer(customerId: string, page: OrderPageRequest): Promise<OrderPageResult> {
-    return this.#query(byCustomer, this.#customerCursors, customerPartition(customerId), page);
+    return this.#query(BY_CUSTOMER, customerCursors, customerPartition(customerId), page);
   }
 
   listByStatus(status: OrderStatus, page: OrderPageRequest): Promise<OrderPageResult> {
-    return this.#query(byStatus, this.#statusCursors, statusPartition(status), page);
+    return this.#query(BY_STATUS, statusCursors, statusPartition(status), page);
   }
 
   async #query(
-    index: typeof byCustomer | typeof byStatus,
-    cursors: ReturnType<typeof createCursorCodec>,
+    index: Index,
+    cursors: CursorCodec<Record<string, string>>,
     partition: string,
     page: OrderPageRequest,
   ): Promise<OrderPageResult> {
@@ -114,8 +98,8 @@ export class DynamoDbOrderRepository implements OrderRepository {
       }),
     );
     return {
-      items: (Items ?? []).map(fromItem),
-      ...(LastEvaluatedKey ? { nextCursor: cursors.encode(LastEvaluatedKey) } : {}),
+      items: (Items ?? []).map(orderOf),
+      ...(LastEvaluatedKey ? { nextCursor: cursors.encode(partition, LastEvaluatedKey) } : {}),
     };
   }
 }

@@ -1,12 +1,12 @@
 import { type AuthVariables, getUser } from '@shop/auth';
 import { isCardNumberIssue } from '@shop/contracts/payment';
-import { type Auth, createApp, fieldErrorsOf, validationErrorOf } from '@shop/platform';
+import { CardNumberRefusedError, fieldErrorsOf, validationErrorOf } from '@shop/platform/errors';
+import { type Auth, createApp } from '@shop/platform/http';
 import type { ZodError } from 'zod';
 import { listPayments } from '../application/list-payments.use-case.ts';
 import type { PaymentDeps } from '../application/payment.deps.ts';
+import { toPaymentDto } from '../application/payment-view.mapper.ts';
 import { refundPaymentById } from '../application/refund-payment.use-case.ts';
-import { CardNumberRefusedError } from '../domain/payment.errors.ts';
-import { toPaymentDto } from './payment.dto.ts';
 import { listPaymentsRoute, refundPaymentRoute } from './routes.ts';
 
 export interface PaymentAppDeps extends PaymentDeps {

@@ -6,7 +6,7 @@ import {
   PaymentResourceId,
   RefundRequest,
 } from '@shop/contracts/payment';
-import { BEARER_AUTH, jsonBody, jsonResponse, problemResponses } from '@shop/platform';
+import { BEARER_AUTH, jsonBody, jsonResponse, problemResponses } from '@shop/platform/http';
 
 export const listPaymentsRoute = createRoute({
   method: 'get',

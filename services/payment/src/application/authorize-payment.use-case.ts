@@ -1,4 +1,5 @@
 import type { AuthorizePaymentInput } from '@shop/contracts/payment';
+import { nowOf } from '@shop/platform/clock';
 import {
   approve,
   decline,
@@ -15,7 +16,7 @@ import {
   PaymentRequestMismatchError,
 } from '../domain/payment.errors.ts';
 import { ProviderUnavailableError } from '../domain/payment-provider.port.ts';
-import { AUTHORIZATION_LEASE_MS, clockOf, newIdOf, type PaymentDeps } from './payment.deps.ts';
+import { AUTHORIZATION_LEASE_MS, newIdOf, type PaymentDeps } from './payment.deps.ts';
 
 const DEFAULT_WAIT = { attempts: 20, intervalMs: 100 };
 
@@ -47,7 +48,7 @@ const mismatchedFields = (payment: Payment, input: AuthorizePaymentInput): strin
 export const authorizePayment = async (deps: PaymentDeps, input: AuthorizePaymentInput): Promise<Payment> => {
   const existing = await deps.payments.findByOrderId(input.orderId);
   if (existing) return settle(deps, existing, input);
-  const now = clockOf(deps);
+  const now = nowOf(deps);
   const pending = startPayment(
     {
       id: newIdOf(deps),
@@ -76,7 +77,7 @@ const settle = async (deps: PaymentDeps, found: Payment, input: AuthorizePayment
       throw new PaymentDeclinedError(current.declineCode ?? 'declined', current.declineReason ?? 'declined');
     }
     if (current.status !== 'PENDING') return current;
-    const now = clockOf(deps);
+    const now = nowOf(deps);
     if (isLeaseFree(current, now)) {
       const owned = takeLease(current, now.getTime() + (deps.leaseMs ?? AUTHORIZATION_LEASE_MS), now);
       if (await deps.payments.update(current, owned)) return complete(deps, owned, input);
@@ -105,10 +106,10 @@ const complete = async (
   } catch (error) {
     if (!(error instanceof ProviderUnavailableError)) throw error;
     // Hand the payment back at once so the saga's retry need not wait for the lease to expire.
-    await deps.payments.update(owned, releaseLease(owned, clockOf(deps)));
+    await deps.payments.update(owned, releaseLease(owned, nowOf(deps)));
     throw new PaymentProviderUnavailableError(error);
   }
-  const now = clockOf(deps);
+  const now = nowOf(deps);
   const settled = result.approved
     ? approve(owned, result.reference, now)
     : decline(owned, result.reference, result.declineCode, result.reason, now);

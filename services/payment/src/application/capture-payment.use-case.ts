@@ -1,11 +1,11 @@
 import { PaymentCaptured } from '@shop/contracts/payment';
-import { createEvent } from '@shop/platform/messaging';
+import { nowOf } from '@shop/platform/clock';
+import { createEvent } from '@shop/platform/outbox';
+import { LOST_RACE, retryLostRaces } from '@shop/platform/races';
 import { capture, type Payment } from '../domain/payment.entity.ts';
 import { PaymentInProgressError, PaymentNotFoundError } from '../domain/payment.errors.ts';
-import { clockOf, type Origin, type PaymentDeps } from './payment.deps.ts';
+import type { Origin, PaymentDeps } from './payment.deps.ts';
 import { callProvider } from './provider-call.ts';
-
-const MAX_RACES = 5;
 
 /**
  * Captures the order's authorized amount and publishes `payment.captured` in the same transaction.
@@ -21,27 +21,33 @@ export const capturePayment = async (
   origin: Origin,
 ): Promise<Payment> => {
   let payment = await deps.payments.findByOrderId(orderId);
-  for (let race = 0; race < MAX_RACES && payment; race++) {
-    if (payment.status === 'CAPTURED' || payment.status === 'REFUNDED') return payment;
-    if (payment.status === 'PENDING') throw new PaymentInProgressError(orderId);
-    capture(payment, clockOf(deps)); // refuses VOIDED and DECLINED before the provider is called
-    const authorized = payment;
-    await callProvider('capture', authorized.status, () =>
-      deps.provider.capture({
-        idempotencyKey: `capture:${orderId}`,
-        reference: authorized.providerReference ?? '',
-        amount: authorized.amount,
-      }),
-    );
-    const captured = capture(authorized, clockOf(deps));
-    const event = createEvent(
-      PaymentCaptured,
-      { orderId, paymentId: authorized.id, amount: authorized.amount },
-      { source: deps.source, correlationId: origin.correlationId },
-    );
-    if (await deps.payments.update(authorized, captured, [event])) return captured;
-    payment = await deps.payments.findByOrderId(orderId);
-  }
-  if (!payment) throw new PaymentNotFoundError(`order ${orderId}`);
-  throw new PaymentInProgressError(orderId);
+  return retryLostRaces(
+    async () => {
+      if (!payment) throw new PaymentNotFoundError(`order ${orderId}`);
+      if (payment.status === 'CAPTURED' || payment.status === 'REFUNDED') return payment;
+      if (payment.status === 'PENDING') throw new PaymentInProgressError(orderId);
+      capture(payment, nowOf(deps)); // refuses VOIDED and DECLINED before the provider is called
+      const authorized = payment;
+      await callProvider('capture', authorized.status, () =>
+        deps.provider.capture({
+          idempotencyKey: `capture:${orderId}`,
+          reference: authorized.providerReference ?? '',
+          amount: authorized.amount,
+        }),
+      );
+      const captured = capture(authorized, nowOf(deps));
+      const event = createEvent(
+        PaymentCaptured,
+        { orderId, paymentId: authorized.id, amount: authorized.amount },
+        { source: deps.source, correlationId: origin.correlationId },
+      );
+      if (await deps.payments.update(authorized, captured, [event])) return captured;
+      payment = await deps.payments.findByOrderId(orderId);
+      return LOST_RACE;
+    },
+    {
+      onExhausted: () =>
+        payment ? new PaymentInProgressError(orderId) : new PaymentNotFoundError(`order ${orderId}`),
+    },
+  );
 };

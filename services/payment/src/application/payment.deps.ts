@@ -1,3 +1,4 @@
+import type { Clock } from '@shop/platform/clock';
 import type { PaymentRepository } from '../domain/payment.repository.port.ts';
 import type { PaymentProvider } from '../domain/payment-provider.port.ts';
 
@@ -13,7 +14,7 @@ export interface PaymentDeps {
   readonly provider: PaymentProvider;
   /** The events' `source`: the service name. */
   readonly source: string;
-  readonly clock?: () => Date;
+  readonly clock?: Clock;
   readonly newId?: () => string;
   readonly leaseMs?: number;
   /** How long a concurrent authorization waits for the one in flight before answering `PaymentInProgress`. */
@@ -24,5 +25,4 @@ export interface Origin {
   readonly correlationId: string;
 }
 
-export const clockOf = (deps: PaymentDeps): Date => (deps.clock ? deps.clock() : new Date());
 export const newIdOf = (deps: PaymentDeps): string => (deps.newId ? deps.newId() : crypto.randomUUID());

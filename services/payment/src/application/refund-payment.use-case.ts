@@ -1,6 +1,8 @@
 import type { Money } from '@shop/contracts';
 import { PaymentRefunded } from '@shop/contracts/payment';
-import { createEvent } from '@shop/platform/messaging';
+import { nowOf } from '@shop/platform/clock';
+import { createEvent } from '@shop/platform/outbox';
+import { LOST_RACE, retryLostRaces } from '@shop/platform/races';
 import { applyRefund, type Payment, refundAmountFor } from '../domain/payment.entity.ts';
 import {
   InvalidPaymentTransitionError,
@@ -9,9 +11,7 @@ import {
   PaymentProviderUnavailableError,
 } from '../domain/payment.errors.ts';
 import { ProviderRejectedError, ProviderUnavailableError } from '../domain/payment-provider.port.ts';
-import { clockOf, type Origin, type PaymentDeps } from './payment.deps.ts';
-
-const MAX_RACES = 5;
+import type { Origin, PaymentDeps } from './payment.deps.ts';
 
 export interface RefundCommand {
   /** Identifies this refund: repeating a refund id returns the payment without refunding again. */
@@ -37,60 +37,68 @@ export const refundPayment = async (
   origin: Origin,
 ): Promise<Payment> => {
   let payment: Payment | undefined = found;
-  for (let race = 0; race < MAX_RACES && payment; race++) {
-    if (payment.refunds[command.refundId]) return payment;
-    const current: Payment = payment;
-    const amount = refundAmountFor(current, command.amount);
-    let receipt: { reference: string };
-    try {
-      receipt = await deps.provider.refund({
-        idempotencyKey: `refund:${current.id}:${command.refundId}`,
-        reference: current.providerReference ?? '',
-        amount,
-      });
-    } catch (error) {
-      if (error instanceof ProviderUnavailableError) throw new PaymentProviderUnavailableError(error);
-      if (!(error instanceof ProviderRejectedError)) throw error;
-      // Our copy may be behind the provider (a concurrent refund): decide again on a fresh read.
-      const fresh = await deps.payments.findByOrderId(current.orderId);
-      if (fresh && fresh.version !== current.version) {
-        payment = fresh;
-        continue;
+  return retryLostRaces(
+    async () => {
+      if (!payment) throw new PaymentNotFoundError(`order ${found.orderId}`);
+      if (payment.refunds[command.refundId]) return payment;
+      const current: Payment = payment;
+      const amount = refundAmountFor(current, command.amount);
+      let receipt: { reference: string };
+      try {
+        receipt = await deps.provider.refund({
+          idempotencyKey: `refund:${current.id}:${command.refundId}`,
+          reference: current.providerReference ?? '',
+          amount,
+        });
+      } catch (error) {
+        if (error instanceof ProviderUnavailableError) throw new PaymentProviderUnavailableError(error);
+        if (!(error instanceof ProviderRejectedError)) throw error;
+        // Our copy may be behind the provider (a concurrent refund): decide again on a fresh read.
+        const fresh = await deps.payments.findByOrderId(current.orderId);
+        if (fresh && fresh.version !== current.version) {
+          payment = fresh;
+          return LOST_RACE;
+        }
+        throw new InvalidPaymentTransitionError(
+          'refund',
+          current.status,
+          `the provider refused the refund: ${error.code}`,
+        );
       }
-      throw new InvalidPaymentTransitionError(
-        'refund',
-        current.status,
-        `the provider refused the refund: ${error.code}`,
+      const refunded = applyRefund(
+        current,
+        {
+          refundId: command.refundId,
+          amount,
+          providerReference: receipt.reference,
+          ...(command.reason ? { reason: command.reason } : {}),
+        },
+        nowOf(deps),
       );
-    }
-    const refunded = applyRefund(
-      current,
-      {
-        refundId: command.refundId,
-        amount,
-        providerReference: receipt.reference,
-        ...(command.reason ? { reason: command.reason } : {}),
-      },
-      clockOf(deps),
-    );
-    const event = createEvent(
-      PaymentRefunded,
-      {
-        orderId: current.orderId,
-        paymentId: current.id,
-        refundId: command.refundId,
-        amount,
-        refundedAmount: refunded.refundedAmount,
-        fullyRefunded: refunded.status === 'REFUNDED',
-        ...(command.reason ? { reason: command.reason } : {}),
-      },
-      { source: deps.source, correlationId: origin.correlationId },
-    );
-    if (await deps.payments.update(current, refunded, [event])) return refunded;
-    payment = await deps.payments.findByOrderId(current.orderId);
-  }
-  if (!payment) throw new PaymentNotFoundError(`order ${found.orderId}`);
-  throw new PaymentInProgressError(found.orderId);
+      const event = createEvent(
+        PaymentRefunded,
+        {
+          orderId: current.orderId,
+          paymentId: current.id,
+          refundId: command.refundId,
+          amount,
+          refundedAmount: refunded.refundedAmount,
+          fullyRefunded: refunded.status === 'REFUNDED',
+          ...(command.reason ? { reason: command.reason } : {}),
+        },
+        { source: deps.source, correlationId: origin.correlationId },
+      );
+      if (await deps.payments.update(current, refunded, [event])) return refunded;
+      payment = await deps.payments.findByOrderId(current.orderId);
+      return LOST_RACE;
+    },
+    {
+      onExhausted: () =>
+        payment
+          ? new PaymentInProgressError(found.orderId)
+          : new PaymentNotFoundError(`order ${found.orderId}`),
+    },
+  );
 };
 
 /** `POST /payments/{paymentId}/refund`. */

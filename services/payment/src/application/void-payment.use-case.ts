@@ -1,9 +1,9 @@
+import { nowOf } from '@shop/platform/clock';
+import { LOST_RACE, retryLostRaces } from '@shop/platform/races';
 import { type Payment, voidAuthorization } from '../domain/payment.entity.ts';
 import { PaymentInProgressError } from '../domain/payment.errors.ts';
-import { clockOf, type PaymentDeps } from './payment.deps.ts';
+import type { PaymentDeps } from './payment.deps.ts';
 import { callProvider } from './provider-call.ts';
-
-const MAX_RACES = 5;
 
 /**
  * Releases the order's authorization. Nothing to do (and `undefined`) when the order has no payment;
@@ -18,21 +18,24 @@ export const voidPayment = async (
   reason = 'authorization voided',
 ): Promise<Payment | undefined> => {
   let payment = await deps.payments.findByOrderId(orderId);
-  for (let race = 0; race < MAX_RACES && payment; race++) {
-    if (payment.status === 'VOIDED' || payment.status === 'DECLINED') return payment;
-    if (payment.status === 'PENDING') throw new PaymentInProgressError(orderId);
-    voidAuthorization(payment, reason, clockOf(deps)); // refuses CAPTURED and REFUNDED before the provider is called
-    const authorized = payment;
-    await callProvider('void', authorized.status, () =>
-      deps.provider.void({
-        idempotencyKey: `void:${orderId}`,
-        reference: authorized.providerReference ?? '',
-      }),
-    );
-    const voided = voidAuthorization(authorized, reason, clockOf(deps));
-    if (await deps.payments.update(authorized, voided)) return voided;
-    payment = await deps.payments.findByOrderId(orderId);
-  }
-  if (payment) throw new PaymentInProgressError(orderId);
-  return undefined;
+  return retryLostRaces<Payment | undefined>(
+    async () => {
+      if (!payment) return undefined;
+      if (payment.status === 'VOIDED' || payment.status === 'DECLINED') return payment;
+      if (payment.status === 'PENDING') throw new PaymentInProgressError(orderId);
+      voidAuthorization(payment, reason, nowOf(deps)); // refuses CAPTURED and REFUNDED before the provider is called
+      const authorized = payment;
+      await callProvider('void', authorized.status, () =>
+        deps.provider.void({
+          idempotencyKey: `void:${orderId}`,
+          reference: authorized.providerReference ?? '',
+        }),
+      );
+      const voided = voidAuthorization(authorized, reason, nowOf(deps));
+      if (await deps.payments.update(authorized, voided)) return voided;
+      payment = await deps.payments.findByOrderId(orderId);
+      return LOST_RACE;
+    },
+    { onExhausted: () => new PaymentInProgressError(orderId) },
+  );
 };

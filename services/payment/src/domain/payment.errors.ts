@@ -1,11 +1,9 @@
 import {
-  BadRequestError,
   ConflictError,
   NotFoundError,
   ServiceUnavailableError,
   UnprocessableError,
-} from '@shop/platform';
-import { CARD_NUMBER_REFUSED, CARD_NUMBER_REFUSED_MESSAGE, type FieldErrorLike } from './payment.types.ts';
+} from '@shop/platform/errors';
 
 export class PaymentNotFoundError extends NotFoundError {
   override readonly code = 'PAYMENT.NOT_FOUND';
@@ -76,25 +74,5 @@ export class PaymentProviderUnavailableError extends ServiceUnavailableError {
 
   constructor(cause?: unknown) {
     super('the payment provider is unavailable; retry later', { cause });
-  }
-}
-
-/** Something that looks like a card number reached the service. The value is never repeated. */
-export class CardNumberRefusedError extends UnprocessableError {
-  override readonly code = CARD_NUMBER_REFUSED;
-
-  constructor(errors: readonly FieldErrorLike[] = []) {
-    super(
-      CARD_NUMBER_REFUSED_MESSAGE,
-      errors.length > 0 ? { extensions: { errors: [...errors] } } : undefined,
-    );
-  }
-}
-
-export class InvalidCursorError extends BadRequestError {
-  override readonly code = 'PAYMENT.INVALID_CURSOR';
-
-  constructor() {
-    super('the cursor is not valid for this list; start again without it');
   }
 }

@@ -1,6 +1,4 @@
 import { createTasksFromEnv } from '../composition-root.ts';
 
-const tasks = createTasksFromEnv();
-
 /** Saga task `AuthorizePayment`. */
-export const handler = (event: unknown) => tasks.authorizePayment(event);
+export const handler = createTasksFromEnv().authorizePayment;

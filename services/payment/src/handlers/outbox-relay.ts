@@ -1,4 +1,4 @@
-import { createOutboxRelayHandler } from '@shop/platform/messaging';
+import { createOutboxRelayHandler } from '@shop/platform/relay';
 
 /** Relays `payment.*` events from the table's stream to the subscribers' queues. */
 export const handler = createOutboxRelayHandler();

@@ -1,6 +1,4 @@
 import { createTasksFromEnv } from '../composition-root.ts';
 
-const tasks = createTasksFromEnv();
-
 /** Saga task `RefundPayment`. */
-export const handler = (event: unknown) => tasks.refundPayment(event);
+export const handler = createTasksFromEnv().refundPayment;

@@ -1,44 +1,34 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventEnvelope } from '@shop/contracts';
-import { isConditionFailure, isTransactionConflict } from '@shop/platform/dynamodb';
-import { outboxPut } from '@shop/platform/messaging';
+import { createCursorCodec } from '@shop/platform/cursor';
+import { putVersioned } from '@shop/platform/dynamodb';
 import * as z from 'zod';
 import type { Payment } from '../domain/payment.entity.ts';
-import { InvalidCursorError } from '../domain/payment.errors.ts';
 import type {
   PaymentPageRequest,
   PaymentPageResult,
   PaymentRepository,
 } from '../domain/payment.repository.port.ts';
-import { fromItem, PAYMENT_SK_PREFIX, paymentIdIndexKey, paymentKey, toItem } from './payment.item.ts';
+import {
+  BY_PAYMENT_ID,
+  PAYMENT_SK_PREFIX,
+  paymentIdIndexKey,
+  paymentItemOf,
+  paymentKey,
+} from './payment-table.keys.ts';
+import { paymentOf } from './stored-item.schemas.ts';
 
 export interface DynamoDbPaymentRepositoryOptions {
   readonly documentClient: DynamoDBDocumentClient;
   readonly tableName: string;
 }
 
-const CursorKey = z.strictObject({ pk: z.string(), sk: z.string() });
-
-const encodeCursor = (key: Record<string, unknown>): string =>
-  Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
-
-/** A cursor is accepted only if it is a key of this very list: anything else is a 400, never a 500. */
-const decodeCursor = (cursor: string, orderId: string): Record<string, string> => {
-  try {
-    const key = CursorKey.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-    if (key.pk !== paymentKey(orderId).pk || !key.sk.startsWith(PAYMENT_SK_PREFIX))
-      throw new InvalidCursorError();
-    return key;
-  } catch {
-    throw new InvalidCursorError();
-  }
-};
+/** A cursor is accepted only if it is a key of this very list (the order's payments): anything else is a 400. */
+const cursors = createCursorCodec({
+  service: 'PAYMENT',
+  key: z.strictObject({ pk: z.string(), sk: z.string().startsWith(PAYMENT_SK_PREFIX) }),
+  belongs: (key, orderId) => key.pk === paymentKey(orderId).pk,
+});
 
 /** Payments in the service's single table: one item per order, found by payment id through `gsi1`. */
 export class DynamoDbPaymentRepository implements PaymentRepository {
@@ -54,14 +44,14 @@ export class DynamoDbPaymentRepository implements PaymentRepository {
     const { Item } = await this.#ddb.send(
       new GetCommand({ TableName: this.#table, Key: paymentKey(orderId), ConsistentRead: true }),
     );
-    return Item ? fromItem(Item) : undefined;
+    return Item ? paymentOf(Item) : undefined;
   }
 
   async findById(paymentId: string): Promise<Payment | undefined> {
     const { Items } = await this.#ddb.send(
       new QueryCommand({
         TableName: this.#table,
-        IndexName: 'gsi1',
+        IndexName: BY_PAYMENT_ID,
         KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk = :sk',
         ExpressionAttributeValues: {
           ':pk': paymentIdIndexKey(paymentId).gsi1pk,
@@ -71,11 +61,11 @@ export class DynamoDbPaymentRepository implements PaymentRepository {
       }),
     );
     const item = Items?.[0];
-    return item ? fromItem(item) : undefined;
+    return item ? paymentOf(item) : undefined;
   }
 
   async listByOrderId(orderId: string, page: PaymentPageRequest): Promise<PaymentPageResult> {
-    const startKey = page.cursor ? decodeCursor(page.cursor, orderId) : undefined;
+    const startKey = page.cursor ? cursors.decode(page.cursor, orderId) : undefined;
     const { Items, LastEvaluatedKey } = await this.#ddb.send(
       new QueryCommand({
         TableName: this.#table,
@@ -86,54 +76,29 @@ export class DynamoDbPaymentRepository implements PaymentRepository {
       }),
     );
     return {
-      items: (Items ?? []).map(fromItem),
-      ...(LastEvaluatedKey ? { nextCursor: encodeCursor(LastEvaluatedKey) } : {}),
+      items: (Items ?? []).map(paymentOf),
+      ...(LastEvaluatedKey ? { nextCursor: cursors.encode(orderId, LastEvaluatedKey) } : {}),
     };
   }
 
-  async create(payment: Payment): Promise<boolean> {
-    try {
-      await this.#ddb.send(
-        new PutCommand({
-          TableName: this.#table,
-          Item: toItem(payment),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+  create(payment: Payment): Promise<boolean> {
+    return putVersioned(this.#ddb, { tableName: this.#table, item: paymentItemOf(payment) });
   }
 
-  async update(previous: Payment, next: Payment, events: readonly EventEnvelope[] = []): Promise<boolean> {
-    const put = {
-      TableName: this.#table,
-      Item: toItem(next),
+  update(previous: Payment, next: Payment, events: readonly EventEnvelope[] = []): Promise<boolean> {
+    return putVersioned(this.#ddb, {
+      tableName: this.#table,
+      item: paymentItemOf(next),
+      expectedVersion: previous.version,
       // The status is in the condition so that no transition can start from a state it was not decided on.
-      ConditionExpression: '#status = :status AND #version = :version',
-      ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
-      ExpressionAttributeValues: { ':status': previous.status, ':version': previous.version },
-    };
-    try {
-      if (events.length === 0) {
-        await this.#ddb.send(new PutCommand(put));
-      } else {
-        await this.#ddb.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              { Put: put },
-              // Subscribers with FIFO queues then see one order's payment events in order.
-              ...events.map((event) => outboxPut(this.#table, event, { partitionHint: next.orderId })),
-            ],
-          }),
-        );
-      }
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error) || isTransactionConflict(error)) return false;
-      throw error;
-    }
+      condition: {
+        expression: '#status = :status',
+        names: { '#status': 'status' },
+        values: { ':status': previous.status },
+      },
+      events,
+      // Subscribers with FIFO queues then see one order's payment events in order.
+      partitionHint: next.orderId,
+    });
   }
 }

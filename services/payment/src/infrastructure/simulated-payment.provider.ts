@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { TEST_PAYMENT_METHODS } from '@shop/contracts/payment';
 import { failedConditions, isTransactionConflict } from '@shop/platform/dynamodb';
+import { LOST_RACE, retryLostRaces } from '@shop/platform/races';
 import {
   type AuthorizationResult,
   type AuthorizeRequest,
@@ -74,8 +75,6 @@ type TransactItem = NonNullable<
 >[number];
 
 const newReference = (kind: string): string => `${kind}_sim_${crypto.randomUUID().replaceAll('-', '')}`;
-
-const MAX_RACES = 5;
 
 /** Like a real adapter maps network failures: anything but a decision of the provider is transient. */
 const asProviderFailure = async <T>(call: () => Promise<T>): Promise<T> => {
@@ -250,49 +249,53 @@ export class SimulatedPaymentProvider implements PaymentProvider {
     reference: string,
     change: (charge: Charge) => Partial<Pick<Charge, 'status' | 'captured' | 'refunded'>>,
   ): Promise<ProviderReceipt> {
-    for (let race = 0; race < MAX_RACES; race++) {
-      const remembered = await this.#remembered(idempotencyKey, operation, fingerprint);
-      if (remembered) return remembered as unknown as ProviderReceipt;
-      const { Item } = await this.#ddb.send(
-        new GetCommand({ TableName: this.#table, Key: chargeKey(reference), ConsistentRead: true }),
-      );
-      if (!Item) throw new ProviderRejectedError('resource_missing', 'no such charge');
-      const charge = Item as Charge;
-      let changes: ReturnType<typeof change>;
-      try {
-        changes = change(charge);
-      } catch (error) {
-        // A concurrent call with the same key may have changed the charge since we looked for its outcome.
-        const winner = await this.#remembered(idempotencyKey, operation, fingerprint);
-        if (winner) return winner as unknown as ProviderReceipt;
-        throw error;
-      }
-      const names: Record<string, string> = { '#version': 'version' };
-      const values: Record<string, unknown> = { ':version': charge.version, ':next': charge.version + 1 };
-      const sets = ['#version = :next'];
-      for (const [field, value] of Object.entries(changes)) {
-        names[`#${field}`] = field;
-        values[`:${field}`] = value;
-        sets.push(`#${field} = :${field}`);
-      }
-      const update: TransactItem = {
-        Update: {
-          TableName: this.#table,
-          Key: chargeKey(reference),
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: '#version = :version',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        },
-      };
-      const receipt = {
-        reference: newReference(operation === 'capture' ? 'cap' : operation === 'void' ? 'vd' : 're'),
-      };
-      const committed = await this.#commit(idempotencyKey, operation, fingerprint, receipt, update, true);
-      if (committed) return committed as unknown as ProviderReceipt;
-      // The charge changed under us: decide again on its new state.
-    }
-    throw new ProviderUnavailableError(`too much contention on charge ${reference}`);
+    return retryLostRaces(
+      async () => {
+        const remembered = await this.#remembered(idempotencyKey, operation, fingerprint);
+        if (remembered) return remembered as unknown as ProviderReceipt;
+        const { Item } = await this.#ddb.send(
+          new GetCommand({ TableName: this.#table, Key: chargeKey(reference), ConsistentRead: true }),
+        );
+        if (!Item) throw new ProviderRejectedError('resource_missing', 'no such charge');
+        const charge = Item as Charge;
+        let changes: ReturnType<typeof change>;
+        try {
+          changes = change(charge);
+        } catch (error) {
+          // A concurrent call with the same key may have changed the charge since we looked for its outcome.
+          const winner = await this.#remembered(idempotencyKey, operation, fingerprint);
+          if (winner) return winner as unknown as ProviderReceipt;
+          throw error;
+        }
+        const names: Record<string, string> = { '#version': 'version' };
+        const values: Record<string, unknown> = { ':version': charge.version, ':next': charge.version + 1 };
+        const sets = ['#version = :next'];
+        for (const [field, value] of Object.entries(changes)) {
+          names[`#${field}`] = field;
+          values[`:${field}`] = value;
+          sets.push(`#${field} = :${field}`);
+        }
+        const update: TransactItem = {
+          Update: {
+            TableName: this.#table,
+            Key: chargeKey(reference),
+            UpdateExpression: `SET ${sets.join(', ')}`,
+            ConditionExpression: '#version = :version',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          },
+        };
+        const receipt = {
+          reference: newReference(operation === 'capture' ? 'cap' : operation === 'void' ? 'vd' : 're'),
+        };
+        const committed = await this.#commit(idempotencyKey, operation, fingerprint, receipt, update, true);
+        if (committed) return committed as unknown as ProviderReceipt;
+        // The charge changed under us: decide again on its new state.
+
+        return LOST_RACE;
+      },
+      { onExhausted: () => new ProviderUnavailableError(`too much contention on charge ${reference}`) },
+    );
   }
 
   async #remembered(

@@ -1,0 +1,5 @@
+export {
+  CORRELATION_ID_MEMBER,
+  defineInternalFunction,
+  type InternalFunctionContract,
+} from './internal-function.ts';

@@ -1,0 +1,1 @@
+export { type Clock, nowOf, systemClock } from './clock.ts';

@@ -1,0 +1,1 @@
+export { type CursorCodec, type CursorCodecOptions, createCursorCodec } from './cursor.codec.ts';

@@ -1,0 +1,23 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { LogLevel } from '@aws-lambda-powertools/logger/types';
+
+export const serviceName = (): string =>
+  process.env.SERVICE_NAME ??
+  process.env.POWERTOOLS_SERVICE_NAME ??
+  process.env.AWS_LAMBDA_FUNCTION_NAME ??
+  'shop';
+
+/**
+ * One Powertools logger per function (module scope, created on first use): JSON lines with the
+ * service, the Lambda context and the correlation id of the current request or message.
+ */
+let sharedLogger: Logger | undefined;
+export const getLogger = (): Logger => {
+  sharedLogger ??= new Logger({
+    serviceName: serviceName(),
+    logLevel: (process.env.LOG_LEVEL ?? 'INFO') as LogLevel,
+  });
+  return sharedLogger;
+};
+
+export const CORRELATION_HEADER = 'x-correlation-id';

@@ -1,0 +1,7 @@
+export {
+  LOST_RACE,
+  type LostRace,
+  type LostRaceRetryOptions,
+  MAX_RACES,
+  retryLostRaces,
+} from './lost-race.retry.ts';

@@ -1,0 +1,8 @@
+export { defineInvokedFunction, type InvokedFunctionOptions } from './invoked-function.ts';
+export {
+  defineSagaTask,
+  type SagaTask,
+  SagaTaskError,
+  type SagaTaskOptions,
+  type TaskErrorNames,
+} from './saga-task.ts';

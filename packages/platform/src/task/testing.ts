@@ -1,0 +1,1 @@
+export { caughtBy, inProcessInvoker, isolateTaskState, sagaDefinitionWith } from './task-state.testing.ts';

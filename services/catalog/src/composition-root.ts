@@ -1,0 +1,32 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '@shop/platform/dynamodb';
+import type { CatalogDeps } from './application/catalog.deps.ts';
+import type { SkuLookupDeps } from './application/sku-lookup.use-case.ts';
+import type { StockDeps } from './application/stock-reservation.use-cases.ts';
+import { DynamoDbInventoryRepository } from './infrastructure/dynamodb-inventory.repository.ts';
+import { DynamoDbProductRepository } from './infrastructure/dynamodb-product.repository.ts';
+import { DynamoDbSkuDirectory } from './infrastructure/dynamodb-sku-directory.repository.ts';
+import { DynamoDbStockReservationRepository } from './infrastructure/dynamodb-stock-reservation.repository.ts';
+
+/** The one place the catalog service chooses its adapters; handlers only call these. */
+
+/** The catalog's repositories over one DynamoDB table. */
+export const createCatalogDeps = (
+  tableName: string,
+  ddb: DynamoDBDocumentClient = createDocumentClient(),
+): CatalogDeps => ({
+  products: new DynamoDbProductRepository(ddb, tableName),
+  inventory: new DynamoDbInventoryRepository(ddb, tableName),
+  reservations: new DynamoDbStockReservationRepository(ddb, tableName),
+});
+
+/** What the stock tasks and the `order.confirmed` consumer need. */
+export const createStockDeps = (tableName: string, client?: DynamoDBClient): StockDeps => ({
+  reservations: new DynamoDbStockReservationRepository(createDocumentClient(client), tableName),
+});
+
+/** What `lookupSkus` needs. */
+export const createSkuLookupDeps = (tableName: string): SkuLookupDeps => ({
+  skus: new DynamoDbSkuDirectory(createDocumentClient(), tableName),
+});

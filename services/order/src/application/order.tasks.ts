@@ -1,0 +1,154 @@
+import {
+  AbortCancellationInput,
+  CancelOrderInput,
+  CheckoutSagaInput,
+  ConfirmOrderInput,
+  ORDER_TASK_ERRORS,
+  ORDER_TASKS,
+  OrderCancelled,
+  OrderConfirmed,
+  type OrderTaskOutput,
+  PriceOrderInput,
+  type PriceOrderOutput,
+  RejectOrderInput,
+} from '@shop/contracts/order';
+import { nowOf } from '@shop/platform/clock';
+import { createEvent } from '@shop/platform/outbox';
+import { defineSagaTask, type TaskErrorNames } from '@shop/platform/task';
+import type * as z from 'zod';
+import {
+  abortCancellation,
+  cancel,
+  confirm,
+  type Order,
+  placeOrder,
+  price,
+  reject,
+} from '../domain/order.entity.ts';
+import { InvalidOrderTransitionError, OrderNotFoundError } from '../domain/order.errors.ts';
+import { changeOrder } from './change-order.ts';
+import type { OrderDeps } from './order.deps.ts';
+
+const output = (order: Order): OrderTaskOutput => ({ orderId: order.id, status: order.status });
+
+/** The order's domain errors under the names its state machines catch; anything else is retried. */
+const ORDER_TASK_ERROR_NAMES: TaskErrorNames = [
+  [OrderNotFoundError, ORDER_TASK_ERRORS.notFound],
+  [InvalidOrderTransitionError, ORDER_TASK_ERRORS.invalidTransition],
+];
+
+const task = <TInput extends z.ZodType, TOutput>(
+  name: string,
+  input: TInput,
+  run: (input: z.infer<TInput>) => Promise<TOutput>,
+) => defineSagaTask({ name, input, errors: ORDER_TASK_ERROR_NAMES, run });
+
+const eventLines = (order: Order) => order.lines.map((line) => ({ sku: line.sku, quantity: line.quantity }));
+
+/**
+ * The order's saga tasks over one set of dependencies. Each is idempotent by order id: a conditional
+ * status transition, and a repetition finds the order already where it should be and changes nothing.
+ * Events carry the order id as correlation id (it is the saga's execution name).
+ */
+export const createOrderTasks = (deps: OrderDeps) => {
+  const origin = (orderId: string) => ({ source: deps.source, correlationId: orderId });
+
+  return {
+    /** Writes the drafted order unless it exists (the HTTP function usually wrote it already). */
+    placeOrder: task(ORDER_TASKS.placeOrder, CheckoutSagaInput, async (input): Promise<OrderTaskOutput> => {
+      const draft = placeOrder(input);
+      if (await deps.orders.create(draft)) return output(draft);
+      const existing = await deps.orders.get(input.orderId);
+      if (!existing) throw new Error(`order ${input.orderId} exists but cannot be read`);
+      if (existing.requestHash !== input.requestHash) {
+        throw new InvalidOrderTransitionError('place again with another request', existing.status);
+      }
+      return output(existing);
+    }),
+
+    /** Re-prices the order with the reserved lines; returns the totals `AuthorizePayment` charges. */
+    priceOrder: task(ORDER_TASKS.priceOrder, PriceOrderInput, async (input): Promise<PriceOrderOutput> => {
+      const order = await changeOrder(deps, input.orderId, (current) =>
+        price(current, input.lines, nowOf(deps)),
+      );
+      return { ...output(order), totals: order.totals };
+    }),
+
+    /** `PENDING -> CONFIRMED`, publishing `order.confirmed` in the same transaction. */
+    confirmOrder: task(
+      ORDER_TASKS.confirmOrder,
+      ConfirmOrderInput,
+      async ({ orderId }): Promise<OrderTaskOutput> => {
+        const now = nowOf(deps);
+        const order = await changeOrder(
+          deps,
+          orderId,
+          (current) => confirm(current, now),
+          (next) => [
+            createEvent(
+              OrderConfirmed,
+              {
+                orderId: next.id,
+                customerId: next.customerId,
+                lines: eventLines(next),
+                total: next.totals.total,
+              },
+              origin(next.id),
+              now,
+            ),
+          ],
+        );
+        return output(order);
+      },
+    ),
+
+    /** `PENDING -> REJECTED` with the saga's reason. */
+    rejectOrder: task(
+      ORDER_TASKS.rejectOrder,
+      RejectOrderInput,
+      async ({ orderId, reason }): Promise<OrderTaskOutput> => {
+        return output(await changeOrder(deps, orderId, (current) => reject(current, reason, nowOf(deps))));
+      },
+    ),
+
+    /** `CONFIRMED | CANCELLING -> CANCELLED`, publishing `order.cancelled`. */
+    cancelOrder: task(
+      ORDER_TASKS.cancelOrder,
+      CancelOrderInput,
+      async ({ orderId, reason }): Promise<OrderTaskOutput> => {
+        const now = nowOf(deps);
+        const order = await changeOrder(
+          deps,
+          orderId,
+          (current) => cancel(current, reason, now),
+          (next) => [
+            createEvent(
+              OrderCancelled,
+              {
+                orderId: next.id,
+                customerId: next.customerId,
+                reason,
+                lines: eventLines(next),
+                total: next.totals.total,
+              },
+              origin(next.id),
+              now,
+            ),
+          ],
+        );
+        return output(order);
+      },
+    ),
+
+    /** `CANCELLING -> CONFIRMED`: the cancel saga could not refund. */
+    abortCancellation: task(
+      ORDER_TASKS.abortCancellation,
+      AbortCancellationInput,
+      async ({ orderId }): Promise<OrderTaskOutput> => {
+        return output(await changeOrder(deps, orderId, (current) => abortCancellation(current, nowOf(deps))));
+      },
+    ),
+  };
+};
+
+export type OrderTasks = ReturnType<typeof createOrderTasks>;
