@@ -158,11 +158,19 @@ describe('functions', () => {
         TracingConfig: { Mode: 'Active' },
         LoggingConfig: { LogFormat: 'JSON' },
       });
+      // Reserved concurrency exactly where the definition asks for it (the local host throttles the same).
+      expect(found.resource.Properties.ReservedConcurrentExecutions).toBe(fn.reservedConcurrency);
       const [logGroup] = [
         ...refsIn((found.resource.Properties.LoggingConfig as { LogGroup: unknown }).LogGroup),
       ];
       expect(shop.json.Resources[logGroup ?? '']?.Properties.RetentionInDays).toBe(14);
     }
+  });
+
+  it('reserves concurrency for the functions that declare it', () => {
+    expect(
+      functionNamed(shop.json, 'dev-ledger-settle').resource.Properties.ReservedConcurrentExecutions,
+    ).toBe(3);
   });
 
   it('gives each function the environment functionEnvironment computes, with deployed values', () => {

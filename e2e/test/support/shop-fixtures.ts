@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { PROBLEM_CONTENT_TYPE, Problem } from '@shop/contracts';
 import { Cart } from '@shop/contracts/cart';
 import { InventoryRecord, Product, StockLevel } from '@shop/contracts/catalog';
-import { CheckoutAccepted, Order, type OrderStatus, type ShippingAddress } from '@shop/contracts/order';
+import {
+  CheckoutAccepted,
+  Order,
+  OrderPage,
+  type OrderStatus,
+  type ShippingAddress,
+} from '@shop/contracts/order';
 import { Payment, PaymentPage, type PaymentStatus } from '@shop/contracts/payment';
 import {
   type ApiResponse,
@@ -153,29 +159,59 @@ export class ShopFixtures {
 
   /**
    * Checkout as a well-behaved client does under load: a 503 (cart or saga unavailable) or a 429 is
-   * retried with the same `Idempotency-Key`, which the API documents as safe. Returns the order id
-   * and how many answers were retried.
+   * retried with the same `Idempotency-Key` after its `Retry-After`, which the API documents as safe.
+   * With `retryServerErrors`, so are a 502/504 (the function crashed or timed out) and the 409 that
+   * answers while the first attempt still holds the key. Returns the order id and how many answers
+   * were retried.
    */
   async checkoutRetrying(
     shopper: Shopper,
     paymentMethod = 'pm_card_visa',
     timeoutMs = SAGA_TIMEOUT_MS,
+    { retryServerErrors = false }: { readonly retryServerErrors?: boolean } = {},
   ): Promise<{ orderId: string; retried: number }> {
     const key = randomUUID();
     const deadline = Date.now() + timeoutMs;
     let retried = 0;
+    const retryable = (response: ApiResponse): boolean => {
+      if (response.status === 503 || response.status === 429) return true;
+      if (!retryServerErrors) return false;
+      if (response.status === 502 || response.status === 504) return true;
+      return (
+        response.status === 409 &&
+        (response.body as { code?: unknown })?.code === 'ORDER.IDEMPOTENCY_KEY_IN_USE'
+      );
+    };
     for (;;) {
       const response = await this.checkoutRequest(shopper, paymentMethod, key);
-      if ((response.status !== 503 && response.status !== 429) || Date.now() > deadline) {
+      if (!retryable(response) || Date.now() > deadline) {
         const accepted = CheckoutAccepted.parse(expectJson(response, 202));
         expect(response.headers.get('location')).toBe(`/orders/${accepted.orderId}`);
         return { orderId: accepted.orderId, retried };
       }
       expectProblem(response, response.status);
+      if (response.status === 503 || response.status === 429) {
+        expect(Number(response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      }
       retried += 1;
       const retryAfterMs = Number(response.headers.get('retry-after') ?? 0) * 1000;
       await new Promise((resolve) => setTimeout(resolve, Math.max(retryAfterMs, 200 + Math.random() * 300)));
     }
+  }
+
+  /** The ids of every order of a customer, following the cursor through all pages. */
+  async ordersOf(shopper: Shopper): Promise<string[]> {
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const query = `?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const page = OrderPage.parse(
+        expectJson(await this.api.request('GET', `/orders${query}`, { token: shopper.token }), 200),
+      );
+      ids.push(...page.items.map((order) => order.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    return ids;
   }
 
   async order(shopper: Shopper, orderId: string): Promise<Order> {
@@ -184,12 +220,17 @@ export class ShopFixtures {
   }
 
   /** Polls the order until its saga settles (or `status` is reached), bounded by `SAGA_TIMEOUT_MS`. */
-  settledOrder(shopper: Shopper, orderId: string, status?: OrderStatus): Promise<Order> {
+  settledOrder(
+    shopper: Shopper,
+    orderId: string,
+    status?: OrderStatus,
+    timeoutMs = SAGA_TIMEOUT_MS,
+  ): Promise<Order> {
     return eventually(
       `order ${orderId} ${status ?? 'settled'}`,
       () => this.order(shopper, orderId),
       (order) => (status ? order.status === status : FINAL_STATUSES.includes(order.status)),
-      { timeoutMs: SAGA_TIMEOUT_MS },
+      { timeoutMs },
     );
   }
 
@@ -203,12 +244,17 @@ export class ShopFixtures {
    * The order's one payment once it is `status`. The saga captures after it confirms the order, so a
    * `CONFIRMED` order may still show an `AUTHORIZED` payment for a moment.
    */
-  async paymentOnceItIs(shopper: Shopper, orderId: string, status: PaymentStatus): Promise<Payment> {
+  async paymentOnceItIs(
+    shopper: Shopper,
+    orderId: string,
+    status: PaymentStatus,
+    timeoutMs = SAGA_TIMEOUT_MS,
+  ): Promise<Payment> {
     const payments = await eventually(
       `payment of ${orderId} ${status}`,
       () => this.payments(shopper, orderId),
       (items) => items.length > 0 && items.every((p) => p.status === status),
-      { timeoutMs: SAGA_TIMEOUT_MS },
+      { timeoutMs },
     );
     expect(payments).toHaveLength(1);
     const [payment] = payments;

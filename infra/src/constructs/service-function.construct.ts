@@ -93,6 +93,9 @@ export class ServiceFunction extends Construct {
       architecture: ARCHITECTURE,
       memorySize: fn.memoryMb,
       timeout: Duration.seconds(fn.timeoutSeconds),
+      ...(fn.reservedConcurrency === undefined
+        ? {}
+        : { reservedConcurrentExecutions: fn.reservedConcurrency }),
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,

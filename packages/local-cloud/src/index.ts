@@ -8,6 +8,7 @@ export {
   type StartedServer,
   startEdge,
 } from './edge/index.ts';
+export { type Fault, FaultRegistry, FaultSpec, type FaultSpecInput } from './faults/index.ts';
 export { builtinRouteConfigs, flattenClaims, toHttpApiEvent } from './gateway/index.ts';
 export {
   bundleFunctions,

@@ -74,6 +74,21 @@ describe('defineService', () => {
     ).toThrowError(/needs table.stream/);
   });
 
+  it('keeps a reserved concurrency and refuses one that is not a positive integer', () => {
+    const withReserved = (reservedConcurrency: number) =>
+      defineService({
+        name: 'things',
+        root: '/srv/things',
+        functions: {
+          work: { entry: 'src/handlers/work.task.ts', reservedConcurrency, triggers: [{ type: 'invoke' }] },
+        },
+      });
+    expect(withReserved(4).functions[0]?.reservedConcurrency).toBe(4);
+    expect(service().functions[0]).not.toHaveProperty('reservedConcurrency');
+    expect(() => withReserved(0)).toThrowError(/things.work: reservedConcurrency must be a positive integer/);
+    expect(() => withReserved(1.5)).toThrowError(/reservedConcurrency/);
+  });
+
   it('refuses names that are not kebab-case', () => {
     expect(() => defineService({ name: 'Things', root: '/srv', functions: {} })).toThrowError(/kebab-case/);
   });

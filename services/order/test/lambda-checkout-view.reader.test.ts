@@ -46,6 +46,7 @@ const host: LambdaHost = {
   accountId: '000000000000',
   register: () => undefined,
   functions: () => [],
+  killEnvironments: async () => 0,
   close: async () => undefined,
   get: (nameOrArn) =>
     nameOrArn.endsWith(FUNCTION)
@@ -65,6 +66,13 @@ const host: LambdaHost = {
           environments: 1,
           busyEnvironments: 0,
           queued: 0,
+          concurrencyLimit: 1,
+          invocations,
+          coldStarts: 0,
+          errors: 0,
+          throttles: 0,
+          durationP50Ms: undefined,
+          durationP95Ms: undefined,
         }
       : undefined,
   invoke: async (_name, payload) => {

@@ -83,6 +83,24 @@ describe('createJwtVerifier', () => {
     await expect(verifier.verify('a'.repeat(9000))).rejects.toMatchObject({ reason: 'malformed token' });
   });
 
+  it('refuses a token issued further in the future than the clock tolerance, and accepts one within it', async () => {
+    const signer = await createTokenSigner('iat-key');
+    const verifier = createJwtVerifier({
+      ...options,
+      jwks: jwksOf(signer.publicJwk),
+      clockToleranceSeconds: 5,
+    });
+    const fromTheFuture = await signer.sign(
+      validClaims({ iat: nowSeconds() + 3600, exp: nowSeconds() + 7200 }),
+    );
+    await expect(verifier.verify(fromTheFuture)).rejects.toMatchObject({
+      reason: 'token issued in the future',
+      status: 401,
+    });
+    const slightlyAhead = await signer.sign(validClaims({ iat: nowSeconds() + 2 }));
+    await expect(verifier.verify(slightlyAhead)).resolves.toMatchObject({ sub: 'alice' });
+  });
+
   it('returns a frozen user, so a handler cannot alter what the cache shares', async () => {
     const verifier = createJwtVerifier(options);
     const user = await verifier.verify((await dev.mint({ sub: 'alice' })).token);

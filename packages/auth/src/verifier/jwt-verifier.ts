@@ -25,7 +25,10 @@ export type JwtVerifierOptions = {
   jwks: string | URL | JSONWebKeySet;
   /** Accepted algorithms; default both. Anything else is refused at construction. */
   algorithms?: JwtAlgorithm[];
-  /** Leeway for `exp`/`nbf` against clock skew; default 5 s, at most 300 s. */
+  /**
+   * Leeway against clock skew for `exp`, `nbf` and `iat` (a token issued further in the future than
+   * this is refused, as API Gateway's JWT authorizer does); default 5 s, at most 300 s.
+   */
   clockToleranceSeconds?: number;
   /** Verified tokens remembered until their `exp`; default 1000, 0 disables the cache. */
   cacheSize?: number;
@@ -185,7 +188,8 @@ const toAuthError = (error: unknown): AuthError => {
 
 /**
  * Creates a verifier of RS256/ES256 JWTs against a JWKS: signature, algorithm allow-list, `iss`,
- * audience (`aud`, or Cognito's `client_id`), `exp` (required), `nbf`, and a non-empty `sub`.
+ * audience (`aud`, or Cognito's `client_id`), `exp` (required), `nbf`, `iat` (not in the future),
+ * and a non-empty `sub`.
  * Roles come from the `roles` and `cognito:groups` claims; unknown ones are dropped.
  *
  * Verified tokens are cached (bounded, LRU) until their own `exp` and never beyond, because a
@@ -230,9 +234,13 @@ export const createJwtVerifier = (options: JwtVerifierOptions): JwtVerifier => {
       } catch (error) {
         throw toAuthError(error);
       }
-      const { sub, exp } = payload;
+      const { sub, exp, iat } = payload;
       if (!isNonEmptyString(sub)) throw new InvalidTokenError('missing "sub" claim');
       if (typeof exp !== 'number') throw new InvalidTokenError('missing "exp" claim');
+      // jose checks `iat` only against a maximum age; a token from the future is refused here.
+      if (typeof iat === 'number' && iat > Date.now() / 1000 + clockTolerance) {
+        throw new InvalidTokenError('token issued in the future');
+      }
       if (!audienceMatches(payload, audience)) throw new InvalidTokenError('wrong audience');
 
       const user: AuthUser = Object.freeze({

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { LOCAL_REGION } from '../lambda/lambda.types.ts';
-import { LOCAL_CREDENTIALS } from '../stack/local-stack.ts';
+import { LOCAL_CREDENTIALS } from '../stack/local-defaults.ts';
 import { edgeEndpointOf } from './edge-endpoint.ts';
 
 export class AwsCliMissingError extends Error {

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { LOCAL_REGION } from '../lambda/lambda.types.ts';
 import { localQueueMessagesPath } from '../sqs/sqs-local.edge.ts';
-import { LOCAL_CREDENTIALS } from '../stack/local-stack.ts';
+import { LOCAL_CREDENTIALS } from '../stack/local-defaults.ts';
 import { edgeEndpointOf } from './edge-endpoint.ts';
 
 const table = (rows: readonly (readonly string[])[]): string => {

@@ -13,6 +13,7 @@ const usage = `usage:
   npm run local -- redrive <queue>    move a dead-letter queue's messages back to their source queue
   npm run local -- executions [status] saga executions, newest first (RUNNING, SUCCEEDED, FAILED, ...)
   npm run local -- history <execution-name-or-arn>   the events of one execution
+  npm run local -- fault add|list|clear|kill ...      inject faults into the running shop (fault help)
   npm run aws -- <aws CLI arguments>  the aws CLI against the running shop (endpoint, test credentials, region)
   npm run bench [-- --quick]          measure the budgets (packages/benchmarks); writes docs/benchmarks.md`;
 
@@ -22,13 +23,16 @@ try {
   if (command === 'start') {
     // The JVM takes the longest to start: it starts before the rest of the runtime is even loaded.
     const { startDynamoDbLocal } = await import('../dynamodb/dynamodb-local.ts');
-    const { localDataDirs } = await import('../stack/local-data.ts');
+    const { dataDirOf, localDataDirs } = await import('../stack/local-data.ts');
     const persist = args.includes('--persist');
-    const dynamoDb = startDynamoDbLocal(persist ? { dataDir: localDataDirs(root).dynamoDb } : {});
+    const dataDir = dataDirOf(root, process.env.SHOP_DATA_DIR);
+    const dynamoDb = startDynamoDbLocal(persist ? { dataDir: localDataDirs(dataDir).dynamoDb } : {});
     // Awaited by the stack; a failure must not surface as an unhandled rejection meanwhile.
     dynamoDb.catch(() => {});
     const { runStart } = await import('./start.command.ts');
-    await runStart(args, root, dynamoDb);
+    await runStart(args, root, dynamoDb, dataDir);
+  } else if (command === 'fault') {
+    await (await import('./fault.command.ts')).runFault(args, root);
   } else if (command && ['queues', 'dlq', 'redrive', 'executions', 'history'].includes(command)) {
     await (await import('./inspect.command.ts')).runInspect(command, args, root);
   } else if (command === 'aws') {

@@ -15,6 +15,13 @@ const portsFromEnv = (): { port: number; edgePort: number } => {
   return ports;
 };
 
+const positiveInteger = (value: string, name: string): number => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1)
+    throw new Error(`${name} must be a positive integer, got "${value}"`);
+  return parsed;
+};
+
 /**
  * `--visibility-timeout <s>` (or `=<s>`), else `SHOP_LOCAL_VISIBILITY_TIMEOUT_SECONDS`: a visibility
  * timeout for every subscriber queue, local only (a poison message reaches its DLQ in seconds).
@@ -66,13 +73,19 @@ export const runStart = async (
   args: readonly string[],
   root: string,
   dynamoDb?: Promise<DynamoDbLocal>,
+  dataDir?: string,
 ): Promise<void> => {
   const persist = args.includes('--persist');
+  const concurrency = process.env.SHOP_LOCAL_CONCURRENCY;
   const visibilityTimeoutSeconds = visibilityTimeoutFrom(args);
   const stack = await startLocalStack({
     root,
     ...portsFromEnv(),
     persist,
+    ...(dataDir ? { dataDir } : {}),
+    ...(concurrency
+      ? { concurrencyPerFunction: positiveInteger(concurrency, 'SHOP_LOCAL_CONCURRENCY') }
+      : {}),
     ...(visibilityTimeoutSeconds !== undefined ? { visibilityTimeoutSeconds } : {}),
     ...(dynamoDb ? { dynamoDb } : {}),
   });
@@ -112,7 +125,7 @@ export const runStart = async (
     `${banner(stack, token, relative(process.cwd(), shopStatePath(root)) || shopStatePath(root))}\n`,
   );
   const notes = [
-    ...(persist ? ['data kept in .data/'] : []),
+    ...(persist ? [`data kept in ${relative(process.cwd(), dataDir ?? '.data') || '.data'}/`] : []),
     ...(visibilityTimeoutSeconds !== undefined
       ? [`subscriber queues' visibility timeout ${visibilityTimeoutSeconds} s`]
       : []),

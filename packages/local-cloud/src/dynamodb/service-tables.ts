@@ -8,8 +8,9 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { KeyAttribute, ServiceDefinition, TableDefinition } from '@shop/platform/service';
 
-/** Local table name of a service (in AWS the CDK app names it). */
-export const localTableName = (service: string): string => `shop-${service}`;
+import { localTableName } from '../stack/local-defaults.ts';
+
+export { localTableName };
 
 const attributeDefinitions = (table: TableDefinition): AttributeDefinition[] => {
   const keys = new Map<string, KeyAttribute>();

@@ -82,7 +82,16 @@ describe('gateway built-in endpoints', () => {
     expect(docs.headers.get('content-type')).toMatch(/^text\/html/);
     const html = await docs.text();
     expect(html).toContain('/openapi.json');
-    expect(html).toContain('<script');
+    // Every asset the page loads is served here: nothing comes from another host.
+    const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1] ?? '');
+    expect(sources.length).toBeGreaterThan(0);
+    for (const source of sources) {
+      expect(source.startsWith('/docs/assets/')).toBe(true);
+      const asset = await fetch(`${url}${source}`);
+      expect(asset.status).toBe(200);
+      expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+    }
+    expect((await fetch(`${url}/docs/assets/..%2Fpackage.json`)).status).not.toBe(200);
   });
 
   it('mints a dev token that the JWT authorizer accepts on a protected route', async () => {

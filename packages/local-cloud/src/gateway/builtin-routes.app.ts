@@ -1,9 +1,9 @@
 import { createRoute, type RouteConfig } from '@hono/zod-openapi';
-import { Scalar } from '@scalar/hono-api-reference';
 import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE } from '@shop/contracts';
 import { jsonBody, jsonResponse, problemResponses } from '@shop/platform/http';
 import { Hono } from 'hono';
 import * as z from 'zod';
+import { apiReferencePage, serveApiReferenceAsset } from './api-reference.page.ts';
 import type { BuiltinHandler } from './gateway.types.ts';
 
 /** What `POST /dev/token` accepts. */
@@ -191,7 +191,8 @@ export const builtinRouteConfigs = (
 /**
  * The gateway's own endpoints, as a `builtins` hook for {@link createGateway}: `GET /` (a redirect to
  * `/docs`), `GET /health`,
- * `GET /openapi.json`, `GET /docs` (an API reference page), and with a dev issuer `POST /dev/token`
+ * `GET /openapi.json`, `GET /docs` (an API reference page served from the repository's own
+ * packages, so it renders without a network), and with a dev issuer `POST /dev/token`
  * and `GET /.well-known/jwks.json`. Any other request resolves to `undefined` and goes on to the routes.
  *
  * @example
@@ -206,7 +207,8 @@ export const createBuiltinRoutes = (options: BuiltinRoutesOptions): BuiltinHandl
   app.get('/', (c) => c.redirect('/docs', 302));
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.get('/openapi.json', (c) => c.json(options.openapi()));
-  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: options.title ?? 'Shop API reference' }));
+  app.get('/docs', (c) => c.html(apiReferencePage(options.title ?? 'Shop API reference', '/openapi.json')));
+  app.get('/docs/assets/:file', (c) => serveApiReferenceAsset(c.req.param('file')));
 
   const issuer = options.devIssuer;
   if (issuer) {

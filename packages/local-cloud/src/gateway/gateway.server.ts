@@ -6,6 +6,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { listen, type StartedServer } from '../edge/edge.server.ts';
+import { RequestTooLargeError, TooManyRequestsError } from '../lambda/lambda.errors.ts';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../lambda/lambda.types.ts';
 import { type CorsPolicy, createCorsPolicy } from './cors.policy.ts';
 import { type GatewayResponse, problemResponse } from './gateway.problem.ts';
@@ -23,6 +24,27 @@ import { createTokenBucket } from './token-bucket.throttle.ts';
 
 /** HTTP API's maximum request payload. */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** Marks the local console's own calls to the public API (they are not access-logged). */
+export const CONSOLE_HEADER = 'x-shop-console';
+/** HTTP API's quota on the request line and header values together. */
+export const MAX_REQUEST_LINE_AND_HEADERS_BYTES = 10_240;
+/** What Node itself will parse before giving up on a request; far above the quota, so the quota answers. */
+const NODE_MAX_HEADER_BYTES = 64 * 1024;
+
+const HEADERS_TOO_LARGE = problemResponse(
+  431,
+  'request-header-fields-too-large',
+  'Request Header Fields Too Large',
+  `The request line and headers exceed ${MAX_REQUEST_LINE_AND_HEADERS_BYTES} bytes`,
+  { connection: 'close' },
+);
+
+/** Bytes of the request line and the header values, as API Gateway counts them against its quota. */
+const requestLineAndHeadersBytes = (req: IncomingMessage): number => {
+  let size = Buffer.byteLength(`${req.method ?? ''} ${req.url ?? ''} HTTP/${req.httpVersion}`);
+  for (let i = 1; i < req.rawHeaders.length; i += 2) size += Buffer.byteLength(req.rawHeaders[i] ?? '');
+  return size;
+};
 export const DEFAULT_API_ID = 'local';
 
 export interface Gateway {
@@ -204,6 +226,24 @@ export const createGateway = (options: GatewayOptions): Gateway => {
       result = await options.invoker.invoke(match.route.functionName, event, { requestId });
     } catch (error) {
       fields.integrationErrorMessage = error instanceof Error ? error.message : String(error);
+      if (error instanceof TooManyRequestsError) {
+        // The function is at its concurrency: the client is asked to come back, not told it broke.
+        return problemResponse(
+          429,
+          'too-many-requests',
+          'Too Many Requests',
+          'The service is busy; retry after the Retry-After seconds',
+          { 'retry-after': String(error.retryAfterSeconds) },
+        );
+      }
+      if (error instanceof RequestTooLargeError) {
+        return problemResponse(
+          413,
+          'payload-too-large',
+          'Content Too Large',
+          'The request is larger than the function behind this route accepts (6 MB with its headers)',
+        );
+      }
       return problemResponse(502, 'bad-gateway', 'Bad Gateway', 'The integration could not be invoked');
     } finally {
       fields.integrationLatencyMs = Math.round(performance.now() - invokedAt);
@@ -278,7 +318,7 @@ export const createGateway = (options: GatewayOptions): Gateway => {
     return invokeRoute(full, requestId, receivedAt, fields);
   };
 
-  const server = createServer(async (req, res) => {
+  const server = createServer({ maxHeaderSize: NODE_MAX_HEADER_BYTES }, async (req, res) => {
     const startedAt = performance.now();
     const receivedAt = new Date();
     const requestId = newRequestId();
@@ -299,7 +339,9 @@ export const createGateway = (options: GatewayOptions): Gateway => {
     const fields: AccessLogFields = { routeKey: '-' };
 
     let response: GatewayResponse;
-    if (cors?.isPreflight(method, request.headers)) {
+    if (requestLineAndHeadersBytes(req) > MAX_REQUEST_LINE_AND_HEADERS_BYTES) {
+      response = HEADERS_TOO_LARGE;
+    } else if (cors?.isPreflight(method, request.headers)) {
       response = { status: 204, headers: cors.preflightHeaders(origin), body: Buffer.alloc(0) };
     } else {
       try {
@@ -336,6 +378,8 @@ export const createGateway = (options: GatewayOptions): Gateway => {
         else res.destroy();
       }
     }
+    // The console's own polling would drown what it is there to show: it is not logged.
+    if (request.rawPath.startsWith('/console') || request.headers[CONSOLE_HEADER] !== undefined) return;
     log(
       JSON.stringify({
         requestId,
@@ -360,6 +404,24 @@ export const createGateway = (options: GatewayOptions): Gateway => {
         region,
       }),
     );
+  });
+
+  // Requests Node refuses before they reach the handler: beyond even its header limit, or unparsable.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return;
+    const response =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? HEADERS_TOO_LARGE
+        : problemResponse(400, 'bad-request', 'Bad Request', 'The request could not be parsed as HTTP', {
+            connection: 'close',
+          });
+    const head = [
+      `HTTP/1.1 ${response.status} ${response.status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}`,
+      ...Object.entries({ ...response.headers, 'content-length': String(response.body.length) }).map(
+        ([name, value]) => `${name}: ${value}`,
+      ),
+    ].join('\r\n');
+    socket.end(Buffer.concat([Buffer.from(`${head}\r\n\r\n`), response.body]));
   });
 
   return {

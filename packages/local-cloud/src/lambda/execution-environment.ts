@@ -149,6 +149,11 @@ export class ExecutionEnvironment {
     return this.#inUse;
   }
 
+  /** Settles when the init phase has ended, successfully or not. */
+  get initEnded(): Promise<unknown> {
+    return this.#ready;
+  }
+
   /** Whether the init phase has already run successfully (a warm environment). */
   get initialized(): boolean {
     return this.#initialized;

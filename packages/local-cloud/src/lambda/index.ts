@@ -31,6 +31,7 @@ export {
   RESERVED_ENVIRONMENT_VARIABLES,
   type RegisteredFunction,
 } from './lambda.host.ts';
+export { createLambdaLocalApi, type FunctionStats, functionStatsOf } from './lambda.local-api.ts';
 export {
   type FunctionError,
   type FunctionReference,

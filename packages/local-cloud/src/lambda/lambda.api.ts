@@ -5,7 +5,7 @@ import type { EdgeHandler, EdgeRequest, EdgeResponse } from '../edge/edge.types.
 import { notEmulatedResponse } from '../edge/not-emulated.ts';
 import type { EventSourceMappingRegistry } from './event-source-mapping.registry.ts';
 import { formatInvocationLog, type InvocationLog, logResultOf } from './invocation-log.ts';
-import { LambdaServiceError } from './lambda.errors.ts';
+import { LambdaServiceError, TooManyRequestsError } from './lambda.errors.ts';
 import type { LambdaHost, RegisteredFunction } from './lambda.host.ts';
 import { functionArn, LATEST_VERSION, parseFunctionReference, versionOfQualifier } from './lambda.types.ts';
 import { stableUuid } from './stable-uuid.ts';
@@ -415,6 +415,15 @@ export const createLambdaApi = (host: LambdaHost, options: LambdaApiOptions = {}
       try {
         return await route(request);
       } catch (error) {
+        if (error instanceof TooManyRequestsError) {
+          // AWS's shape: a `Reason`, and `Retry-After` (the SDKs back off and retry a throttle).
+          const response = errorResponse(error.status, error.code, error.message);
+          return {
+            ...response,
+            headers: { ...response.headers, 'retry-after': String(error.retryAfterSeconds) },
+            body: JSON.stringify({ Type: 'User', message: error.message, Reason: error.reason }),
+          };
+        }
         if (error instanceof LambdaServiceError)
           return errorResponse(error.status, error.code, error.message);
         throw error;

@@ -43,3 +43,27 @@ export class ReservedEnvironmentVariableError extends LambdaServiceError {
   readonly status = 400;
   readonly code = 'InvalidParameterValueException';
 }
+
+/** Why Lambda throttled an invocation: the function's reserved concurrency, or the account's pool. */
+export type ThrottleReason =
+  | 'ReservedFunctionConcurrentInvocationLimitExceeded'
+  | 'ConcurrentInvocationLimitExceeded';
+
+/**
+ * A synchronous invocation beyond the function's concurrency (AWS: `TooManyRequestsException`, 429,
+ * with a `Reason` and a `Retry-After`). The SDKs treat it as a throttle and retry it; Step Functions
+ * surfaces it as `Lambda.TooManyRequestsException`, which the sagas' `Retry` blocks name.
+ */
+export class TooManyRequestsError extends LambdaServiceError {
+  override readonly name = 'TooManyRequestsError';
+  readonly status = 429;
+  readonly code = 'TooManyRequestsException';
+  readonly reason: ThrottleReason;
+  readonly retryAfterSeconds: number;
+
+  constructor(reason: ThrottleReason, retryAfterSeconds = 1) {
+    super('Rate Exceeded.');
+    this.reason = reason;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}

@@ -1,11 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { basename, dirname, extname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type FaultInjector, type FunctionFaults, NO_FAULTS } from '../faults/fault.types.ts';
 import { ExecutionEnvironment, type RawInvokeResult } from './execution-environment.ts';
 import {
   FunctionNotFoundError,
   InvalidRequestContentError,
   RequestTooLargeError,
   ReservedEnvironmentVariableError,
+  TooManyRequestsError,
 } from './lambda.errors.ts';
 import {
   type FunctionSpec,
@@ -26,8 +30,24 @@ export interface LambdaHostOptions {
   readonly accountId?: string;
   /** Given to every function under its own environment, e.g. `AWS_ENDPOINT_URL` and credentials. */
   readonly baseEnvironment?: Readonly<Record<string, string>>;
-  /** Execution environments per function before invocations queue (Lambda's concurrency). Default 8. */
+  /**
+   * Execution environments per function (unless the function reserves its own concurrency) before
+   * invocations wait for one. Default {@link defaultConcurrencyPerFunction}: twice the cores.
+   */
   readonly maxConcurrencyPerFunction?: number;
+  /**
+   * Synchronous invocations that may wait for an environment of a function at the cap; one more is
+   * throttled (`TooManyRequestsException`). Default {@link DEFAULT_MAX_QUEUED_PER_FUNCTION}.
+   */
+  readonly maxQueuedPerFunction?: number;
+  /**
+   * Environments in their init phase at once, across all functions. A cold start is CPU-bound
+   * (importing the bundle): more at once than cores only makes each slower, until init timeouts fire.
+   * Default: the cores.
+   */
+  readonly maxConcurrentInits?: number;
+  /** Faults to inject into invocations (`npm run local -- fault ...`). */
+  readonly faults?: FaultInjector;
   /** An environment idle this long is shut down; the next invocation cold-starts. Default 10 minutes. */
   readonly idleTimeoutMs?: number;
   /** Receives each line the functions print, prefixed with `[function-name]`. Default: the parent's stdout. */
@@ -52,6 +72,16 @@ export interface RegisteredFunction {
   readonly busyEnvironments: number;
   /** Invocations waiting for a free environment. */
   readonly queued: number;
+  /** The most environments this function may have at once. */
+  readonly concurrencyLimit: number;
+  /** Since registration: invocations (cold or warm), cold starts, function errors, throttled calls. */
+  readonly invocations: number;
+  readonly coldStarts: number;
+  readonly errors: number;
+  readonly throttles: number;
+  /** Over the latest invocations: wall-clock milliseconds from start to answer (queueing excluded). */
+  readonly durationP50Ms: number | undefined;
+  readonly durationP95Ms: number | undefined;
 }
 
 /** The local Lambda service: runs registered bundles in isolated execution environments. */
@@ -63,11 +93,20 @@ export interface LambdaHost extends LambdaInvoker {
   /** The function named by `nameOrArn` (its qualifier, if any, aside), if registered. */
   get(nameOrArn: string): RegisteredFunction | undefined;
   functions(): readonly RegisteredFunction[];
+  /**
+   * Terminates the function's execution environments, warm and busy: a busy one's invocation ends
+   * with `Runtime.ExitError`, and the next invocation cold-starts. Returns how many there were.
+   */
+  killEnvironments(nameOrArn: string): Promise<number>;
   /** Terminates every execution environment; queued and running invocations end with `Runtime.ExitError`. */
   close(): Promise<void>;
 }
 
-export const DEFAULT_MAX_CONCURRENCY_PER_FUNCTION = 8;
+/** Twice the cores, at least two: enough to overlap I/O waits without starving the CPU. */
+export const defaultConcurrencyPerFunction = (cores = availableParallelism()): number =>
+  Math.max(2, 2 * cores);
+export const DEFAULT_MAX_CONCURRENCY_PER_FUNCTION = defaultConcurrencyPerFunction();
+export const DEFAULT_MAX_QUEUED_PER_FUNCTION = 64;
 export const DEFAULT_IDLE_TIMEOUT_MS = 10 * 60_000;
 /** Lambda's payload quotas: 6 MB each way for synchronous invocations, 1 MB for asynchronous ones. */
 export const MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
@@ -106,8 +145,37 @@ interface QueuedInvocation {
   readonly eventJson: string;
   readonly traceId: string;
   readonly invokedFunctionArn: string;
+  readonly faults: FunctionFaults;
   readonly captureLog: boolean;
   readonly resolve: (result: InvokeResult) => void;
+}
+
+interface FunctionCounters {
+  invocations: number;
+  coldStarts: number;
+  errors: number;
+  throttles: number;
+}
+
+/** How many recent durations each function keeps for its percentiles. */
+const DURATION_SAMPLES = 512;
+
+/** The latest durations of a function, in a ring: enough for a p50/p95 without keeping history. */
+class DurationRing {
+  readonly #samples: number[] = [];
+  #next = 0;
+
+  add(ms: number): void {
+    if (this.#samples.length < DURATION_SAMPLES) this.#samples.push(ms);
+    else this.#samples[this.#next] = ms;
+    this.#next = (this.#next + 1) % DURATION_SAMPLES;
+  }
+
+  percentile(p: number): number | undefined {
+    if (this.#samples.length === 0) return undefined;
+    const sorted = [...this.#samples].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  }
 }
 
 interface FunctionSlot {
@@ -122,6 +190,8 @@ interface FunctionSlot {
   /** Idle warm environments, most recently used last (reused first, so the others can idle out). */
   readonly idle: ExecutionEnvironment[];
   readonly queue: QueuedInvocation[];
+  readonly counters: FunctionCounters;
+  readonly durations: DurationRing;
 }
 
 const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
@@ -159,13 +229,24 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
   const region = options.region ?? LOCAL_REGION;
   const accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
   const maxConcurrency = options.maxConcurrencyPerFunction ?? DEFAULT_MAX_CONCURRENCY_PER_FUNCTION;
+  const maxQueued = options.maxQueuedPerFunction ?? DEFAULT_MAX_QUEUED_PER_FUNCTION;
+  const maxInits = options.maxConcurrentInits ?? availableParallelism();
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  const faults = options.faults ?? NO_FAULTS;
   const writeLine = options.log ?? ((line: string) => void process.stdout.write(`${line}\n`));
-  if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1) {
-    throw new Error(`maxConcurrencyPerFunction must be a positive integer, got ${maxConcurrency}`);
+  for (const [name, value] of Object.entries({ maxConcurrency, maxInits })) {
+    if (!Number.isInteger(value) || value < 1)
+      throw new Error(`${name} must be a positive integer, got ${value}`);
+  }
+  if (!Number.isInteger(maxQueued) || maxQueued < 0) {
+    throw new Error(`maxQueuedPerFunction must be a non-negative integer, got ${maxQueued}`);
   }
   const slots = new Map<string, FunctionSlot>();
   let closed = false;
+  /** Environments between worker start and the end of their init phase, across all functions. */
+  let initializing = 0;
+
+  const limitOf = (slot: FunctionSlot): number => slot.spec.reservedConcurrency ?? maxConcurrency;
 
   const inherited: Record<string, string> = {};
   for (const name of INHERITED_VARIABLES) {
@@ -243,6 +324,13 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
       },
     });
     slot.environments.set(environment, { codeVersion: slot.codeVersion });
+    slot.counters.coldStarts += 1;
+    initializing += 1;
+    void environment.initEnded.then(() => {
+      initializing -= 1;
+      // A freed init slot may be what another function's queued invocations wait for.
+      for (const waiting of slots.values()) if (waiting.queue.length > 0) dispatch(waiting);
+    });
     return environment;
   };
 
@@ -280,6 +368,9 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
   const run = async (slot: FunctionSlot, environment: ExecutionEnvironment, job: QueuedInvocation) => {
     const state = slot.environments.get(environment);
     if (state?.idleTimer) clearTimeout(state.idleTimer);
+    const timeoutMs = slot.spec.timeoutSeconds * 1000;
+    const startedAt = performance.now();
+    const deadline = startedAt + timeoutMs;
     let result: InvokeResult;
     try {
       result = toResult(
@@ -288,13 +379,24 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
           eventJson: job.eventJson,
           traceId: job.traceId,
           invokedFunctionArn: job.invokedFunctionArn,
-          timeoutMs: slot.spec.timeoutSeconds * 1000,
+          timeoutMs,
           captureLog: job.captureLog,
         }),
       );
     } catch (error) {
       result = exitResult(error instanceof Error ? error.message : String(error));
     }
+    if (job.faults.outcome?.kind === 'timeout' && environment.alive) {
+      // The handler ran (its writes are made) but its answer never comes: the caller waits out the
+      // function's timeout, and the environment is discarded, as after a real timeout.
+      await sleep(Math.max(0, deadline - performance.now()));
+      const message = `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`;
+      writeLine(`[${slot.spec.name}] ${job.awsRequestId} ${message} (${job.faults.outcome.faultId})`);
+      result = { ok: false, error: { errorType: 'Sandbox.Timedout', errorMessage: message }, timedOut: true };
+      retire(slot, environment);
+    }
+    if (!result.ok) slot.counters.errors += 1;
+    slot.durations.add(performance.now() - startedAt);
     job.resolve(result);
     release(slot, environment);
     dispatch(slot);
@@ -306,7 +408,7 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
       let environment = slot.idle.pop();
       while (environment && !environment.alive) environment = slot.idle.pop();
       if (!environment) {
-        if (slot.environments.size >= maxConcurrency) return;
+        if (slot.environments.size >= limitOf(slot) || initializing >= maxInits) return;
         environment = spawn(slot);
       }
       const job = slot.queue.shift();
@@ -328,7 +430,20 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
       environments: slot.environments.size,
       busyEnvironments: busy,
       queued: slot.queue.length,
+      concurrencyLimit: limitOf(slot),
+      ...slot.counters,
+      durationP50Ms: slot.durations.percentile(50),
+      durationP95Ms: slot.durations.percentile(95),
     };
+  };
+
+  /** Whether a synchronous invocation now would exceed what the function may run or wait for. */
+  const overLimit = (slot: FunctionSlot): boolean => {
+    const free =
+      slot.idle.filter((environment) => environment.alive).length + limitOf(slot) - slot.environments.size;
+    const waiting = slot.queue.length;
+    if (slot.spec.reservedConcurrency !== undefined) return waiting >= free;
+    return waiting >= free + maxQueued;
   };
 
   return {
@@ -365,6 +480,8 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
         environments: new Map(),
         idle: [],
         queue: [],
+        counters: { invocations: 0, coldStarts: 0, errors: 0, throttles: 0 },
+        durations: new DurationRing(),
       });
     },
 
@@ -393,19 +510,47 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
         throw new RequestTooLargeError(`Request payload of ${size} bytes exceeds the ${limit} bytes quota`);
       }
       if (closed) return exitResult('The local Lambda host is shut down');
+      const async = invokeOptions.async === true;
+      if (!async && overLimit(slot)) {
+        slot.counters.throttles += 1;
+        throw new TooManyRequestsError(
+          slot.spec.reservedConcurrency !== undefined
+            ? 'ReservedFunctionConcurrentInvocationLimitExceeded'
+            : 'ConcurrentInvocationLimitExceeded',
+        );
+      }
+      slot.counters.invocations += 1;
       const awsRequestId = invokeOptions.awsRequestId ?? randomUUID();
-      const completion = new Promise<InvokeResult>((resolve) => {
-        slot.queue.push({
-          awsRequestId,
-          eventJson,
-          traceId: invokeOptions.traceId ?? newTraceId(),
-          invokedFunctionArn,
-          captureLog: invokeOptions.captureLog === true && !invokeOptions.async,
-          resolve,
+      const injected = faults.forFunction(slot.spec.name);
+      const completion = (async (): Promise<InvokeResult> => {
+        if (injected.latencyMs > 0) await sleep(injected.latencyMs);
+        const outcome = injected.outcome;
+        if (outcome?.kind === 'error') {
+          // As FIS's invocation-error action: the caller sees the failure; the handler does not run.
+          slot.counters.errors += 1;
+          writeLine(
+            `[${slot.spec.name}] ${awsRequestId} ${outcome.errorType}: ${outcome.errorMessage} (${outcome.faultId})`,
+          );
+          return {
+            ok: false,
+            error: { errorType: outcome.errorType, errorMessage: outcome.errorMessage },
+            timedOut: false,
+          };
+        }
+        return new Promise<InvokeResult>((resolve) => {
+          slot.queue.push({
+            awsRequestId,
+            eventJson,
+            traceId: invokeOptions.traceId ?? newTraceId(),
+            invokedFunctionArn,
+            faults: injected,
+            captureLog: invokeOptions.captureLog === true && !async,
+            resolve,
+          });
+          dispatch(slot);
         });
-      });
-      dispatch(slot);
-      if (!invokeOptions.async) return completion;
+      })();
+      if (!async) return completion;
       // Lambda's Event invocations: accepted now, run in the background; failures only reach the log.
       void completion.then((result) => {
         if (!result.ok) {
@@ -415,6 +560,19 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
         }
       });
       return { ok: true, payload: null };
+    },
+
+    async killEnvironments(nameOrArn) {
+      const { slot } = lookup(nameOrArn);
+      const environments = [...slot.environments.keys()];
+      await Promise.all(
+        environments.map((environment) => {
+          retire(slot, environment);
+          return environment.terminate();
+        }),
+      );
+      dispatch(slot);
+      return environments.length;
     },
 
     async close() {

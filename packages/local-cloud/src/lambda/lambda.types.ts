@@ -12,6 +12,12 @@ export interface FunctionSpec {
   readonly timeoutSeconds: number;
   /** The function's own environment (table names, endpoints ...); the host adds Lambda's reserved variables. */
   readonly environment: Readonly<Record<string, string>>;
+  /**
+   * AWS's `ReservedConcurrentExecutions`: at most this many environments, and a synchronous
+   * invocation beyond them is throttled (`TooManyRequestsException`) as in AWS. Without it the host's
+   * own per-function cap applies, and invocations beyond it wait for an environment.
+   */
+  readonly reservedConcurrency?: number;
 }
 
 /** What the function threw, shaped as Lambda reports it. */

@@ -1,3 +1,5 @@
+import { type FaultInjector, NO_FAULTS } from '../faults/fault.types.ts';
+import { TooManyRequestsError } from '../lambda/lambda.errors.ts';
 import type { InvokeResult, LambdaInvoker } from '../lambda/lambda.types.ts';
 import type { SqsEngine } from './sqs.engine.ts';
 import type { ReceivedMessage } from './sqs.types.ts';
@@ -19,6 +21,8 @@ export interface SqsEventSourceOptions {
   readonly accountId?: string;
   /** Where polling, invocation and delete failures go; defaults to `console.error`. */
   readonly onError?: (error: unknown) => void;
+  /** `queue-duplicate` and `queue-redeliver` faults: at-least-once delivery, made visible. */
+  readonly faults?: FaultInjector;
 }
 
 export interface SqsEventSource {
@@ -59,6 +63,11 @@ export class SqsEventSourceConfigError extends Error {
 const LONG_POLL_SECONDS = 20;
 const RETRY_AFTER_ERROR_MS = 1000;
 const RECEIVE_LIMIT = 10;
+/** A throttled batch is retried with exponential backoff (as Lambda's pollers back off) this many times. */
+const THROTTLE_RETRIES = 5;
+const THROTTLE_BASE_DELAY_MS = 100;
+/** Messages a redeliver fault already sent back once, so that it repeats each delivery once, not forever. */
+const REDELIVERED_MEMORY = 10_000;
 
 /** Shapes a received message (requested with every attribute) as Lambda's SQS event record. */
 export const toSqsEventRecord = (
@@ -162,6 +171,8 @@ export const startSqsEventSource = (options: SqsEventSourceOptions): SqsEventSou
   }
   const accountId = options.accountId ?? engine.accountId;
   const queueArn = `arn:aws:sqs:${region}:${accountId}:${queueName}`;
+  const faults = options.faults ?? NO_FAULTS;
+  const redelivered = new Set<string>();
 
   const controller = new AbortController();
   const inFlight = new Set<Promise<void>>();
@@ -193,6 +204,13 @@ export const startSqsEventSource = (options: SqsEventSourceOptions): SqsEventSou
   const deleteMessages = (messages: readonly ReceivedMessage[]): void => {
     for (const message of messages) {
       try {
+        // A redeliver fault: the delete is "lost", so SQS hands the handled message out once more.
+        if (!redelivered.has(message.MessageId) && faults.redeliversHandled(queueName)) {
+          if (redelivered.size >= REDELIVERED_MEMORY) redelivered.clear();
+          redelivered.add(message.MessageId);
+          engine.changeMessageVisibility(queueName, message.ReceiptHandle, 0);
+          continue;
+        }
         engine.deleteMessage(queueName, message.ReceiptHandle);
       } catch (error) {
         onError(error);
@@ -200,14 +218,32 @@ export const startSqsEventSource = (options: SqsEventSourceOptions): SqsEventSou
     }
   };
 
+  /** Invokes the function, backing off and retrying while it is throttled. */
+  const invokeWithBackoff = async (event: SqsEvent): Promise<InvokeResult> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await invoker.invoke(functionName, event);
+      } catch (error) {
+        if (!(error instanceof TooManyRequestsError) || attempt >= THROTTLE_RETRIES) throw error;
+        await sleep(Math.random() * THROTTLE_BASE_DELAY_MS * 2 ** attempt, controller.signal);
+      }
+    }
+  };
+
   const processBatch = async (messages: ReceivedMessage[]): Promise<void> => {
     const event: SqsEvent = { Records: messages.map((m) => toSqsEventRecord(m, queueArn, region)) };
+    // A duplicate fault: some records arrive a second time, in an invocation of their own.
+    const duplicates = event.Records.filter(() => faults.duplicatesDelivery(queueName));
     let result: InvokeResult;
     try {
-      result = await invoker.invoke(functionName, event);
+      result = await invokeWithBackoff(event);
     } catch (error) {
       onError(error);
       return;
+    } finally {
+      if (duplicates.length > 0) {
+        await invoker.invoke(functionName, { Records: duplicates }).catch(onError);
+      }
     }
     if (!result.ok) return;
     if (!reportBatchItemFailures) {

@@ -9,6 +9,7 @@ import {
   subscriptionsOfAll,
 } from '@shop/platform/service';
 import type { ServiceTable } from '../dynamodb/service-tables.ts';
+import type { FaultInjector } from '../faults/fault.types.ts';
 import type {
   EventSourceMappingConfiguration,
   EventSourceMappingRegistry,
@@ -30,6 +31,7 @@ export interface EventSourcesOptions {
   readonly streams: DynamoDBStreamsClient;
   readonly tables: readonly ServiceTable[];
   readonly invoker: LambdaInvoker;
+  readonly faults?: FaultInjector;
   readonly log: (line: string) => void;
   /** Where each mapping is described for the Lambda API's ListEventSourceMappings. */
   readonly registry?: EventSourceMappingRegistry;
@@ -124,6 +126,7 @@ export const startEventSources = (options: EventSourcesOptions): EventSource[] =
       reportBatchItemFailures: true,
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT_ID,
+      ...(options.faults ? { faults: options.faults } : {}),
       onError: (error) => options.log(`[sqs:${fn.name}] ${String(error)}`),
     });
     options.registry?.add(mapping.describe);

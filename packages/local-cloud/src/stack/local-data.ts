@@ -1,10 +1,17 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
-/** Where `--persist` keeps DynamoDB's data, SQS queues and messages, Step Functions' state machines and executions, the dev signing key and secrets. */
-export const localDataDirs = (root: string) => ({
-  dynamoDb: join(root, '.data', 'dynamodb'),
-  sqs: join(root, '.data', 'sqs'),
-  stepFunctions: join(root, '.data', 'stepfunctions'),
-  signingKey: join(root, '.data', 'dev-signing-key.json'),
-  secrets: join(root, '.data', 'secrets.json'),
+/** Where `--persist` keeps its data: `SHOP_DATA_DIR` when set, else `<root>/.data`. */
+export const dataDirOf = (root: string, override?: string): string =>
+  override ? resolve(override) : join(root, '.data');
+
+/**
+ * What `--persist` keeps, under one data folder: DynamoDB's data, SQS queues and messages, Step
+ * Functions' state machines and executions, the dev signing key and the secrets.
+ */
+export const localDataDirs = (dataDir: string) => ({
+  dynamoDb: join(dataDir, 'dynamodb'),
+  sqs: join(dataDir, 'sqs'),
+  stepFunctions: join(dataDir, 'stepfunctions'),
+  signingKey: join(dataDir, 'dev-signing-key.json'),
+  secrets: join(dataDir, 'secrets.json'),
 });

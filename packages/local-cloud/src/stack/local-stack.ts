@@ -9,23 +9,26 @@ import { type DynamoDbLocal, startDynamoDbLocal } from '../dynamodb/dynamodb-loc
 import { createDynamoDbProxy } from '../dynamodb/dynamodb-proxy.ts';
 import { createServiceTables, type ServiceTable } from '../dynamodb/service-tables.ts';
 import { type StartedServer, startEdge } from '../edge/edge.server.ts';
+import { createFaultsApi, FaultRegistry } from '../faults/index.ts';
 import {
   bundleFunctions,
   createEventSourceMappingRegistry,
   createLambdaApi,
   createLambdaHost,
+  createLambdaLocalApi,
   type LambdaHost,
 } from '../lambda/index.ts';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../lambda/lambda.types.ts';
-import { DEFAULT_EDGE_PORT, DEFAULT_PORT } from '../preflight/preflight.checks.mjs';
 import { createLocalSqsEdgeHandler, createSqsEdgeHandler, SqsEngine } from '../sqs/index.ts';
 import { createStepFunctionsEdgeHandler, StepFunctionsEmulator } from '../stepfunctions/index.ts';
 import { createStsEdgeHandler } from '../sts/index.ts';
 import { createCleanup, removeOrphanBuilds } from './cleanup.ts';
 import { startEventSources } from './event-sources.step.ts';
 import { assertPortsFree, portInUseErrorOf } from './listen-ports.check.ts';
-import { localDataDirs } from './local-data.ts';
+import { dataDirOf, localDataDirs } from './local-data.ts';
+import { DEFAULT_EDGE_PORT, DEFAULT_PORT, LOCAL_AUDIENCE, LOCAL_CREDENTIALS } from './local-defaults.ts';
 import { localSecretsOf } from './local-secrets.ts';
+import { LogHub } from './log-hub.ts';
 import {
   createSagaStateMachines,
   sqsMessageSenderOf,
@@ -39,9 +42,7 @@ import {
   queueUrlOf,
 } from './subscription-queues.step.ts';
 
-export { DEFAULT_EDGE_PORT, DEFAULT_PORT };
-export const LOCAL_AUDIENCE = 'shop';
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+export { DEFAULT_EDGE_PORT, DEFAULT_PORT, LOCAL_AUDIENCE, LOCAL_CREDENTIALS } from './local-defaults.ts';
 
 export interface LocalStackOptions {
   /** Repository root: services are discovered in `<root>/services`, builds go to `<root>/.shop`. */
@@ -61,6 +62,8 @@ export interface LocalStackOptions {
    * or `--visibility-timeout` with `npm start`.
    */
   readonly visibilityTimeoutSeconds?: number;
+  /** Where `persist` keeps its data; `<root>/.data` by default (`SHOP_DATA_DIR` for `npm start`). */
+  readonly dataDir?: string;
   /** Run each service's seed. Default true. */
   readonly seed?: boolean;
   /** Service definitions to run instead of the discovered ones (tests). */
@@ -71,6 +74,11 @@ export interface LocalStackOptions {
   readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
   /** Scales saga Wait states and Retry intervals (1 = real time). */
   readonly waitTimeScale?: number;
+  /**
+   * Execution environments per function (unless a function reserves its own concurrency): the
+   * `SHOP_LOCAL_CONCURRENCY` variable of `npm start`, else twice the cores.
+   */
+  readonly concurrencyPerFunction?: number;
   /**
    * A DynamoDB Local already starting (the CLI starts the JVM before it loads anything else); the
    * stack owns it from here and stops it. Started here when absent.
@@ -87,6 +95,10 @@ export interface LocalStack {
   readonly sqs: SqsEngine;
   readonly stepFunctions: StepFunctionsEmulator;
   readonly tables: readonly ServiceTable[];
+  /** The faults injected into this stack (`npm run local -- fault ...`, `/_local/faults` on the edge). */
+  readonly faults: FaultRegistry;
+  /** The recent lines the stack and its functions printed (the console tails them). */
+  readonly logs: LogHub;
   /** Milliseconds from the call to ready. */
   readonly startupMs: number;
   /** Milliseconds per start-up phase. */
@@ -110,7 +122,13 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     phases[name] = Math.round(now - phaseStart);
     phaseStart = now;
   };
-  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const print = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  // Every line is also kept for the console's live tail.
+  const logs = new LogHub();
+  const log = (line: string) => {
+    logs.push(line);
+    print(line);
+  };
   const ports = { port: options.port ?? DEFAULT_PORT, edgePort: options.edgePort ?? DEFAULT_EDGE_PORT };
   const cleanup = createCleanup();
   try {
@@ -118,7 +136,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     await assertPortsFree(options.root, ports);
     const services = options.services ?? (await loadServiceDefinitions(options.root));
     const seeds = options.seed === false ? [] : seedFunctionsOf(services);
-    const dataDirs = options.persist ? localDataDirs(options.root) : undefined;
+    const dataDirs = options.persist ? localDataDirs(options.dataDir ?? dataDirOf(options.root)) : undefined;
 
     // The slow parts run side by side: the JVM start, esbuild, key generation.
     // Each stack builds into a folder of its own: a second stack (tests, a benchmark) must not delete
@@ -151,9 +169,21 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       ...(dataDirs ? { dataDir: dataDirs.sqs } : {}),
     });
     cleanup.add(() => sqs.close());
+    let tables: readonly ServiceTable[] = [];
+    const faults = new FaultRegistry({
+      targets: {
+        functions: () => host.functions().map((fn) => fn.spec.name),
+        tables: () => tables.map((table) => table.tableName),
+        queues: () => sqs.listQueues(),
+      },
+    });
     const host = createLambdaHost({
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT_ID,
+      faults,
+      ...(options.concurrencyPerFunction !== undefined
+        ? { maxConcurrencyPerFunction: options.concurrencyPerFunction }
+        : {}),
       // Any credentials will do locally; in AWS they come from the function's role.
       baseEnvironment: {
         AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
@@ -176,7 +206,9 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     const eventSourceMappings = createEventSourceMappingRegistry();
     const edge: StartedServer = await startEdge(
       [
-        createDynamoDbProxy(ddb.endpoint),
+        createFaultsApi(faults),
+        createLambdaLocalApi(host),
+        createDynamoDbProxy(ddb.endpoint, faults),
         createSqsEdgeHandler(sqs),
         createLocalSqsEdgeHandler(sqs),
         createStepFunctionsEdgeHandler(stepFunctions),
@@ -196,7 +228,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     cleanup.add(() => dynamodb.destroy());
     // The optimized DynamoDB integration calls DynamoDB Local through the edge, with the real client.
     stepFunctions.connect({ dynamoDb: dynamodb });
-    const tables = await createServiceTables(dynamodb, services);
+    tables = await createServiceTables(dynamodb, services);
     phase('edge, tables');
 
     createSubscriptionQueues(sqs, services, {
@@ -207,15 +239,17 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     createStreamFailureQueues(sqs, services);
 
     // The gateway listens before functions are registered: their JWKS URL needs its port.
-    const api = await createShopApi({
+    const shopApi = createShopApi({
       services,
       invoker: host,
       devIssuer,
       throttle: options.throttle ?? { rateLimit: 2000, burstLimit: 4000 },
       log,
-    })
-      .listen(ports.port)
-      .catch(portInUseErrorOf(options.root, 'port', ports.port));
+      edgeUrl,
+      logs,
+    });
+    cleanup.add(() => shopApi.closeConsole());
+    const api = await shopApi.listen(ports.port).catch(portInUseErrorOf(options.root, 'port', ports.port));
     cleanup.add(() => api.close());
     phase('gateway');
 
@@ -261,6 +295,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       streams,
       tables,
       invoker: host,
+      faults,
       log,
       registry: eventSourceMappings,
     });
@@ -284,6 +319,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       sqs,
       stepFunctions,
       tables,
+      faults,
+      logs,
       startupMs: Math.round(performance.now() - started),
       stop: cleanup.run,
     };

@@ -17,6 +17,7 @@ export const specOf = (fn: ResolvedFunction, environment: Record<string, string>
   handler: fn.handler,
   memoryMb: fn.memoryMb,
   timeoutSeconds: fn.timeoutSeconds,
+  ...(fn.reservedConcurrency === undefined ? {} : { reservedConcurrency: fn.reservedConcurrency }),
   environment,
 });
 

@@ -2,6 +2,7 @@ import { createJwtVerifier } from '@shop/auth';
 import { type DevIssuer, DevTokenRequest } from '@shop/auth/dev-issuer';
 import { buildOpenApiDocument } from '@shop/platform/http';
 import { httpRoutesOf, type ServiceDefinition } from '@shop/platform/service';
+import { createConsoleRoutes } from '../console/console.routes.ts';
 import {
   builtinRouteConfigs,
   createBuiltinRoutes,
@@ -10,6 +11,7 @@ import {
   type GatewayRoute,
 } from '../gateway/index.ts';
 import type { LambdaInvoker } from '../lambda/lambda.types.ts';
+import type { LogHub } from './log-hub.ts';
 
 export const API_TITLE = 'Shop API';
 
@@ -53,14 +55,29 @@ export interface ShopApiOptions {
   readonly devIssuer: DevIssuer;
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
   readonly log: (line: string) => void;
+  /** The console reads the shop through the edge's AWS APIs. */
+  readonly edgeUrl: string;
+  readonly logs: LogHub;
 }
+
+/** An admin token for the console's own calls to the public API, minted again before it expires. */
+const consoleAdminToken = (devIssuer: DevIssuer) => {
+  let current: { token: string; renewAt: number } | undefined;
+  return async (): Promise<string> => {
+    if (!current || Date.now() > current.renewAt) {
+      const { token, expiresIn } = await devIssuer.mint({ sub: 'local-console', roles: ['admin'] });
+      current = { token, renewAt: Date.now() + (expiresIn / 2) * 1000 };
+    }
+    return current.token;
+  };
+};
 
 /**
  * The HTTP API, as the CDK app's `ShopApi` construct declares it: every function's routes with the
  * JWT authorizer where a route needs it, CORS, throttling, and the local built-ins (health, the API
- * document and reference, dev tokens and their JWKS).
+ * document and reference, dev tokens and their JWKS, the console).
  */
-export const createShopApi = (options: ShopApiOptions): Gateway => {
+export const createShopApi = (options: ShopApiOptions): Gateway & { readonly closeConsole: () => void } => {
   const functions = options.services.flatMap((service) => service.functions);
   const routes: GatewayRoute[] = functions.flatMap((fn) =>
     httpRoutesOf(fn).map((route) => ({ ...route, functionName: fn.name })),
@@ -86,16 +103,24 @@ export const createShopApi = (options: ShopApiOptions): Gateway => {
     audience: devIssuer.audience,
     jwks: devIssuer.jwks,
   });
+  const builtins = createBuiltinRoutes({
+    openapi: () => (openapi ??= documentFor('http://127.0.0.1')),
+    devIssuer,
+    parseDevTokenRequest: (body) => DevTokenRequest.parse(body),
+    title: API_TITLE,
+  });
+  let gatewayUrl = '';
+  const shopConsole = createConsoleRoutes({
+    edgeUrl: options.edgeUrl,
+    gatewayUrl: () => gatewayUrl,
+    adminToken: consoleAdminToken(devIssuer),
+    logs: options.logs,
+  });
   const gateway = createGateway({
     routes,
     invoker: options.invoker,
     authorize: async (token) => (await verifier.verify(token)).claims,
-    builtins: createBuiltinRoutes({
-      openapi: () => (openapi ??= documentFor('http://127.0.0.1')),
-      devIssuer,
-      parseDevTokenRequest: (body) => DevTokenRequest.parse(body),
-      title: API_TITLE,
-    }),
+    builtins: async (request) => (await shopConsole.routes(request)) ?? (await builtins(request)),
     cors: {
       allowOrigins: '*',
       allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
@@ -111,9 +136,11 @@ export const createShopApi = (options: ShopApiOptions): Gateway => {
     server: gateway.server,
     listen: async (port, host) => {
       const started = await gateway.listen(port, host);
+      gatewayUrl = started.url;
       // 127.0.0.1, where it listens (a `localhost` server URL is what linters flag as a placeholder).
       openapi = documentFor(started.url);
       return started;
     },
+    closeConsole: shopConsole.close,
   };
 };

@@ -79,4 +79,6 @@ export class ServiceUnavailableError extends AppError {
   readonly status = 503;
   readonly code: string = 'SERVICE.UNAVAILABLE';
   readonly title = 'Service unavailable';
+  /** Seconds a client should wait before retrying: the response's `Retry-After`. */
+  readonly retryAfterSeconds: number = 1;
 }

@@ -3,7 +3,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
 import { HTTPException } from 'hono/http-exception';
-import { AppError } from '../errors/app-error.ts';
+import { AppError, ServiceUnavailableError } from '../errors/app-error.ts';
 import { INTERNAL_PROBLEM, problemOf, problemResponse, validationErrorOf } from '../errors/problem.ts';
 import { CORRELATION_HEADER, flushMetrics, getLogger } from '../observability/index.ts';
 
@@ -85,7 +85,12 @@ export const renderError = (error: unknown, c: Context): Response => {
   const instance = c.req.path;
   if (error instanceof AppError) {
     if (error.status >= 500) getLogger().error('request failed', { error });
-    return problemResponse(problemOf(error, instance));
+    // Every 503 says when to come back (clients and SDKs back off by it).
+    const retryAfter = error instanceof ServiceUnavailableError ? error.retryAfterSeconds : undefined;
+    return problemResponse(
+      problemOf(error, instance),
+      retryAfter === undefined ? undefined : { 'retry-after': String(retryAfter) },
+    );
   }
   if (error instanceof HTTPException) {
     // Errors that carry their own problem document (the auth middleware's) keep it, headers included.

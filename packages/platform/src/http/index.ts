@@ -1,5 +1,6 @@
 export { type Auth, createAuth } from './auth.ts';
 export { type AppEnv, type AppVariables, createApp, renderError } from './create-app.ts';
+export { createHttpHandler } from './lambda-handler.ts';
 export {
   type ApiInfo,
   BEARER_AUTH,

@@ -36,6 +36,10 @@ const resolveFunction = (
       throw new Error(`${service}.${id}: ${secret} is a secret; it cannot have a value in the definition`);
     }
   }
+  const reserved = fn.reservedConcurrency;
+  if (reserved !== undefined && (!Number.isInteger(reserved) || reserved < 1)) {
+    throw new Error(`${service}.${id}: reservedConcurrency must be a positive integer, got ${reserved}`);
+  }
   for (const ref of fn.invokes ?? []) {
     if (!/^[a-z][a-z0-9-]*\.[a-z][A-Za-z0-9]*$/.test(ref)) {
       throw new Error(`${service}.${id}: invokes "${ref}" must be "<service>.<functionId>"`);
@@ -49,6 +53,7 @@ const resolveFunction = (
     handler: fn.handler ?? 'handler',
     memoryMb: fn.memoryMb ?? DEFAULT_MEMORY_MB,
     timeoutSeconds: fn.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+    ...(reserved === undefined ? {} : { reservedConcurrency: reserved }),
     environment: fn.environment ?? {},
     triggers: fn.triggers,
     invokes: fn.invokes ?? [],

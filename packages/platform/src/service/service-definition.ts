@@ -84,6 +84,12 @@ export interface FunctionDefinition {
   readonly handler?: string;
   readonly memoryMb?: number;
   readonly timeoutSeconds?: number;
+  /**
+   * AWS's `ReservedConcurrentExecutions`: at most this many concurrent executions, and synchronous
+   * invocations beyond them are throttled (`TooManyRequestsException`), in AWS and locally alike.
+   * Without it a function shares the account's pool (locally: the host's per-function cap).
+   */
+  readonly reservedConcurrency?: number;
   readonly environment?: Readonly<Record<string, string>>;
   readonly triggers: readonly Trigger[];
   /**
@@ -135,6 +141,7 @@ export interface ResolvedFunction {
   readonly handler: string;
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
+  readonly reservedConcurrency?: number;
   readonly environment: Readonly<Record<string, string>>;
   readonly triggers: readonly Trigger[];
   readonly invokes: readonly string[];

@@ -1,6 +1,5 @@
-import { createAuth } from '@shop/platform/http';
+import { createAuth, createHttpHandler } from '@shop/platform/http';
 import { withInvocation } from '@shop/platform/invocation';
-import { handle } from 'hono/aws-lambda';
 import { buildApp } from '../api/app.ts';
 import { createHttpDeps } from '../composition-root.ts';
 import { httpEnv } from '../env.ts';
@@ -8,7 +7,7 @@ import { httpEnv } from '../env.ts';
 const env = httpEnv();
 
 export const handler = withInvocation(
-  handle(
+  createHttpHandler(
     buildApp({
       ...createHttpDeps(env),
       auth: createAuth({ issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE, jwks: env.AUTH_JWKS_URL }),

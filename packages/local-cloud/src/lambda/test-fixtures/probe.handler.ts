@@ -1,3 +1,4 @@
+import { appendFile } from 'node:fs/promises';
 import { threadId } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
 
@@ -9,6 +10,8 @@ interface ProbeEvent {
   readonly sleepMs?: number;
   readonly spin?: boolean;
   readonly env?: readonly string[];
+  /** A file to append a line to: a side effect a caller can see even when the answer is lost. */
+  readonly touch?: string;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -21,6 +24,7 @@ export const handler = async (event: ProbeEvent, context: Context) => {
   // A handler that never yields: only terminating the environment can stop it.
   if (event.spin) for (;;);
   if (event.sleepMs) await sleep(event.sleepMs);
+  if (event.touch) await appendFile(event.touch, 'ran\n');
   const env: Record<string, string | null> = {};
   for (const name of event.env ?? []) env[name] = process.env[name] ?? null;
   return {

@@ -1,0 +1,70 @@
+import { usePoll } from '../api.ts';
+
+interface FunctionRow {
+  readonly name: string;
+  readonly memoryMb?: number;
+  readonly timeoutSeconds?: number;
+  readonly invocations?: number;
+  readonly errors?: number;
+  readonly coldStarts?: number;
+  readonly throttles?: number;
+  readonly durationP50Ms?: number;
+  readonly durationP95Ms?: number;
+  readonly environments?: number;
+  readonly busyEnvironments?: number;
+  readonly concurrencyLimit?: number;
+  readonly queued?: number;
+}
+
+const ms = (value: number | undefined) => (value === undefined ? '' : `${value.toFixed(1)} ms`);
+
+/** Every function with what the local host measured of it. */
+export const FunctionsPage = () => {
+  const { data, error } = usePoll<{ items: FunctionRow[] }>('/functions', 2000);
+  return (
+    <section>
+      <h1>Functions</h1>
+      {error && <p class="error">{error}</p>}
+      {data && (
+        <table data-testid="functions">
+          <thead>
+            <tr>
+              <th>Function</th>
+              <th class="num">Invocations</th>
+              <th class="num">Errors</th>
+              <th class="num">Cold starts</th>
+              <th class="num">Throttles</th>
+              <th class="num">p50</th>
+              <th class="num">p95</th>
+              <th class="num">Environments</th>
+              <th class="num">Queued</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.items.map((fn) => (
+              <tr key={fn.name} data-function={fn.name}>
+                <td>
+                  {fn.name}{' '}
+                  <span class="muted">
+                    {fn.memoryMb} MB, {fn.timeoutSeconds}s
+                  </span>
+                </td>
+                <td class="num">{fn.invocations ?? 0}</td>
+                <td class={`num${(fn.errors ?? 0) > 0 ? ' warn' : ''}`}>{fn.errors ?? 0}</td>
+                <td class="num">{fn.coldStarts ?? 0}</td>
+                <td class="num">{fn.throttles ?? 0}</td>
+                <td class="num">{ms(fn.durationP50Ms)}</td>
+                <td class="num">{ms(fn.durationP95Ms)}</td>
+                <td class="num">
+                  {fn.busyEnvironments ?? 0}/{fn.environments ?? 0}{' '}
+                  <span class="muted">of {fn.concurrencyLimit}</span>
+                </td>
+                <td class="num">{fn.queued ?? 0}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+};
