@@ -1,6 +1,7 @@
 import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RouteConfig } from '@hono/zod-openapi';
+import { scheduleSecondsOf } from './wiring.ts';
 import type {
   FunctionDefinition,
   GatewayAuth,
@@ -39,6 +40,15 @@ const resolveFunction = (
   const reserved = fn.reservedConcurrency;
   if (reserved !== undefined && (!Number.isInteger(reserved) || reserved < 1)) {
     throw new Error(`${service}.${id}: reservedConcurrency must be a positive integer, got ${reserved}`);
+  }
+  for (const trigger of fn.triggers) {
+    if (trigger.type === 'schedule') {
+      try {
+        scheduleSecondsOf(trigger.rate);
+      } catch (error) {
+        throw new Error(`${service}.${id}: ${(error as Error).message}`);
+      }
+    }
   }
   for (const ref of fn.invokes ?? []) {
     if (!/^[a-z][a-z0-9-]*\.[a-z][A-Za-z0-9]*$/.test(ref)) {

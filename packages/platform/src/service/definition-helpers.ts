@@ -1,4 +1,4 @@
-import type { FunctionDefinition, TableDefinition } from './service-definition.ts';
+import type { FunctionDefinition, ScheduleRate, TableDefinition } from './service-definition.ts';
 import { STREAM_EVENT_SOURCE_BATCH_SIZE } from './wiring.ts';
 
 /** The TTL attribute every table has: outbox items, idempotency records and guest carts expire. */
@@ -58,3 +58,16 @@ export const OUTBOX_RELAY: FunctionDefinition = {
   timeoutSeconds: 30,
   triggers: [{ type: 'stream', batchSize: STREAM_EVENT_SOURCE_BATCH_SIZE }],
 };
+
+/**
+ * A scheduled function (`handlers/<name>.schedule.ts`): invoked asynchronously on a fixed rate, by
+ * EventBridge Scheduler in AWS and by the local runtime's scheduler locally.
+ *
+ * @example
+ * reconcileOrders: scheduledFunction('src/handlers/reconcile-orders.schedule.ts', 'rate(1 minute)'),
+ */
+export const scheduledFunction = (entry: string, rate: ScheduleRate, timeoutSeconds = 60): FunctionDefinition => ({
+  entry,
+  timeoutSeconds,
+  triggers: [{ type: 'schedule', rate }],
+});

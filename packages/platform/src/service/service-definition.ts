@@ -75,7 +75,19 @@ export interface InvokeTrigger {
   readonly type: 'invoke';
 }
 
-export type Trigger = HttpTrigger | SqsTrigger | StreamTrigger | TaskTrigger | InvokeTrigger;
+/** A rate expression, as EventBridge Scheduler writes it: `rate(1 minute)`, `rate(5 minutes)`, `rate(1 hour)`. */
+export type ScheduleRate = `rate(${number} ${'minute' | 'minutes' | 'hour' | 'hours' | 'day' | 'days'})`;
+
+/**
+ * Runs the function on a fixed rate: an EventBridge Scheduler schedule in AWS, the local runtime's
+ * scheduler locally, both invoking it asynchronously with a {@link ScheduledInvocation}-shaped event.
+ */
+export interface ScheduleTrigger {
+  readonly type: 'schedule';
+  readonly rate: ScheduleRate;
+}
+
+export type Trigger = HttpTrigger | SqsTrigger | StreamTrigger | TaskTrigger | InvokeTrigger | ScheduleTrigger;
 
 export interface FunctionDefinition {
   /** Entry file, relative to the service folder, e.g. `src/handlers/http.ts`. */

@@ -8,6 +8,33 @@ export const deadLetterQueueNameOf = (fn: Pick<ResolvedFunction, 'name'>): strin
 export const streamDeadLetterQueueNameOf = (fn: Pick<ResolvedFunction, 'name'>): string =>
   `${fn.name}-stream-dlq`;
 
+/**
+ * Where a schedule's invocations go when the function keeps failing them (after the asynchronous
+ * invocation's retries): the schedule target's dead-letter queue.
+ */
+export const scheduleDeadLetterQueueNameOf = (fn: Pick<ResolvedFunction, 'name'>): string =>
+  `${fn.name}-schedule-dlq`;
+
+const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
+const UNIT_SECONDS = { minute: 60, hour: 3600, day: 86_400 } as const;
+
+/**
+ * The period of a rate expression in seconds; throws on anything EventBridge Scheduler would refuse
+ * (a value under 1, a plural that does not agree: `rate(1 minutes)`, `rate(5 minute)`).
+ */
+export const scheduleSecondsOf = (rate: string): number => {
+  const match = RATE.exec(rate);
+  const value = Number(match?.[1]);
+  const unit = match?.[2];
+  if (!match || !unit || !Number.isInteger(value) || value < 1 || (value === 1) !== !unit.endsWith('s')) {
+    throw new Error(`"${rate}" is not a rate expression such as rate(1 minute) or rate(5 minutes)`);
+  }
+  return value * UNIT_SECONDS[unit.replace(/s$/, '') as keyof typeof UNIT_SECONDS];
+};
+
+/** The `source` of the event a schedule invokes its function with, in both runtimes. */
+export const SCHEDULE_SOURCE = 'shop.schedule';
+
 export const DEFAULT_MAX_RECEIVE_COUNT = 5;
 /** Fourteen days, SQS's longest retention: what a DLQ keeps for someone to look at. */
 export const DLQ_RETENTION_SECONDS = 14 * 24 * 60 * 60;

@@ -1,3 +1,8 @@
+export {
+  defineScheduledFunction,
+  type ScheduledFunctionOptions,
+  type ScheduledInvocation,
+} from './scheduled-function.ts';
 export { defineInvokedFunction, type InvokedFunctionOptions } from './invoked-function.ts';
 export {
   defineSagaTask,

@@ -100,6 +100,8 @@ export const runLogged = async <T>(invocation: {
   readonly context: InvocationContext | undefined;
   readonly correlationId: string | undefined;
   readonly errors: TaskErrorNames;
+  /** Fields of the output worth the log line (a scheduled job's counts). */
+  readonly summary?: (output: T) => Readonly<Record<string, unknown>>;
   readonly run: () => Promise<T>;
 }): Promise<T> => {
   const started = performance.now();
@@ -118,7 +120,7 @@ export const runLogged = async <T>(invocation: {
   });
   try {
     const output = await runInInvocation(scope, invocation.run);
-    getLogger().info(invocation.message, line('succeeded'));
+    getLogger().info(invocation.message, { ...line('succeeded'), ...invocation.summary?.(output) });
     return output;
   } catch (error) {
     const failure = taskErrorOf(error, invocation.errors);
