@@ -7,7 +7,8 @@ import { type CallPolicyOptions, createInternalFunctionClient } from '@shop/plat
 import { type CheckoutCommand, checkout, type IdempotentCheckout } from './application/checkout.use-case.ts';
 import type { CheckoutDeps, OrderDeps } from './application/order.deps.ts';
 import { createOrderTasks } from './application/order.tasks.ts';
-import { type HttpConfig, taskEnv } from './env.ts';
+import type { ReconcileDeps } from './application/reconcile-orders.use-case.ts';
+import { type HttpConfig, reconcileEnv, taskEnv } from './env.ts';
 import { createIdempotentCheckout } from './infrastructure/checkout-idempotency.ts';
 import { DynamoDbOrderRepository } from './infrastructure/dynamodb-order.repository.ts';
 import { LambdaCheckoutViewReader } from './infrastructure/lambda-checkout-view.reader.ts';
@@ -51,11 +52,12 @@ export const createCheckoutViewReader = (
     createInternalFunctionClient({ contract: CheckoutView, functionName, policy }),
   );
 
-export const createSagaStarter = (arns: { checkout: string; cancel: string }) =>
+export const createSagaStarter = (arns: { checkout: string; cancel: string; settle?: string }) =>
   new SfnSagaStarter({
     client: new SFNClient({}),
     checkoutStateMachineArn: arns.checkout,
     cancelStateMachineArn: arns.cancel,
+    ...(arns.settle ? { settleStateMachineArn: arns.settle } : {}),
   });
 
 /** The HTTP function's dependencies, and checkout made idempotent by its `Idempotency-Key`. */
@@ -87,4 +89,24 @@ export const createTasksFromEnv = () => {
 export const createConsumerDepsFromEnv = () => {
   const env = taskEnv();
   return { env, deps: createOrderDeps({ tableName: env.TABLE_NAME, source: env.SERVICE_NAME }) };
+};
+
+/** The reconciler's dependencies: the orders and the three sagas it supervises. */
+export const createReconcileDepsFromEnv = (): ReconcileDeps => {
+  const env = reconcileEnv();
+  return {
+    ...createOrderDeps({ tableName: env.TABLE_NAME, source: env.SERVICE_NAME }),
+    sagas: createSagaStarter({
+      checkout: env.CHECKOUT_STATE_MACHINE_ARN,
+      cancel: env.CANCEL_STATE_MACHINE_ARN,
+      settle: env.SETTLE_STATE_MACHINE_ARN,
+    }),
+    reconcileAfterSeconds: env.RECONCILE_AFTER_SECONDS,
+  };
+};
+
+/** What `orderStatuses` needs: the orders. */
+export const createOrderDepsFromEnv = (): OrderDeps => {
+  const env = taskEnv();
+  return createOrderDeps({ tableName: env.TABLE_NAME, source: env.SERVICE_NAME });
 };

@@ -1,7 +1,14 @@
 import { CHECKOUT_VIEW_FUNCTION } from '@shop/contracts/cart';
 import { ORDER_TASKS, OrderCancelled, OrderConfirmed } from '@shop/contracts/order';
 import { PaymentRefunded } from '@shop/contracts/payment';
-import { defineService, OUTBOX_RELAY, sagaTask, singleTable } from '@shop/platform/service';
+import {
+  defineService,
+  internalFunction,
+  OUTBOX_RELAY,
+  sagaTask,
+  scheduledFunction,
+  singleTable,
+} from '@shop/platform/service';
 import { routes } from './api/routes.ts';
 
 /**
@@ -32,11 +39,17 @@ export default defineService({
       timeoutSeconds: 10,
       triggers: [{ type: 'sqs', events: [PaymentRefunded.type], batchSize: 10 }],
     },
+    // Every minute: orders PENDING or CANCELLING for too long get a saga that settles them.
+    reconcileOrders: scheduledFunction('src/handlers/reconcile-orders.schedule.ts', 'rate(1 minute)'),
+    // Internal: the catalog asks where the orders of its expired reservations stand.
+    orderStatuses: internalFunction('src/handlers/order-statuses.function.ts'),
     outboxRelay: OUTBOX_RELAY,
   },
   publishes: [OrderConfirmed.type, OrderCancelled.type],
   stateMachines: {
     checkout: { definitionFile: 'src/saga/checkout.asl.json' },
     cancel: { definitionFile: 'src/saga/cancel.asl.json' },
+    // Started by the reconciler for a PENDING order whose checkout ended without settling it.
+    settle: { definitionFile: 'src/saga/settle.asl.json' },
   },
 });

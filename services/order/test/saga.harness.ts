@@ -13,6 +13,7 @@ import { usd } from './order.fixtures.ts';
 
 export const CHECKOUT_ASL = fileURLToPath(new URL('../src/saga/checkout.asl.json', import.meta.url));
 export const CANCEL_ASL = fileURLToPath(new URL('../src/saga/cancel.asl.json', import.meta.url));
+export const SETTLE_ASL = fileURLToPath(new URL('../src/saga/settle.asl.json', import.meta.url));
 
 type Task = (payload: unknown) => Promise<unknown>;
 
@@ -213,7 +214,7 @@ export class SagaWorld {
   };
 }
 
-/** The emulator with both state machines of the order service registered from their ASL files. */
+/** The emulator with the state machines of the order service registered from their ASL files. */
 export const startSagas = async (world: SagaWorld) => {
   const emulator = new StepFunctionsEmulator({ invoker: world.invoker, waitTimeScale: 0.001 });
   const checkout = await emulator.createStateMachineFromFile(
@@ -222,5 +223,11 @@ export const startSagas = async (world: SagaWorld) => {
     world.substitutions(),
   );
   const cancel = await emulator.createStateMachineFromFile('order-cancel', CANCEL_ASL, world.substitutions());
-  return { emulator, checkoutArn: checkout.stateMachineArn, cancelArn: cancel.stateMachineArn };
+  const settle = await emulator.createStateMachineFromFile('order-settle', SETTLE_ASL, world.substitutions());
+  return {
+    emulator,
+    checkoutArn: checkout.stateMachineArn,
+    cancelArn: cancel.stateMachineArn,
+    settleArn: settle.stateMachineArn,
+  };
 };

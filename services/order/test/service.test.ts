@@ -7,7 +7,7 @@ import {
   taskPlaceholderOf,
 } from '@shop/platform/service';
 import { describe, expect, it } from 'vitest';
-import { CANCEL_ARN, CART_FUNCTION, CHECKOUT_ARN } from '../src/env.ts';
+import { CANCEL_ARN, CART_FUNCTION, CHECKOUT_ARN, SETTLE_ARN } from '../src/env.ts';
 import orderService from '../src/service.ts';
 
 const placeholdersOf = (file: string): string[] => [
@@ -32,9 +32,10 @@ describe('order service definition', () => {
   });
 
   it('reads the variables the platform derives for its state machines and the cart function', () => {
-    expect(Object.keys(orderService.stateMachines ?? {})).toEqual(['checkout', 'cancel']);
+    expect(Object.keys(orderService.stateMachines ?? {})).toEqual(['checkout', 'cancel', 'settle']);
     expect(CHECKOUT_ARN).toBe(stateMachineArnVariable('checkout'));
     expect(CANCEL_ARN).toBe(stateMachineArnVariable('cancel'));
+    expect(SETTLE_ARN).toBe(stateMachineArnVariable('settle'));
     expect(CART_FUNCTION).toBe(invokedFunctionVariable('cart.checkoutView'));
   });
 
@@ -97,6 +98,14 @@ describe('order service definition', () => {
         }
       }
     }
+  });
+
+  it('runs the reconciler every minute and offers orderStatuses for direct invocation', () => {
+    const reconciler = orderService.functions.find((fn) => fn.id === 'reconcileOrders');
+    expect(reconciler?.triggers).toEqual([{ type: 'schedule', rate: 'rate(1 minute)' }]);
+    expect(reconciler?.entry.endsWith('src/handlers/reconcile-orders.schedule.ts')).toBe(true);
+    const statuses = orderService.functions.find((fn) => fn.id === 'orderStatuses');
+    expect(statuses?.triggers).toEqual([{ type: 'invoke' }]);
   });
 
   it('publishes order.confirmed and order.cancelled and consumes payment.refunded', () => {

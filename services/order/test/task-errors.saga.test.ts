@@ -27,6 +27,8 @@ beforeAll(async () => {
       create: (order) => real.orders.create(order),
       listByCustomer: (customerId, page) => real.orders.listByCustomer(customerId, page),
       listByStatus: (status, page) => real.orders.listByStatus(status, page),
+      listPlacedBefore: (status, before, limit) => real.orders.listPlacedBefore(status, before, limit),
+      getMany: (orderIds) => real.orders.getMany(orderIds),
       update: async (previous: Order, next: Order, events) => {
         const failure = next.status === 'CONFIRMED' ? nextConfirmFailure : undefined;
         nextConfirmFailure = undefined;

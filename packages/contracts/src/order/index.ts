@@ -35,4 +35,12 @@ export {
   PriceOrderInput,
   PriceOrderOutput,
   RejectOrderInput,
+  SettleSagaInput,
 } from './order-saga.schemas.ts';
+export {
+  MAX_ORDER_STATUSES,
+  ORDER_STATUSES_FUNCTION,
+  OrderStatuses,
+  OrderStatusesInput,
+  OrderStatusesOutput,
+} from './order-statuses.schema.ts';

@@ -28,7 +28,7 @@ export const ORDER_TASK_ERRORS = {
 } as const;
 
 /** The state machines the order service owns (`stateMachines` keys; `CHECKOUT_STATE_MACHINE_ARN`...). */
-export const ORDER_STATE_MACHINES = { checkout: 'checkout', cancel: 'cancel' } as const;
+export const ORDER_STATE_MACHINES = { checkout: 'checkout', cancel: 'cancel', settle: 'settle' } as const;
 
 const StockLine = z.object({ sku: z.string().min(1), quantity: z.number().int().min(1) });
 
@@ -85,7 +85,15 @@ export type ConfirmOrderInput = z.infer<typeof ConfirmOrderInput>;
 
 export const RejectOrderInput = z.object({
   orderId: OrderId,
-  reason: z.enum(['OUT_OF_STOCK', 'PAYMENT_DECLINED', 'PAYMENT_FAILED', 'CHECKOUT_FAILED']),
+  reason: z.enum([
+    'OUT_OF_STOCK',
+    'PAYMENT_DECLINED',
+    'PAYMENT_FAILED',
+    'CHECKOUT_FAILED',
+    'CHECKOUT_ABANDONED',
+  ]),
+  /** What happened, in the order's status history (the settle saga says which execution ended how). */
+  detail: z.string().min(1).max(500).optional(),
 });
 export type RejectOrderInput = z.infer<typeof RejectOrderInput>;
 
@@ -105,3 +113,14 @@ export const CancelSagaInput = z.object({
   reason: z.enum(['CANCELLED_BY_CUSTOMER', 'CANCELLED_BY_ADMIN']),
 });
 export type CancelSagaInput = z.infer<typeof CancelSagaInput>;
+
+/**
+ * Input of the settle saga (execution name `<orderId>-settle`), which the order service's reconciler
+ * starts for a `PENDING` order whose checkout execution ended without settling it: void the
+ * authorization, give the stock back, reject the order as `CHECKOUT_ABANDONED` with `detail`.
+ */
+export const SettleSagaInput = z.object({
+  orderId: OrderId,
+  detail: z.string().min(1).max(500),
+});
+export type SettleSagaInput = z.infer<typeof SettleSagaInput>;

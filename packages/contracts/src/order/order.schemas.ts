@@ -81,6 +81,8 @@ export const OrderStatusReason = z
     'PAYMENT_DECLINED',
     'PAYMENT_FAILED',
     'CHECKOUT_FAILED',
+    /** The checkout saga ended (failed, timed out, stopped) without settling the order; the reconciler compensated. */
+    'CHECKOUT_ABANDONED',
     'CANCELLED_BY_CUSTOMER',
     'CANCELLED_BY_ADMIN',
   ])

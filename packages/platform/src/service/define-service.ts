@@ -1,7 +1,6 @@
 import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RouteConfig } from '@hono/zod-openapi';
-import { scheduleSecondsOf } from './wiring.ts';
 import type {
   FunctionDefinition,
   GatewayAuth,
@@ -11,6 +10,7 @@ import type {
   ServiceDefinition,
   ServiceDefinitionInput,
 } from './service-definition.ts';
+import { scheduleSecondsOf } from './wiring.ts';
 
 export const DEFAULT_MEMORY_MB = 512;
 export const DEFAULT_TIMEOUT_SECONDS = 10;

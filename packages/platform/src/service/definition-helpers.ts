@@ -66,7 +66,11 @@ export const OUTBOX_RELAY: FunctionDefinition = {
  * @example
  * reconcileOrders: scheduledFunction('src/handlers/reconcile-orders.schedule.ts', 'rate(1 minute)'),
  */
-export const scheduledFunction = (entry: string, rate: ScheduleRate, timeoutSeconds = 60): FunctionDefinition => ({
+export const scheduledFunction = (
+  entry: string,
+  rate: ScheduleRate,
+  timeoutSeconds = 60,
+): FunctionDefinition => ({
   entry,
   timeoutSeconds,
   triggers: [{ type: 'schedule', rate }],

@@ -87,7 +87,13 @@ export interface ScheduleTrigger {
   readonly rate: ScheduleRate;
 }
 
-export type Trigger = HttpTrigger | SqsTrigger | StreamTrigger | TaskTrigger | InvokeTrigger | ScheduleTrigger;
+export type Trigger =
+  | HttpTrigger
+  | SqsTrigger
+  | StreamTrigger
+  | TaskTrigger
+  | InvokeTrigger
+  | ScheduleTrigger;
 
 export interface FunctionDefinition {
   /** Entry file, relative to the service folder, e.g. `src/handlers/http.ts`. */

@@ -1,8 +1,3 @@
-export {
-  defineScheduledFunction,
-  type ScheduledFunctionOptions,
-  type ScheduledInvocation,
-} from './scheduled-function.ts';
 export { defineInvokedFunction, type InvokedFunctionOptions } from './invoked-function.ts';
 export {
   defineSagaTask,
@@ -11,3 +6,8 @@ export {
   type SagaTaskOptions,
   type TaskErrorNames,
 } from './saga-task.ts';
+export {
+  defineScheduledFunction,
+  type ScheduledFunctionOptions,
+  type ScheduledInvocation,
+} from './scheduled-function.ts';

@@ -1,5 +1,5 @@
 import type { InvocationContext } from '../invocation/invocation-scope.ts';
-import { SCHEDULE_SOURCE } from '../service/wiring.ts';
+import type { SCHEDULE_SOURCE } from '../service/wiring.ts';
 import { runLogged } from './saga-task.ts';
 
 /**
@@ -24,7 +24,9 @@ export interface ScheduledFunctionOptions<TSummary extends Record<string, unknow
 
 const scheduledAtOf = (event: unknown): Date => {
   const value =
-    typeof event === 'object' && event !== null ? (event as { scheduledAt?: unknown }).scheduledAt : undefined;
+    typeof event === 'object' && event !== null
+      ? (event as { scheduledAt?: unknown }).scheduledAt
+      : undefined;
   const at = typeof value === 'string' ? new Date(value) : undefined;
   // A test or a manual `lambda invoke` may send nothing: the run is due now.
   return at && !Number.isNaN(at.getTime()) ? at : new Date();

@@ -1,6 +1,6 @@
 import { nowOf } from '@shop/platform/clock';
 import { LOST_RACE, retryLostRaces } from '@shop/platform/races';
-import { canRead, type Order, requestCancellation } from '../domain/order.entity.ts';
+import { cancellationReasonOf, canRead, type Order, requestCancellation } from '../domain/order.entity.ts';
 import {
   OrderNotCancellableError,
   OrderNotFoundError,
@@ -31,10 +31,7 @@ export const cancelOrder = (
       const order = await deps.orders.get(orderId);
       if (!order || !canRead(order, reader)) throw new OrderNotFoundError(orderId);
       if (order.status === 'CANCELLING') {
-        const requested = order.statusHistory.findLast((entry) => entry.reason === 'CANCELLATION_REQUESTED');
-        const reason =
-          requested?.detail === 'CANCELLED_BY_ADMIN' ? 'CANCELLED_BY_ADMIN' : 'CANCELLED_BY_CUSTOMER';
-        await deps.sagas.startCancel({ orderId, reason }, order.cancelAttempts);
+        await deps.sagas.startCancel({ orderId, reason: cancellationReasonOf(order) }, order.cancelAttempts);
         throw new OrderNotCancellableError(order.status);
       }
       const reason = cancelReasonOf(order, reader);

@@ -24,3 +24,11 @@ export const listOrdersByStatus = (
   status: OrderStatus,
   page: OrderPageRequest,
 ): Promise<OrderPageResult> => deps.orders.listByStatus(status, page);
+
+/** `orderStatuses`: where some orders stand (the catalog asks about the reservations it holds for them). */
+export const orderStatuses = async (
+  deps: OrderDeps,
+  orderIds: readonly string[],
+): Promise<{ orders: { orderId: string; status: OrderStatus }[] }> => ({
+  orders: (await deps.orders.getMany(orderIds)).map((order) => ({ orderId: order.id, status: order.status })),
+});

@@ -106,8 +106,10 @@ export const createOrderTasks = (deps: OrderDeps) => {
     rejectOrder: task(
       ORDER_TASKS.rejectOrder,
       RejectOrderInput,
-      async ({ orderId, reason }): Promise<OrderTaskOutput> => {
-        return output(await changeOrder(deps, orderId, (current) => reject(current, reason, nowOf(deps))));
+      async ({ orderId, reason, detail }): Promise<OrderTaskOutput> => {
+        return output(
+          await changeOrder(deps, orderId, (current) => reject(current, reason, nowOf(deps), detail)),
+        );
       },
     ),
 

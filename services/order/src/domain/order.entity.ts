@@ -104,11 +104,33 @@ export const confirm = (order: Order, now: Date): Transition => {
   return step(order, 'CONFIRMED', now);
 };
 
-/** `PENDING -> REJECTED` with its reason; a rejected order stays as it is. */
-export const reject = (order: Order, reason: OrderStatusReason, now: Date): Transition => {
+/** `PENDING -> REJECTED` with its reason (and what happened, when said); a rejected order stays as it is. */
+export const reject = (order: Order, reason: OrderStatusReason, now: Date, detail?: string): Transition => {
   if (order.status === 'REJECTED') return unchanged;
   if (order.status !== 'PENDING') throw new InvalidOrderTransitionError('reject', order.status);
-  return step(order, 'REJECTED', now, { reason }, { statusReason: reason });
+  return step(order, 'REJECTED', now, { reason, ...(detail ? { detail } : {}) }, { statusReason: reason });
+};
+
+/**
+ * The checkout saga's input, again, from the order it placed: what the reconciler starts a lost
+ * checkout execution with (`PlaceOrder` finds the order there and goes on).
+ */
+export const checkoutSagaInputOf = (order: Order): CheckoutSagaInput => ({
+  orderId: order.id,
+  customerId: order.customerId,
+  paymentMethod: order.paymentMethod,
+  lines: [...order.lines],
+  stockLines: order.lines.map((line) => ({ sku: line.sku, quantity: line.quantity })),
+  totals: order.totals,
+  shippingAddress: order.shippingAddress,
+  placedAt: order.createdAt,
+  requestHash: order.requestHash,
+});
+
+/** Why a `CANCELLING` order is being cancelled: the reason its cancellation was requested with. */
+export const cancellationReasonOf = (order: Order): 'CANCELLED_BY_CUSTOMER' | 'CANCELLED_BY_ADMIN' => {
+  const requested = order.statusHistory.findLast((entry) => entry.reason === 'CANCELLATION_REQUESTED');
+  return requested?.detail === 'CANCELLED_BY_ADMIN' ? 'CANCELLED_BY_ADMIN' : 'CANCELLED_BY_CUSTOMER';
 };
 
 /** `CONFIRMED | CANCELLING -> CANCELLED`; a cancelled order stays as it is. */

@@ -25,4 +25,11 @@ export interface OrderRepository {
   listByCustomer(customerId: string, page: OrderPageRequest): Promise<OrderPageResult>;
   /** Every order in a status, newest first. */
   listByStatus(status: OrderStatus, page: OrderPageRequest): Promise<OrderPageResult>;
+  /**
+   * Orders in a status placed before `before` (ISO 8601), oldest first, at most `limit`: what the
+   * reconciler looks at. Read from an index, so eventually consistent: re-read an order before acting.
+   */
+  listPlacedBefore(status: OrderStatus, before: string, limit: number): Promise<Order[]>;
+  /** The orders of these ids that exist (strongly consistent), in no particular order. At most 100 ids. */
+  getMany(orderIds: readonly string[]): Promise<Order[]>;
 }

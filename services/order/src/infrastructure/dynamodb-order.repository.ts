@@ -1,4 +1,9 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { EventEnvelope } from '@shop/contracts';
 import type { OrderStatus } from '@shop/contracts/order';
 import { type CursorCodec, createCursorCodec } from '@shop/platform/cursor';
@@ -76,6 +81,39 @@ export class DynamoDbOrderRepository implements OrderRepository {
 
   listByStatus(status: OrderStatus, page: OrderPageRequest): Promise<OrderPageResult> {
     return this.#query(BY_STATUS, statusCursors, statusPartition(status), page);
+  }
+
+  async listPlacedBefore(status: OrderStatus, before: string, limit: number): Promise<Order[]> {
+    const { Items } = await this.#ddb.send(
+      new QueryCommand({
+        TableName: this.#table,
+        IndexName: BY_STATUS.name,
+        // The sort key is `<createdAt>#<id>`: every order placed before `before` sorts below it.
+        KeyConditionExpression: '#pk = :pk AND #sk < :before',
+        ExpressionAttributeNames: { '#pk': BY_STATUS.pk, '#sk': BY_STATUS.sk },
+        ExpressionAttributeValues: { ':pk': statusPartition(status), ':before': before },
+        ScanIndexForward: true,
+        Limit: limit,
+      }),
+    );
+    return (Items ?? []).map(orderOf);
+  }
+
+  async getMany(orderIds: readonly string[]): Promise<Order[]> {
+    const orders: Order[] = [];
+    let keys = [...new Set(orderIds)].map(orderKey);
+    // BatchGetItem may answer part of the keys (UnprocessedKeys): ask again for those, a bounded few times.
+    for (let round = 0; keys.length > 0; round += 1) {
+      if (round === 5)
+        throw new Error(`${keys.length} orders stayed unprocessed after 5 BatchGetItem rounds`);
+      if (round > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** round));
+      const { Responses, UnprocessedKeys } = await this.#ddb.send(
+        new BatchGetCommand({ RequestItems: { [this.#table]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      orders.push(...(Responses?.[this.#table] ?? []).map(orderOf));
+      keys = (UnprocessedKeys?.[this.#table]?.Keys ?? []) as typeof keys;
+    }
+    return orders;
   }
 
   async #query(

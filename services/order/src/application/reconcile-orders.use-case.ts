@@ -1,0 +1,162 @@
+import type { OrderStatus } from '@shop/contracts/order';
+import { nowOf } from '@shop/platform/clock';
+import { getLogger } from '@shop/platform/observability';
+import { cancellationReasonOf, checkoutSagaInputOf, type Order } from '../domain/order.entity.ts';
+import type { ExecutionStatus, SagaExecution, SagaSupervisor } from '../domain/saga-supervisor.port.ts';
+import type { OrderDeps } from './order.deps.ts';
+
+/** Orders looked at per status and run: a backlog is worked off over the next runs, one page at a time. */
+export const RECONCILE_BATCH = 100;
+
+export interface ReconcileDeps extends OrderDeps {
+  readonly sagas: SagaSupervisor;
+  /** An order PENDING (or CANCELLING) for longer than this is looked at. */
+  readonly reconcileAfterSeconds: number;
+}
+
+/** What the reconciler did to one order. */
+export type ReconcileAction =
+  /** Its saga is running (or was settled meanwhile): nothing to do. */
+  | 'running'
+  | 'settled-meanwhile'
+  /** No execution existed: started it (checkout from the stored order, cancel from its request). */
+  | 'restarted'
+  /** Its checkout ended without settling it: the settle saga compensates and rejects it. */
+  | 'settling'
+  /** A cancel or settle execution failed part-way: redriven from where it stopped. */
+  | 'redriven'
+  /** Nothing the reconciler may do (Step Functions refused a redrive; a succeeded saga left it open). */
+  | 'needs-operator'
+  /** Reading or starting failed; the next run tries again. */
+  | 'failed';
+
+export type ReconcileSummary = Record<ReconcileAction, number> & { readonly examined: number };
+
+const CLOSED_UNSETTLED: ReadonlySet<ExecutionStatus> = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
+
+const isOpen = (status: ExecutionStatus) => status === 'RUNNING' || status === 'PENDING_REDRIVE';
+
+/** The stored order again, strongly consistent; `undefined` when it left `status` meanwhile. */
+const stillIn = async (deps: ReconcileDeps, order: Order, status: OrderStatus) => {
+  const current = await deps.orders.get(order.id);
+  return current?.status === status ? current : undefined;
+};
+
+const redriveOrFlag = async (
+  deps: ReconcileDeps,
+  order: Order,
+  execution: SagaExecution,
+): Promise<ReconcileAction> => {
+  if (await deps.sagas.redrive(order.id, execution)) return 'redriven';
+  getLogger().error('saga execution cannot be redriven; the order needs an operator', {
+    orderId: order.id,
+    saga: execution.saga,
+  });
+  return 'needs-operator';
+};
+
+/**
+ * A `PENDING` order: its checkout execution is started from the stored order when there is none
+ * (lost with the machine that ran it), left alone while it runs, and when it ended without settling
+ * the order, the settle saga voids the authorization, gives the stock back and rejects the order as
+ * `CHECKOUT_ABANDONED` (its own failures are redriven).
+ */
+const reconcilePending = async (deps: ReconcileDeps, order: Order): Promise<ReconcileAction> => {
+  const checkout = await deps.sagas.statusOf(order.id, { saga: 'checkout' });
+  if (isOpen(checkout)) return 'running';
+  // Read after the execution: an execution that settled the order just now is seen as having done so.
+  const current = await stillIn(deps, order, 'PENDING');
+  if (!current) return 'settled-meanwhile';
+  if (checkout === 'MISSING') {
+    await deps.sagas.startCheckout(checkoutSagaInputOf(current));
+    return 'restarted';
+  }
+  if (!CLOSED_UNSETTLED.has(checkout)) {
+    getLogger().error('checkout saga succeeded but left the order PENDING', { orderId: order.id });
+    return 'needs-operator';
+  }
+  const settle = await deps.sagas.statusOf(order.id, { saga: 'settle' });
+  if (settle === 'MISSING') {
+    await deps.sagas.startSettle({
+      orderId: order.id,
+      detail: `the checkout saga ended ${checkout} without settling the order; compensated by the reconciler`,
+    });
+    return 'settling';
+  }
+  if (isOpen(settle)) return 'running';
+  if (CLOSED_UNSETTLED.has(settle)) return redriveOrFlag(deps, current, { saga: 'settle' });
+  getLogger().error('settle saga succeeded but left the order PENDING', { orderId: order.id });
+  return 'needs-operator';
+};
+
+/**
+ * A `CANCELLING` order: its cancel execution (this attempt's) is started again when there is none,
+ * left alone while it runs, and redriven when it failed part-way (the refund, the restock and the
+ * cancellation are each idempotent).
+ */
+const reconcileCancelling = async (deps: ReconcileDeps, order: Order): Promise<ReconcileAction> => {
+  const execution = { saga: 'cancel', attempt: order.cancelAttempts } as const;
+  const cancel = await deps.sagas.statusOf(order.id, execution);
+  if (isOpen(cancel)) return 'running';
+  const current = await stillIn(deps, order, 'CANCELLING');
+  if (!current || current.cancelAttempts !== order.cancelAttempts) return 'settled-meanwhile';
+  if (cancel === 'MISSING') {
+    await deps.sagas.startCancel(
+      { orderId: order.id, reason: cancellationReasonOf(current) },
+      order.cancelAttempts,
+    );
+    return 'restarted';
+  }
+  if (CLOSED_UNSETTLED.has(cancel)) return redriveOrFlag(deps, current, execution);
+  getLogger().error('cancel saga succeeded but left the order CANCELLING', { orderId: order.id });
+  return 'needs-operator';
+};
+
+/**
+ * The reconciler's run (every minute): finds the orders `PENDING` or `CANCELLING` for longer than
+ * `reconcileAfterSeconds` and gives each a saga that will settle it. Safe to run twice at once and
+ * after any crash: every action is a StartExecution under a deterministic name (a repeat is a no-op)
+ * or a redrive of a closed execution (a repeat is refused), and the order is re-read before acting.
+ */
+export const reconcileOrders = async (deps: ReconcileDeps, scheduledAt?: Date): Promise<ReconcileSummary> => {
+  const now = scheduledAt ?? nowOf(deps);
+  const before = new Date(now.getTime() - deps.reconcileAfterSeconds * 1000).toISOString();
+  const summary: Record<string, number> = { examined: 0 };
+  const count = (action: ReconcileAction) => {
+    summary[action] = (summary[action] ?? 0) + 1;
+  };
+  const pending = await deps.orders.listPlacedBefore('PENDING', before, RECONCILE_BATCH);
+  // A cancellation is old when it was requested long ago, not when the order was placed.
+  const cancelling = (await deps.orders.listPlacedBefore('CANCELLING', before, RECONCILE_BATCH)).filter(
+    (order) => order.updatedAt < before,
+  );
+  for (const [order, reconcile] of [
+    ...pending.map((order) => [order, reconcilePending] as const),
+    ...cancelling.map((order) => [order, reconcileCancelling] as const),
+  ]) {
+    summary.examined = (summary.examined ?? 0) + 1;
+    try {
+      const action = await reconcile(deps, order);
+      count(action);
+      if (action !== 'running' && action !== 'settled-meanwhile') {
+        getLogger().warn('order reconciled', { orderId: order.id, status: order.status, action });
+      }
+    } catch (error) {
+      count('failed');
+      getLogger().error('order could not be reconciled; the next run tries again', {
+        orderId: order.id,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+  return {
+    running: 0,
+    'settled-meanwhile': 0,
+    restarted: 0,
+    settling: 0,
+    redriven: 0,
+    'needs-operator': 0,
+    failed: 0,
+    ...summary,
+  } as ReconcileSummary;
+};

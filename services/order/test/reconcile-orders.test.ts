@@ -1,0 +1,240 @@
+import { SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  createStepFunctionsEdgeHandler,
+  type StartedServer,
+  startEdge,
+  TEST_CREDENTIALS,
+  TEST_REGION,
+  type TestDynamoDb,
+} from '@shop/local-cloud/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOrderTasks } from '../src/application/order.tasks.ts';
+import { type ReconcileDeps, reconcileOrders } from '../src/application/reconcile-orders.use-case.ts';
+import { confirm, type Order, placeOrder, requestCancellation } from '../src/domain/order.entity.ts';
+import {
+  cancelExecutionName,
+  executionArnOf,
+  SfnSagaStarter,
+  settleExecutionName,
+} from '../src/infrastructure/sfn-saga.starter.ts';
+import { cartLine, depsFor, sagaInput, startOrderDb } from './order.fixtures.ts';
+import { SagaWorld, startSagas } from './saga.harness.ts';
+
+const HOUR = 3_600_000;
+const T0 = Date.parse('2026-06-01T12:00:00.000Z');
+
+let db: TestDynamoDb;
+let world: SagaWorld;
+let sagas: Awaited<ReturnType<typeof startSagas>>;
+let edge: StartedServer;
+let sfn: SFNClient;
+let deps: ReconcileDeps;
+
+beforeAll(async () => {
+  db = await startOrderDb();
+  const orderDeps = depsFor(db);
+  world = new SagaWorld(createOrderTasks(orderDeps));
+  sagas = await startSagas(world);
+  // The reconciler talks to Step Functions with the real SDK client, through the edge.
+  edge = await startEdge([createStepFunctionsEdgeHandler(sagas.emulator)]);
+  sfn = new SFNClient({ endpoint: edge.url, region: TEST_REGION, credentials: TEST_CREDENTIALS });
+  deps = {
+    ...orderDeps,
+    sagas: new SfnSagaStarter({
+      client: sfn,
+      checkoutStateMachineArn: sagas.checkoutArn,
+      cancelStateMachineArn: sagas.cancelArn,
+      settleStateMachineArn: sagas.settleArn,
+    }),
+    reconcileAfterSeconds: 120,
+  };
+});
+afterAll(async () => {
+  sfn?.destroy();
+  await edge?.close();
+  await sagas?.emulator.close();
+  await db?.stop();
+});
+
+/**
+ * Each test places its orders an hour further back and reconciles ten minutes after them, so that a
+ * run sees the test's own orders and none of the others' (the reconciler lists by placement time).
+ */
+let slot = 0;
+const nextSlot = () => {
+  slot += 1;
+  const placedAt = new Date(T0 - slot * HOUR);
+  return { placedAt, reconcileAt: new Date(placedAt.getTime() + 10 * 60_000) };
+};
+
+const stocked = (available = 10) => {
+  const sku = `SKU-${crypto.randomUUID().slice(0, 8)}`;
+  world.stock.set(sku, { available, price: 1000 });
+  return sku;
+};
+
+/** An order the HTTP function wrote whose checkout execution is gone (the machine running it died). */
+const strandedOrder = async (placedAt: Date, sku = stocked()) => {
+  const input = sagaInput({ placedAt: placedAt.toISOString() }, [cartLine(sku, 2, 1000)]);
+  await deps.orders.create(placeOrder(input));
+  return { input, sku };
+};
+
+const executionOf = (stateMachineArn: string, name: string) =>
+  sagas.emulator.waitForExecution(executionArnOf(stateMachineArn, name), 20_000);
+
+const orderOf = async (orderId: string): Promise<Order> => {
+  const order = await deps.orders.get(orderId);
+  if (!order) throw new Error(`order ${orderId} is gone`);
+  return order;
+};
+
+/** Holds every `AuthorizePayment` until released (a saga in flight). */
+const holdAuthorizations = () => {
+  const original = world.tasks.AuthorizePayment;
+  if (!original) throw new Error('no AuthorizePayment task');
+  const gate = Promise.withResolvers<void>();
+  const reached = Promise.withResolvers<void>();
+  world.tasks.AuthorizePayment = async (payload) => {
+    reached.resolve();
+    await gate.promise;
+    return original(payload);
+  };
+  return {
+    reached: reached.promise,
+    release: () => {
+      world.tasks.AuthorizePayment = original;
+      gate.resolve();
+    },
+  };
+};
+
+describe('reconcileOrders (the real sagas on the local Step Functions engine, through the SDK)', () => {
+  it('starts a lost checkout execution from the stored order, which then settles it once', async () => {
+    const { placedAt, reconcileAt } = nextSlot();
+    const { input } = await strandedOrder(placedAt);
+
+    const summary = await reconcileOrders(deps, reconcileAt);
+    expect(summary).toMatchObject({ examined: 1, restarted: 1, failed: 0 });
+    const execution = await executionOf(sagas.checkoutArn, input.orderId);
+    expect(execution.status).toBe('SUCCEEDED');
+    expect((await orderOf(input.orderId)).status).toBe('CONFIRMED');
+    expect(world.payments.get(input.orderId)?.status).toBe('CAPTURED');
+    expect(
+      world.calls.filter((c) => c.task === 'CapturePayment' && c.payload.orderId === input.orderId),
+    ).toHaveLength(1);
+
+    // The next run finds nothing to do.
+    expect(await reconcileOrders(deps, reconcileAt)).toMatchObject({ examined: 0 });
+  });
+
+  it('leaves an order alone while it is young or its saga runs, and settles it when the saga is stopped', async () => {
+    const { placedAt, reconcileAt } = nextSlot();
+    const sku = stocked(10);
+    const input = sagaInput({ placedAt: placedAt.toISOString() }, [cartLine(sku, 2, 1000)]);
+    const held = holdAuthorizations();
+    await deps.sagas.startCheckout(input);
+    await held.reached;
+
+    // Younger than the threshold: not even looked at.
+    expect(await reconcileOrders(deps, new Date(placedAt.getTime() + 60_000))).toMatchObject({ examined: 0 });
+    // Old enough, but its execution is RUNNING.
+    expect(await reconcileOrders(deps, reconcileAt)).toMatchObject({ examined: 1, running: 1 });
+    expect(world.stock.get(sku)?.available).toBe(8);
+
+    // An operator (or a deploy) stops the execution after the authorization went through.
+    await sfn.send(
+      new StopExecutionCommand({
+        executionArn: executionArnOf(sagas.checkoutArn, input.orderId),
+        cause: 'test',
+      }),
+    );
+    held.release();
+    await expect.poll(() => world.payments.get(input.orderId)?.status).toBe('AUTHORIZED');
+    expect((await orderOf(input.orderId)).status).toBe('PENDING');
+
+    expect(await reconcileOrders(deps, reconcileAt)).toMatchObject({ examined: 1, settling: 1 });
+    const settle = await executionOf(sagas.settleArn, settleExecutionName(input.orderId));
+    expect(settle.status).toBe('SUCCEEDED');
+    const order = await orderOf(input.orderId);
+    expect(order.status).toBe('REJECTED');
+    expect(order.statusReason).toBe('CHECKOUT_ABANDONED');
+    expect(order.statusHistory.at(-1)?.detail).toMatch(/checkout saga ended ABORTED/);
+    expect(world.payments.get(input.orderId)?.status).toBe('VOIDED');
+    expect(world.reservations.get(input.orderId)?.state).toBe('released');
+    expect(world.stock.get(sku)?.available).toBe(10);
+
+    expect(await reconcileOrders(deps, reconcileAt)).toMatchObject({ examined: 0 });
+  });
+
+  it('redrives a settle saga whose compensation failed, until the order is rejected', async () => {
+    const { placedAt, reconcileAt } = nextSlot();
+    const sku = stocked(10);
+    const input = sagaInput({ placedAt: placedAt.toISOString() }, [cartLine(sku, 1, 1000)]);
+    // The payment provider breaks mid-checkout, and voiding keeps failing: the checkout ends in CompensationFailed.
+    world.failures.set('AuthorizePayment', { name: 'PaymentInvalidTransition', remaining: 1 });
+    world.failures.set('VoidPayment', { name: 'PaymentProviderUnavailable', remaining: 1_000 });
+    await deps.sagas.startCheckout(input);
+    expect((await executionOf(sagas.checkoutArn, input.orderId)).status).toBe('FAILED');
+    expect((await orderOf(input.orderId)).status).toBe('PENDING');
+
+    expect(await reconcileOrders(deps, reconcileAt)).toMatchObject({ settling: 1 });
+    expect((await executionOf(sagas.settleArn, settleExecutionName(input.orderId))).status).toBe('FAILED');
+    expect((await orderOf(input.orderId)).status).toBe('PENDING');
+
+    // The provider is back: the next run redrives the settle saga from its failed state.
+    world.failures.delete('VoidPayment');
+    expect(await reconcileOrders(deps, reconcileAt)).toMatchObject({ redriven: 1 });
+    await expect
+      .poll(async () => (await orderOf(input.orderId)).status, { timeout: 10_000 })
+      .toBe('REJECTED');
+    expect((await orderOf(input.orderId)).statusReason).toBe('CHECKOUT_ABANDONED');
+    expect(world.reservations.get(input.orderId)?.state).toBe('released');
+    expect(world.stock.get(sku)?.available).toBe(10);
+  });
+
+  it('starts a lost cancel execution for an order left CANCELLING', async () => {
+    const { placedAt, reconcileAt } = nextSlot();
+    const input = sagaInput({ placedAt: placedAt.toISOString() }, [cartLine(stocked(), 1, 1000)]);
+    const confirmed = confirm(placeOrder(input), placedAt);
+    if (!confirmed.changed) throw new Error('expected a confirmation');
+    const cancelling = requestCancellation(
+      confirmed.order,
+      'CANCELLED_BY_ADMIN',
+      new Date(placedAt.getTime() + 1000),
+    );
+    await deps.orders.create(cancelling);
+    world.payments.set(input.orderId, { amount: input.totals.total, status: 'CAPTURED' });
+
+    expect(await reconcileOrders(deps, reconcileAt)).toMatchObject({ examined: 1, restarted: 1 });
+    const execution = await executionOf(sagas.cancelArn, cancelExecutionName(input.orderId, 1));
+    expect(execution.status).toBe('SUCCEEDED');
+    const order = await orderOf(input.orderId);
+    expect(order.status).toBe('CANCELLED');
+    expect(order.statusReason).toBe('CANCELLED_BY_ADMIN');
+    expect(world.payments.get(input.orderId)?.status).toBe('REFUNDED');
+  });
+
+  it('two runs at once start one execution per order and charge once', async () => {
+    const { placedAt, reconcileAt } = nextSlot();
+    const stranded = await Promise.all([
+      strandedOrder(placedAt),
+      strandedOrder(placedAt),
+      strandedOrder(placedAt),
+    ]);
+
+    const [a, b] = await Promise.all([
+      reconcileOrders(deps, reconcileAt),
+      reconcileOrders(deps, reconcileAt),
+    ]);
+    expect((a.restarted ?? 0) + (b.restarted ?? 0)).toBeGreaterThanOrEqual(3);
+    for (const { input } of stranded) {
+      expect((await executionOf(sagas.checkoutArn, input.orderId)).status).toBe('SUCCEEDED');
+      expect((await orderOf(input.orderId)).status).toBe('CONFIRMED');
+      const runs = (task: string) =>
+        world.calls.filter((c) => c.task === task && c.payload.orderId === input.orderId).length;
+      expect(runs('PlaceOrder')).toBe(1);
+      expect(runs('CapturePayment')).toBe(1);
+    }
+  });
+});
