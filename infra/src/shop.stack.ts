@@ -5,8 +5,11 @@ import {
   httpRoutesOf,
   type ResolvedFunction,
   resolveInvokedFunction,
+  SCHEDULE_SOURCE,
   type ServiceDefinition,
   SQS_EVENT_SOURCE_DEFAULTS,
+  scheduleDeadLetterQueueNameOf,
+  scheduleSecondsOf,
   STREAM_EVENT_SOURCE_BATCH_SIZE,
   STREAM_RETRY_ATTEMPTS,
   stateMachineNameOf,
@@ -14,11 +17,14 @@ import {
   subscriptionsOfAll,
   taskSubstitutionsOf,
 } from '@shop/platform/service';
-import { Duration, NestedStack, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { ArnFormat, Duration, NestedStack, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import { LambdaApplication } from 'aws-cdk-lib/aws-codedeploy';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DeadLetterQueue } from './constructs/dead-letter-queue.construct.ts';
@@ -77,6 +83,8 @@ export class ShopStack extends Stack {
   readonly functions = new Map<string, ServiceFunction>();
   readonly queues = new Map<string, SubscriptionQueue>();
   readonly relayDeadLetterQueues = new Map<string, DeadLetterQueue>();
+  /** By `service.functionId`: where a scheduled function's failed runs go. */
+  readonly scheduleDeadLetterQueues = new Map<string, DeadLetterQueue>();
   readonly stateMachines = new Map<string, SagaStateMachine>();
   /** One nested stack per service (CloudFormation allows 500 resources per stack). */
   readonly serviceStacks = new Map<string, NestedStack>();
@@ -127,6 +135,7 @@ export class ShopStack extends Stack {
     for (const service of services) this.createFunctions(service, services, repoRoot, queueOf);
     for (const service of services) this.grantAccess(service, services, queueOf);
     this.connectEventSources(services, queueOf);
+    this.createSchedules(services);
     this.createStateMachines(services);
 
     for (const service of services) {
@@ -264,11 +273,37 @@ export class ShopStack extends Stack {
         });
         for (const subscriber of routed.values()) queueOf(subscriber).queue.grantSendMessages(created.role);
       }
-      // Starting a saga is what HTTP requests and events do; saga tasks and relays never start one.
-      if (stateMachineArns.length > 0 && (types.has('http') || types.has('sqs'))) {
+      // Starting a saga is what HTTP requests, events and reconcilers do; saga tasks and relays never start one.
+      if (stateMachineArns.length > 0 && (types.has('http') || types.has('sqs') || types.has('schedule'))) {
         created.role.addToPrincipalPolicy(
           new PolicyStatement({ actions: ['states:StartExecution'], resources: stateMachineArns }),
         );
+      }
+      // A reconciler looks up its service's executions by name and redrives the ones that failed.
+      if (stateMachineArns.length > 0 && types.has('schedule')) {
+        const machines = Object.keys(service.stateMachines ?? {}).map((name) =>
+          physicalName(this.stage, 'stateMachine', stateMachineNameOf(service, name)),
+        );
+        created.role.addToPrincipalPolicy(
+          new PolicyStatement({
+            actions: ['states:DescribeExecution', 'states:RedriveExecution'],
+            resources: machines.map((machine) =>
+              Stack.of(this).formatArn({
+                service: 'states',
+                resource: 'execution',
+                resourceName: `${machine}:*`,
+                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+              }),
+            ),
+          }),
+        );
+        for (const machine of machines) {
+          acknowledgeNag(
+            created.role,
+            `IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${machine}:*]`,
+            "Executions are named per order at run time; the wildcard is confined to the executions of this service's own state machine.",
+          );
+        }
       }
       if (fn.invokes.length > 0) {
         created.role.addToPrincipalPolicy(
@@ -327,6 +362,51 @@ export class ShopStack extends Stack {
             onFailure: new SqsDlq(deadLetters.queue),
           }),
         );
+      }
+    }
+  }
+
+  /**
+   * An EventBridge Scheduler schedule per scheduled function, invoking its live alias asynchronously
+   * with the event the local scheduler sends too; a run that fails Lambda's two retries, or that the
+   * scheduler cannot deliver, lands in the function's schedule DLQ (alarmed).
+   */
+  private createSchedules(services: readonly ServiceDefinition[]): void {
+    for (const service of services) {
+      for (const fn of service.functions) {
+        const trigger = fn.triggers.find((t) => t.type === 'schedule');
+        if (!trigger) continue;
+        const scope = this.scopeOf(service.name);
+        const created = this.functionOf(fn);
+        const deadLetters = new DeadLetterQueue(scope, pascal(fn.id, 'ScheduleFailures'), {
+          queueName: physicalName(this.stage, 'queue', scheduleDeadLetterQueueNameOf(fn)),
+          purpose: `runs of ${fn.name} that failed after their retries, or that the schedule could not deliver`,
+        });
+        acknowledgeNag(
+          deadLetters.queue,
+          'SQS3',
+          'This queue is itself the dead-letter queue of a schedule and the on-failure destination of its function; a DLQ behind it would only move failures further from the alarm that watches it.',
+        );
+        this.scheduleDeadLetterQueues.set(functionKey(fn), deadLetters);
+        created.alias.configureAsyncInvoke({
+          retryAttempts: 2,
+          onFailure: new SqsDestination(deadLetters.queue),
+        });
+        const seconds = scheduleSecondsOf(trigger.rate);
+        new Schedule(scope, pascal(fn.id, 'Schedule'), {
+          scheduleName: physicalName(this.stage, 'function', fn.name),
+          description: `${fn.name}: ${trigger.rate}`,
+          schedule: ScheduleExpression.rate(Duration.seconds(seconds)),
+          target: new LambdaInvoke(created.alias, {
+            input: ScheduleTargetInput.fromObject({
+              source: SCHEDULE_SOURCE,
+              schedule: fn.name,
+              scheduledAt: '<aws.scheduler.scheduled-time>',
+            }),
+            deadLetterQueue: deadLetters.queue,
+            retryAttempts: 2,
+          }),
+        });
       }
     }
   }

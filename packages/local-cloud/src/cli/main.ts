@@ -8,6 +8,9 @@ const usage = `usage:
   npm start [-- --persist]            start the shop (PORT, EDGE_PORT override 3000 and 4566)
       [--visibility-timeout <s>]      subscriber queues' visibility timeout, for DLQ demos
                                       (or SHOP_LOCAL_VISIBILITY_TIMEOUT_SECONDS)
+      SHOP_LOCAL_SCHEDULE_SECONDS=<s>  run every schedule this often (the reconcilers; default their rate)
+      RECONCILE_AFTER_SECONDS=<s>     orders PENDING longer than this are reconciled (default 120)
+      RESERVATION_HOLD_SECONDS=<s>    stock reservations expire after this (default 1200)
   npm run local -- queues             queues of the running shop, with message counts
   npm run local -- dlq <queue>        messages waiting in a dead-letter queue (looking is no receive)
   npm run local -- redrive <queue>    move a dead-letter queue's messages back to their source queue

@@ -45,6 +45,28 @@ const visibilityTimeoutFrom = (args: readonly string[]): number | undefined => {
   return seconds;
 };
 
+/**
+ * Local-only settings for demos and crash drills, read from the environment: how often every schedule
+ * runs, and the services' tunables passed to their functions as they are.
+ */
+export const LOCAL_TUNABLES = ['RECONCILE_AFTER_SECONDS', 'RESERVATION_HOLD_SECONDS'] as const;
+
+const scheduleSettingsFrom = (env: NodeJS.ProcessEnv) => {
+  const every = env.SHOP_LOCAL_SCHEDULE_SECONDS;
+  const functionEnvironment = Object.fromEntries(
+    LOCAL_TUNABLES.flatMap((name) => {
+      const value = env[name];
+      if (value === undefined || value === '') return [];
+      if (!/^\d+$/.test(value)) throw new Error(`${name} must be a whole number of seconds, got "${value}"`);
+      return [[name, value]];
+    }),
+  );
+  return {
+    ...(every ? { scheduleEverySeconds: positiveInteger(every, 'SHOP_LOCAL_SCHEDULE_SECONDS') } : {}),
+    ...(Object.keys(functionEnvironment).length > 0 ? { functionEnvironment } : {}),
+  };
+};
+
 const banner = (stack: LocalStack, token: string, statePath: string): string => {
   const api = stack.gatewayUrl.replace('127.0.0.1', 'localhost');
   const edge = stack.edgeUrl.replace('127.0.0.1', 'localhost');
@@ -78,6 +100,7 @@ export const runStart = async (
   const persist = args.includes('--persist');
   const concurrency = process.env.SHOP_LOCAL_CONCURRENCY;
   const visibilityTimeoutSeconds = visibilityTimeoutFrom(args);
+  const schedules = scheduleSettingsFrom(process.env);
   const stack = await startLocalStack({
     root,
     ...portsFromEnv(),
@@ -87,6 +110,7 @@ export const runStart = async (
       ? { concurrencyPerFunction: positiveInteger(concurrency, 'SHOP_LOCAL_CONCURRENCY') }
       : {}),
     ...(visibilityTimeoutSeconds !== undefined ? { visibilityTimeoutSeconds } : {}),
+    ...schedules,
     ...(dynamoDb ? { dynamoDb } : {}),
   });
   let stopping = false;
@@ -129,6 +153,8 @@ export const runStart = async (
     ...(visibilityTimeoutSeconds !== undefined
       ? [`subscriber queues' visibility timeout ${visibilityTimeoutSeconds} s`]
       : []),
+    ...(schedules.scheduleEverySeconds ? [`schedules every ${schedules.scheduleEverySeconds} s`] : []),
+    ...Object.entries(schedules.functionEnvironment ?? {}).map(([name, value]) => `${name}=${value}`),
   ];
   process.stdout.write(`ready in ${stack.startupMs} ms${notes.length > 0 ? ` (${notes.join('; ')})` : ''}\n`);
 };

@@ -35,9 +35,10 @@ import {
   stateMachineArnsOf,
 } from './saga-state-machines.step.ts';
 import { registerServiceFunctions, runSeeds, seedFunctionsOf, specOf } from './service-functions.step.ts';
+import { type Schedules, startSchedules } from './schedules.step.ts';
 import { createShopApi } from './shop-api.step.ts';
 import {
-  createStreamFailureQueues,
+  createFailureQueues,
   createSubscriptionQueues,
   queueUrlOf,
 } from './subscription-queues.step.ts';
@@ -79,6 +80,13 @@ export interface LocalStackOptions {
    * `SHOP_LOCAL_CONCURRENCY` variable of `npm start`, else twice the cores.
    */
   readonly concurrencyPerFunction?: number;
+  /** Every schedule runs this often instead of its rate (demos and tests); each schedule's rate otherwise. */
+  readonly scheduleEverySeconds?: number;
+  /**
+   * Variables set on every function after the platform's (local only): the services' own tunables,
+   * such as the order reconciler's `RECONCILE_AFTER_SECONDS`.
+   */
+  readonly functionEnvironment?: Readonly<Record<string, string>>;
   /**
    * A DynamoDB Local already starting (the CLI starts the JVM before it loads anything else); the
    * stack owns it from here and stops it. Started here when absent.
@@ -99,6 +107,8 @@ export interface LocalStack {
   readonly faults: FaultRegistry;
   /** The recent lines the stack and its functions printed (the console tails them). */
   readonly logs: LogHub;
+  /** The scheduled functions' timers (EventBridge Scheduler's part). */
+  readonly schedules: Schedules;
   /** Milliseconds from the call to ready. */
   readonly startupMs: number;
   /** Milliseconds per start-up phase. */
@@ -236,7 +246,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         ? { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds }
         : {}),
     });
-    createStreamFailureQueues(sqs, services);
+    createFailureQueues(sqs, services);
 
     // The gateway listens before functions are registered: their JWKS URL needs its port.
     const shopApi = createShopApi({
@@ -274,6 +284,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       },
       secrets,
       logLevel: process.env.LOG_LEVEL ?? 'INFO',
+      ...(options.functionEnvironment ? { overrides: options.functionEnvironment } : {}),
     });
 
     // Seeds run while the rest is wired up; their events wait in the table streams until the relays start.
@@ -305,6 +316,14 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     // Sagas a crash or a stop interrupted (`--persist`) go on where they were, now that their functions exist.
     const resumed = stepFunctions.resumeInterrupted();
     if (resumed.length > 0) log(`[local-cloud] resumed ${resumed.length} interrupted execution(s)`);
+    const schedules = startSchedules({
+      services,
+      invoker: host,
+      sqs,
+      log,
+      ...(options.scheduleEverySeconds !== undefined ? { everySeconds: options.scheduleEverySeconds } : {}),
+    });
+    cleanup.add(() => schedules.stop());
     phase('functions, state machines, event sources');
 
     await seeding;
@@ -321,6 +340,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       tables,
       faults,
       logs,
+      schedules,
       startupMs: Math.round(performance.now() - started),
       stop: cleanup.run,
     };

@@ -56,6 +56,8 @@ export interface ServiceFunctionsOptions {
   readonly auth: FunctionBindings['auth'];
   readonly secrets: LocalSecrets;
   readonly logLevel: string;
+  /** Set on every function after the platform's variables (local tunables). */
+  readonly overrides?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -85,7 +87,11 @@ export const registerServiceFunctions = (options: ServiceFunctionsOptions) => {
     const bundle = options.bundles[fn.name];
     if (!bundle) throw new Error(`no bundle for ${fn.name}`);
     options.host.register(
-      specOf(fn, { ...options.baseEnvironment, ...functionEnvironment(service, fn, bindingsOf(service)) }),
+      specOf(fn, {
+        ...options.baseEnvironment,
+        ...functionEnvironment(service, fn, bindingsOf(service)),
+        ...options.overrides,
+      }),
       bundle,
     );
   };

@@ -1,7 +1,7 @@
 import { defineService } from '@shop/platform/service';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqsEngine } from '../sqs/index.ts';
-import { createStreamFailureQueues, createSubscriptionQueues } from './subscription-queues.step.ts';
+import { createFailureQueues, createSubscriptionQueues } from './subscription-queues.step.ts';
 
 const publisher = defineService({
   name: 'shelf',
@@ -33,7 +33,7 @@ describe('the subscription and stream-failure queues', () => {
   it('gives each subscriber a queue and DLQ as the CDK app does, and each relay its stream DLQ', () => {
     const sqs = engine();
     createSubscriptionQueues(sqs, [publisher]);
-    createStreamFailureQueues(sqs, [publisher]);
+    createFailureQueues(sqs, [publisher]);
     expect(sqs.listQueues()).toEqual(['shelf-relay-stream-dlq', 'shelf-restocked', 'shelf-restocked-dlq']);
     expect(sqs.getQueueAttributes('shelf-restocked', ['VisibilityTimeout', 'RedrivePolicy'])).toEqual({
       // Six times the function timeout, AWS's advice for Lambda consumers.

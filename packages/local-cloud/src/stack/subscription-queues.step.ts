@@ -5,6 +5,7 @@ import {
   queueNameOf,
   type ResolvedFunction,
   type ServiceDefinition,
+  scheduleDeadLetterQueueNameOf,
   streamDeadLetterQueueNameOf,
   subscriptionsOfAll,
   visibilityTimeoutOf,
@@ -59,18 +60,25 @@ export const createSubscriptionQueues = (
 };
 
 /**
- * The on-failure queue of every table-stream function (the outbox relays), as the CDK app creates a
- * `DeadLetterQueue` for each `DynamoEventSource`'s `onFailure`: where the stream event source sends
- * an invocation record for each batch it gives up on.
+ * The failure queues the CDK app creates besides the subscribers' DLQs: the on-failure queue of every
+ * table-stream function (the outbox relays; where the stream event source sends an invocation record
+ * for each batch it gives up on), and the dead-letter queue of every schedule (a run that failed its
+ * retries).
  */
-export const createStreamFailureQueues = (sqs: SqsEngine, services: readonly ServiceDefinition[]): void => {
+export const createFailureQueues = (sqs: SqsEngine, services: readonly ServiceDefinition[]): void => {
   for (const service of services) {
-    if (!service.table) continue;
     for (const fn of service.functions) {
-      if (!fn.triggers.some((trigger) => trigger.type === 'stream')) continue;
-      ensureQueue(sqs, streamDeadLetterQueueNameOf(fn), {
-        MessageRetentionPeriod: String(DLQ_RETENTION_SECONDS),
-      });
+      if (service.table && fn.triggers.some((trigger) => trigger.type === 'stream')) {
+        ensureQueue(sqs, streamDeadLetterQueueNameOf(fn), {
+          MessageRetentionPeriod: String(DLQ_RETENTION_SECONDS),
+        });
+      }
+      // A scheduled function's failed runs (the CDK app's schedule DLQ and on-failure destination).
+      if (fn.triggers.some((trigger) => trigger.type === 'schedule')) {
+        ensureQueue(sqs, scheduleDeadLetterQueueNameOf(fn), {
+          MessageRetentionPeriod: String(DLQ_RETENTION_SECONDS),
+        });
+      }
     }
   }
 };
