@@ -1,13 +1,16 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { OrderStatuses } from '@shop/contracts/order';
 import { createDocumentClient } from '@shop/platform/dynamodb';
+import { createInternalFunctionClient } from '@shop/platform/invoke';
 import type { CatalogDeps } from './application/catalog.deps.ts';
 import type { SkuLookupDeps } from './application/sku-lookup.use-case.ts';
-import type { StockDeps } from './application/stock-reservation.use-cases.ts';
+import type { ExpiryDeps, StockDeps } from './application/stock-reservation.use-cases.ts';
 import { DynamoDbInventoryRepository } from './infrastructure/dynamodb-inventory.repository.ts';
 import { DynamoDbProductRepository } from './infrastructure/dynamodb-product.repository.ts';
 import { DynamoDbSkuDirectory } from './infrastructure/dynamodb-sku-directory.repository.ts';
 import { DynamoDbStockReservationRepository } from './infrastructure/dynamodb-stock-reservation.repository.ts';
+import { LambdaOrderStatusReader } from './infrastructure/lambda-order-statuses.reader.ts';
 
 /** The one place the catalog service chooses its adapters; handlers only call these. */
 
@@ -22,8 +25,21 @@ export const createCatalogDeps = (
 });
 
 /** What the stock tasks and the `order.confirmed` consumer need. */
-export const createStockDeps = (tableName: string, client?: DynamoDBClient): StockDeps => ({
+export const createStockDeps = (
+  tableName: string,
+  client?: DynamoDBClient,
+  reservationHoldSeconds?: number,
+): StockDeps => ({
   reservations: new DynamoDbStockReservationRepository(createDocumentClient(client), tableName),
+  ...(reservationHoldSeconds !== undefined ? { reservationHoldSeconds } : {}),
+});
+
+/** What the reservation expiry job needs: the reservations, and the order service's `orderStatuses`. */
+export const createExpiryDeps = (tableName: string, orderStatusesFunctionName: string): ExpiryDeps => ({
+  ...createStockDeps(tableName),
+  orders: new LambdaOrderStatusReader(
+    createInternalFunctionClient({ contract: OrderStatuses, functionName: orderStatusesFunctionName }),
+  ),
 });
 
 /** What `lookupSkus` needs. */

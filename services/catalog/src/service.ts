@@ -1,5 +1,13 @@
 import { CATALOG_TASKS, ProductChanged } from '@shop/contracts/catalog';
-import { defineService, internalFunction, OUTBOX_RELAY, sagaTask, singleTable } from '@shop/platform/service';
+import { ORDER_STATUSES_FUNCTION } from '@shop/contracts/order';
+import {
+  defineService,
+  internalFunction,
+  OUTBOX_RELAY,
+  sagaTask,
+  scheduledFunction,
+  singleTable,
+} from '@shop/platform/service';
 import { catalogRoutes } from './api/routes.ts';
 
 /**
@@ -11,8 +19,9 @@ export default defineService({
   name: 'catalog',
   root: new URL('..', import.meta.url),
   // gsi1: every active product, by name (sparse: archived products carry no gsi1 attributes);
-  // gsi2: active products of one category, by name.
-  table: singleTable({ indexes: [{}, {}], outbox: true }),
+  // gsi2: active products of one category, by name;
+  // gsi3: RESERVED reservations by the end of their hold (sparse, keys only), for the expiry job.
+  table: singleTable({ indexes: [{}, {}, { projection: 'KEYS_ONLY' }], outbox: true }),
   functions: {
     http: {
       entry: 'src/handlers/http.ts',
@@ -29,6 +38,11 @@ export default defineService({
       entry: 'src/handlers/order-confirmed.consumer.ts',
       timeoutSeconds: 10,
       triggers: [{ type: 'sqs', events: ['order.confirmed'], batchSize: 10 }],
+    },
+    // Every minute: reservations whose hold ended are settled by where their order stands.
+    expireReservations: {
+      ...scheduledFunction('src/handlers/expire-reservations.schedule.ts', 'rate(1 minute)'),
+      invokes: [ORDER_STATUSES_FUNCTION],
     },
     outboxRelay: OUTBOX_RELAY,
   },

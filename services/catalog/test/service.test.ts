@@ -1,6 +1,7 @@
 import { CATALOG_TASKS, LOOKUP_SKUS_FUNCTION } from '@shop/contracts/catalog';
-import { httpRoutesOf, resolveInvokedFunction } from '@shop/platform/service';
+import { httpRoutesOf, invokedFunctionVariable, resolveInvokedFunction } from '@shop/platform/service';
 import { describe, expect, it } from 'vitest';
+import { ORDER_STATUSES_FUNCTION_VARIABLE } from '../src/env.ts';
 import catalogService from '../src/service.ts';
 
 describe('catalog service definition', () => {
@@ -19,7 +20,7 @@ describe('catalog service definition', () => {
     ]);
   });
 
-  it('declares the saga tasks, the SKU lookup, the order.confirmed consumer and the outbox relay', () => {
+  it('declares the saga tasks, the SKU lookup, the order.confirmed consumer, the expiry job and the outbox relay', () => {
     const triggers = Object.fromEntries(
       catalogService.functions.map((fn) => [fn.name, fn.triggers.map((t) => t.type)]),
     );
@@ -30,8 +31,13 @@ describe('catalog service definition', () => {
       'catalog-restock-order': ['task'],
       'catalog-lookup-skus': ['invoke'],
       'catalog-commit-stock': ['sqs'],
+      'catalog-expire-reservations': ['schedule'],
       'catalog-outbox-relay': ['stream'],
     });
+    const expiry = catalogService.functions.find((fn) => fn.id === 'expireReservations');
+    expect(expiry?.triggers).toEqual([{ type: 'schedule', rate: 'rate(1 minute)' }]);
+    expect(expiry?.invokes).toEqual(['order.orderStatuses']);
+    expect(invokedFunctionVariable('order.orderStatuses')).toBe(ORDER_STATUSES_FUNCTION_VARIABLE);
     const events = catalogService.functions.flatMap((fn) =>
       fn.triggers.flatMap((trigger) => (trigger.type === 'sqs' ? trigger.events : [])),
     );

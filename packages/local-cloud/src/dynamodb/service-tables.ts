@@ -4,6 +4,7 @@ import {
   DescribeTableCommand,
   type DynamoDBClient,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { KeyAttribute, ServiceDefinition, TableDefinition } from '@shop/platform/service';
@@ -30,6 +31,33 @@ const keySchema = (partitionKey: KeyAttribute, sortKey: KeyAttribute | undefined
   { AttributeName: partitionKey.name, KeyType: 'HASH' as const },
   ...(sortKey ? [{ AttributeName: sortKey.name, KeyType: 'RANGE' as const }] : []),
 ];
+
+/**
+ * A table kept by `--persist` from before a service added an index gets it, as a CloudFormation update
+ * of the deployed table would (UpdateTable, one index per call as DynamoDB requires).
+ */
+const addMissingIndexes = async (client: DynamoDBClient, name: string, table: TableDefinition) => {
+  const described = await client.send(new DescribeTableCommand({ TableName: name }));
+  const existing = new Set((described.Table?.GlobalSecondaryIndexes ?? []).map((gsi) => gsi.IndexName));
+  for (const gsi of table.globalSecondaryIndexes ?? []) {
+    if (existing.has(gsi.indexName)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: name,
+        AttributeDefinitions: attributeDefinitions(table),
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: {
+              IndexName: gsi.indexName,
+              KeySchema: keySchema(gsi.partitionKey, gsi.sortKey),
+              Projection: { ProjectionType: gsi.projection ?? 'ALL' },
+            },
+          },
+        ],
+      }),
+    );
+  }
+};
 
 /** Creates the table of a service as its definition says; an existing table (with `--persist`) is kept. */
 export const createServiceTable = async (
@@ -69,6 +97,7 @@ export const createServiceTable = async (
     }
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
+    await addMissingIndexes(client, name, table);
   }
   const described = await client.send(new DescribeTableCommand({ TableName: name }));
   const streamArn = described.Table?.LatestStreamArn;

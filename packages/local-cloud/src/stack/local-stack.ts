@@ -34,14 +34,10 @@ import {
   sqsMessageSenderOf,
   stateMachineArnsOf,
 } from './saga-state-machines.step.ts';
-import { registerServiceFunctions, runSeeds, seedFunctionsOf, specOf } from './service-functions.step.ts';
 import { type Schedules, startSchedules } from './schedules.step.ts';
+import { registerServiceFunctions, runSeeds, seedFunctionsOf, specOf } from './service-functions.step.ts';
 import { createShopApi } from './shop-api.step.ts';
-import {
-  createFailureQueues,
-  createSubscriptionQueues,
-  queueUrlOf,
-} from './subscription-queues.step.ts';
+import { createFailureQueues, createSubscriptionQueues, queueUrlOf } from './subscription-queues.step.ts';
 
 export { DEFAULT_EDGE_PORT, DEFAULT_PORT, LOCAL_AUDIENCE, LOCAL_CREDENTIALS } from './local-defaults.ts';
 

@@ -1,7 +1,11 @@
 import { defineService, scheduledFunction } from '@shop/platform/service';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqsEngine } from '../sqs/index.ts';
-import { createLocalInvoker, type LocalFunction, namedError } from '../stepfunctions/stepfunctions.test-support.ts';
+import {
+  createLocalInvoker,
+  type LocalFunction,
+  namedError,
+} from '../stepfunctions/stepfunctions.test-support.ts';
 import { type Schedules, startSchedules } from './schedules.step.ts';
 import { createFailureQueues } from './subscription-queues.step.ts';
 
@@ -66,8 +70,13 @@ describe('the local schedules (EventBridge Scheduler and Lambda asynchronous inv
     expect(calls).toBe(3);
     const [message, ...rest] = sqs.peekMessages('jobs-sweep-schedule-dlq');
     expect(rest).toEqual([]);
-    expect(JSON.parse(message?.Body ?? '{}')).toMatchObject({ source: 'shop.schedule', schedule: 'jobs-sweep' });
-    expect(message?.MessageAttributes?.ErrorMessage?.StringValue).toBe('TableUnavailable: the table is throttled');
+    expect(JSON.parse(message?.Body ?? '{}')).toMatchObject({
+      source: 'shop.schedule',
+      schedule: 'jobs-sweep',
+    });
+    expect(message?.MessageAttributes?.ErrorMessage?.StringValue).toBe(
+      'TableUnavailable: the table is throttled',
+    );
   });
 
   it('sends nothing to the DLQ when a retry succeeds', async () => {

@@ -67,7 +67,9 @@ export const startSchedules = (options: SchedulesOptions): Schedules => {
       }
     }
     if (stopped) return;
-    options.log(`[schedule:${fn.name}] run failed ${SCHEDULE_RETRY_ATTEMPTS + 1} times (${failure}); sent to its DLQ`);
+    options.log(
+      `[schedule:${fn.name}] run failed ${SCHEDULE_RETRY_ATTEMPTS + 1} times (${failure}); sent to its DLQ`,
+    );
     options.sqs.sendMessage(scheduleDeadLetterQueueNameOf(fn), {
       MessageBody: JSON.stringify(event),
       MessageAttributes: {

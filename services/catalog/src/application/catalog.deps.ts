@@ -12,6 +12,8 @@ export interface CatalogDeps {
   readonly reservations: StockReservationRepository;
   /** Defaults to the system clock. */
   readonly clock?: Clock;
+  /** How long a new reservation holds its units (`DEFAULT_RESERVATION_HOLD_SECONDS` by default). */
+  readonly reservationHoldSeconds?: number;
 }
 
 /** Who caused a change: carried into the events it publishes. */

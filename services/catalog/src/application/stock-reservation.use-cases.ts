@@ -6,8 +6,15 @@ import type {
   RestockOutcome,
 } from '@shop/contracts/catalog';
 import { nowOf } from '@shop/platform/clock';
+import { getLogger } from '@shop/platform/observability';
 import { LOST_RACE, type LostRaceRetryOptions, retryLostRaces } from '@shop/platform/races';
-import { lineNameOf, mergeLines, type Reservation } from '../domain/stock.entity.ts';
+import type { OrderStatusReader } from '../domain/order-status.port.ts';
+import {
+  DEFAULT_RESERVATION_HOLD_SECONDS,
+  lineNameOf,
+  mergeLines,
+  type Reservation,
+} from '../domain/stock.entity.ts';
 import { OutOfStockError, TransientStockError } from '../domain/stock.errors.ts';
 import type { CatalogDeps } from './catalog.deps.ts';
 
@@ -21,7 +28,7 @@ const CONFLICT_RETRY = {
   backoff: { initialDelayMs: 10, maxDelayMs: 250 },
 } as const satisfies Omit<LostRaceRetryOptions, 'onExhausted'>;
 
-export type StockDeps = Pick<CatalogDeps, 'reservations' | 'clock'>;
+export type StockDeps = Pick<CatalogDeps, 'reservations' | 'clock' | 'reservationHoldSeconds'>;
 
 const outputOf = (reservation: Reservation): ReserveStockOutput => ({
   orderId: reservation.orderId,
@@ -52,7 +59,9 @@ export const reserveStock = async (
       const short = lines.filter((line) => (stock.get(line.sku)?.available ?? 0) < line.quantity);
       if (short.length > 0) throw new OutOfStockError(short.map((line) => line.sku));
 
-      const at = nowOf(deps).toISOString();
+      const now = nowOf(deps);
+      const at = now.toISOString();
+      const holdSeconds = deps.reservationHoldSeconds ?? DEFAULT_RESERVATION_HOLD_SECONDS;
       const reservation: Reservation = {
         orderId: input.orderId,
         status: 'RESERVED',
@@ -72,6 +81,7 @@ export const reserveStock = async (
         }),
         createdAt: at,
         updatedAt: at,
+        holdUntil: new Date(now.getTime() + holdSeconds * 1000).toISOString(),
       };
       const result = await deps.reservations.reserve(reservation);
       switch (result.kind) {
@@ -174,4 +184,63 @@ export const commitStock = async (deps: StockDeps, orderId: string): Promise<Com
         new TransientStockError(`committing stock of order ${orderId} kept conflicting with other writes`),
     },
   );
+};
+
+/** Reservations looked at per run of the expiry job; a backlog is worked off over the next runs. */
+export const EXPIRY_BATCH = 100;
+
+export interface ExpiryDeps extends StockDeps {
+  readonly orders: OrderStatusReader;
+}
+
+export interface ExpirySummary extends Record<string, number> {
+  readonly expired: number;
+  /** The order was confirmed (or is being cancelled): the sale stands, the units are committed. */
+  readonly committed: number;
+  /** The order was rejected, cancelled or is unknown: the units are available again. */
+  readonly released: number;
+  /** The order is still PENDING: left to the order service's reconciler, looked at again next run. */
+  readonly pending: number;
+  /** Settled meanwhile by the saga or the `order.confirmed` consumer. */
+  readonly settledMeanwhile: number;
+  readonly failed: number;
+}
+
+/**
+ * The expiry job (every minute): every RESERVED reservation whose hold ended is settled by where its
+ * order stands, asked of the order service: a confirmed order's units are committed (the
+ * `order.confirmed` consumer would have), a rejected, cancelled or unknown order's are released. Each
+ * is the same conditional transition the saga and the consumer use, so a reservation is settled
+ * exactly once whoever gets there first. A PENDING order keeps its units: releasing them under a saga
+ * that may still confirm would sell stock that is not held; the order's reconciler settles it, and the
+ * next run follows.
+ */
+export const expireReservations = async (deps: ExpiryDeps, now: Date): Promise<ExpirySummary> => {
+  const summary = { expired: 0, committed: 0, released: 0, pending: 0, settledMeanwhile: 0, failed: 0 };
+  const orderIds = await deps.reservations.listExpired(now.toISOString(), EXPIRY_BATCH);
+  summary.expired = orderIds.length;
+  if (orderIds.length === 0) return summary;
+  const statuses = await deps.orders.statusesOf(orderIds);
+  for (const orderId of orderIds) {
+    const status = statuses.get(orderId);
+    try {
+      if (status === 'PENDING') {
+        summary.pending += 1;
+      } else if (status === 'CONFIRMED' || status === 'CANCELLING') {
+        if ((await commitStock(deps, orderId)) === 'committed') summary.committed += 1;
+        else summary.settledMeanwhile += 1;
+      } else if ((await returnStock(deps, orderId)) === 'released') {
+        summary.released += 1;
+      } else {
+        summary.settledMeanwhile += 1;
+      }
+    } catch (error) {
+      summary.failed += 1;
+      getLogger().error('expired reservation could not be settled; the next run tries again', {
+        orderId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+  return summary;
 };

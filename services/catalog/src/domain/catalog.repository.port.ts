@@ -56,6 +56,11 @@ export interface StockReservationRepository {
     skus: readonly Sku[],
   ): Promise<{ reservation?: Reservation; stock: Map<Sku, SkuStock> }>;
   getReservation(orderId: string): Promise<Reservation | undefined>;
+  /**
+   * Orders whose reservation is RESERVED with a hold that ended before `before` (ISO 8601), earliest
+   * first, at most `limit`. Read from an index: re-read each reservation before acting.
+   */
+  listExpired(before: string, limit: number): Promise<string[]>;
   /** Reserves every line or none, each conditioned on enough available units and an active SKU. */
   reserve(reservation: Reservation): Promise<ReserveResult>;
   /** RESERVED -> RELEASED, returning the units; false when the reservation was not RESERVED any more. */

@@ -40,7 +40,15 @@ export interface Reservation {
   readonly lines: readonly ReservedLine[];
   readonly createdAt: string;
   readonly updatedAt: string;
+  /**
+   * While RESERVED, the units are held until then (ISO 8601); past it, the expiry job settles the
+   * reservation by its order's status. Reservations made before holds existed have none.
+   */
+  readonly holdUntil?: string;
 }
+
+/** How long a reservation holds its units by default: longer than the checkout saga may run (15 min). */
+export const DEFAULT_RESERVATION_HOLD_SECONDS = 1200;
 
 /** Adds up lines that name the same SKU (a transaction may touch each item only once), keeping first-seen order. */
 export const mergeLines = (lines: readonly StockLine[]): StockLine[] => {

@@ -11,6 +11,24 @@ export const ACTIVE_PRODUCTS_PK = 'ACTIVE_PRODUCTS';
 
 export const GSI_ALL_ACTIVE = 'gsi1';
 export const GSI_BY_CATEGORY = 'gsi2';
+/** gsi3 (keys only, sparse): RESERVED reservations by the end of their hold, over a few partitions. */
+export const GSI_HELD_RESERVATIONS = 'gsi3';
+/** Held reservations spread over this many gsi3 partitions, so that no one partition takes every checkout. */
+export const HELD_RESERVATION_SHARDS = 4;
+
+export const heldPartition = (shard: number) => `HELD#${shard}`;
+
+const shardOf = (orderId: string): number => {
+  let hash = 0;
+  for (const char of orderId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return hash % HELD_RESERVATION_SHARDS;
+};
+
+/** The gsi3 attributes of a RESERVED reservation; every transition out of RESERVED removes them. */
+export const heldIndexKeys = (orderId: string, holdUntil: string) => ({
+  gsi3pk: heldPartition(shardOf(orderId)),
+  gsi3sk: `${holdUntil}#${orderId}`,
+});
 
 export const productKey = (id: string) => ({ pk: `PRODUCT#${id}`, sk: PRODUCT_SK });
 export const skuKey = (sku: string) => ({ pk: `SKU#${sku}`, sk: SKU_SK });

@@ -1,6 +1,7 @@
 import {
   type DynamoDBDocumentClient,
   GetCommand,
+  QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -8,7 +9,16 @@ import type { Sku } from '@shop/contracts/catalog';
 import { CONDITION_FAILED, cancellationCodesOf, TRANSACTION_CONFLICT } from '@shop/platform/dynamodb';
 import type { ReserveResult, StockReservationRepository } from '../domain/catalog.repository.port.ts';
 import type { Reservation, ReservationStatus, SkuStock } from '../domain/stock.entity.ts';
-import { RESERVATION_SK, reservationKey, SKU_SK, skuKey } from './catalog-table.keys.ts';
+import {
+  GSI_HELD_RESERVATIONS,
+  HELD_RESERVATION_SHARDS,
+  heldIndexKeys,
+  heldPartition,
+  RESERVATION_SK,
+  reservationKey,
+  SKU_SK,
+  skuKey,
+} from './catalog-table.keys.ts';
 import { batchGetItems } from './sku-items.batch-get.ts';
 import { reservationOf, skuStockOf } from './stored-item.schemas.ts';
 
@@ -71,7 +81,12 @@ export class DynamoDbStockReservationRepository implements StockReservationRepos
       {
         Put: {
           TableName: this.#table,
-          Item: { ...reservationKey(reservation.orderId), kind: 'reservation', ...reservation },
+          Item: {
+            ...reservationKey(reservation.orderId),
+            ...(reservation.holdUntil ? heldIndexKeys(reservation.orderId, reservation.holdUntil) : {}),
+            kind: 'reservation',
+            ...reservation,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
@@ -90,6 +105,28 @@ export class DynamoDbStockReservationRepository implements StockReservationRepos
       if (codes.includes(TRANSACTION_CONFLICT)) return { kind: 'conflict' };
       throw error;
     }
+  }
+
+  async listExpired(before: string, limit: number): Promise<string[]> {
+    const pages = await Promise.all(
+      Array.from({ length: HELD_RESERVATION_SHARDS }, (_, shard) =>
+        this.#ddb.send(
+          new QueryCommand({
+            TableName: this.#table,
+            IndexName: GSI_HELD_RESERVATIONS,
+            KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk < :before',
+            ExpressionAttributeValues: { ':pk': heldPartition(shard), ':before': before },
+            Limit: limit,
+          }),
+        ),
+      ),
+    );
+    return pages
+      .flatMap((page) => page.Items ?? [])
+      .map((item) => ({ sortKey: String(item.gsi3sk), pk: String(item.pk) }))
+      .sort((a, b) => a.sortKey.localeCompare(b.sortKey))
+      .slice(0, limit)
+      .map(({ pk }) => pk.slice('RESERVATION#'.length));
   }
 
   release(reservation: Reservation, now: Date) {
@@ -138,7 +175,8 @@ export class DynamoDbStockReservationRepository implements StockReservationRepos
         Update: {
           TableName: this.#table,
           Key: reservationKey(reservation.orderId),
-          UpdateExpression: 'SET #status = :to, updatedAt = :now',
+          // Out of RESERVED, nothing is held any more: off the expiry index.
+          UpdateExpression: 'SET #status = :to, updatedAt = :now REMOVE gsi3pk, gsi3sk',
           ConditionExpression: '#status = :from',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':to': to, ':now': now.toISOString(), ':from': SETTLED_FROM[to] },

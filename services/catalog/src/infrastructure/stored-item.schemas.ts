@@ -66,6 +66,7 @@ const ReservationItem = z.object({
   lines: z.array(ReservedLine),
   createdAt: z.string(),
   updatedAt: z.string(),
+  holdUntil: z.string().optional(),
 });
 
 export const productOf = (item: Record<string, unknown>): ProductRecord => ProductItem.parse(item);
