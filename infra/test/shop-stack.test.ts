@@ -258,6 +258,44 @@ describe('functions', () => {
   });
 });
 
+describe('schedules', () => {
+  it('invokes a scheduled function on its rate through EventBridge Scheduler, failures to its schedule DLQ', () => {
+    const dlq = findByProperty(shop.json, 'AWS::SQS::Queue', 'QueueName', 'dev-ledger-sweep-schedule-dlq');
+    const schedules = resourcesOfType(shop.json, 'AWS::Scheduler::Schedule');
+    // One per scheduled function of every service (the real ones included), none else.
+    const scheduled = shop.services.flatMap((service) =>
+      service.functions
+        .filter((fn) => fn.triggers.some((t) => t.type === 'schedule'))
+        .map((fn) => `dev-${fn.name}`),
+    );
+    expect(schedules.map(({ resource }) => resource.Properties.Name).sort()).toEqual([...scheduled].sort());
+    const schedule = findByProperty(shop.json, 'AWS::Scheduler::Schedule', 'Name', 'dev-ledger-sweep');
+    const properties = schedule.resource.Properties as {
+      ScheduleExpression: string;
+      Target: { Arn: unknown; Input: string; DeadLetterConfig: { Arn: unknown } };
+    };
+    expect(properties.ScheduleExpression).toBe('rate(5 minutes)');
+    const alias = liveAliasOf(shop.json, functionNamed(shop.json, 'dev-ledger-sweep').id);
+    expect(flatten(properties.Target.Arn)).toBe(`{Ref:${alias.id}}`);
+    expect(JSON.parse(properties.Target.Input)).toEqual({
+      source: 'shop.schedule',
+      schedule: 'ledger-sweep',
+      scheduledAt: '<aws.scheduler.scheduled-time>',
+    });
+    expect(flatten(properties.Target.DeadLetterConfig.Arn)).toBe(`{GetAtt:${dlq.id}.Arn}`);
+    const invokeConfig = resourcesOfType(shop.json, 'AWS::Lambda::EventInvokeConfig').find(({ resource }) =>
+      flatten(resource.Properties.DestinationConfig).includes(dlq.id),
+    );
+    expect(invokeConfig?.resource.Properties.MaximumRetryAttempts).toBe(2);
+    expect(refsIn(invokeConfig?.resource.Properties.Qualifier).has(alias.id)).toBe(true);
+    expect(
+      resourcesOfType(shop.json, 'AWS::CloudWatch::Alarm').some(({ resource }) =>
+        String(resource.Properties.AlarmDescription).startsWith('dev-ledger-sweep-schedule-dlq'),
+      ),
+    ).toBe(true);
+  });
+});
+
 describe('least privilege', () => {
   it('lets no function use a wildcard resource except for X-Ray', () => {
     for (const fn of resourcesOfType(shop.json, 'AWS::Lambda::Function')) {
@@ -342,6 +380,18 @@ describe('least privilege', () => {
     ]);
     expect(grantedResources(statementsOf('dev-ledger-settle'), 'states:StartExecution')).toEqual([]);
     expect(grantedResources(statementsOf('dev-audit-ledger-events'), 'states:StartExecution')).toEqual([]);
+  });
+
+  it('lets a scheduled function start, describe and redrive only its own service executions', () => {
+    const statements = statementsOf('dev-ledger-sweep');
+    expect(grantedResources(statements, 'states:StartExecution')).toEqual([
+      'arn:{Ref:AWS::Partition}:states:{Ref:AWS::Region}:{Ref:AWS::AccountId}:stateMachine:dev-ledger-settlement',
+    ]);
+    const executions =
+      'arn:{Ref:AWS::Partition}:states:{Ref:AWS::Region}:{Ref:AWS::AccountId}:execution:dev-ledger-settlement:*';
+    expect(grantedResources(statements, 'states:DescribeExecution')).toEqual([executions]);
+    expect(grantedResources(statements, 'states:RedriveExecution')).toEqual([executions]);
+    expect(grantedResources(statementsOf('dev-ledger-http'), 'states:DescribeExecution')).toEqual([]);
   });
 
   it('lets a function invoke exactly the live aliases of the functions it declares', () => {

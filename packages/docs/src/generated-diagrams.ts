@@ -23,6 +23,11 @@ export const GENERATED_DIAGRAMS: readonly GeneratedDiagram[] = [
     file: 'docs/architecture.md',
     definition: 'services/order/src/saga/cancel.asl.json',
   },
+  {
+    name: 'settle-saga',
+    file: 'docs/architecture.md',
+    definition: 'services/order/src/saga/settle.asl.json',
+  },
 ];
 
 export class DiagramMarkerMissingError extends Error {
