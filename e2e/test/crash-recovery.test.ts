@@ -52,26 +52,33 @@ const addFault = async (shop: ShopProcess, fault: Record<string, unknown>) => {
   expect(response.status).toBe(201);
 };
 
+/**
+ * `count` buyers each check out one unit of `sku`, with captures slowed down so that their sagas are
+ * still running 1.5 s after every checkout was accepted (when the caller crashes the shop).
+ */
+const checkoutsInFlight = async (
+  shop: ShopProcess,
+  fx: ShopFixtures,
+  sku: string,
+  count: number,
+  name: string,
+): Promise<AcceptedOrder[]> => {
+  const buyers: Shopper[] = await Promise.all(Array.from({ length: count }, () => fx.shopper(name)));
+  for (const buyer of buyers) await fx.putInCart(buyer, sku, 1);
+  await addFault(shop, { kind: 'function-latency', function: 'payment-capture-payment', latencyMs: 4000 });
+  const placed = await Promise.all(buyers.map((buyer) => fx.checkoutRetrying(buyer, 'pm_card_visa', 60_000)));
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  return placed.map(({ orderId }, i) => ({ orderId, shopper: buyers[i] as Shopper }));
+};
+
 describe('a crash in the middle of checkouts', () => {
   it('settles every accepted order after a restart: nothing lost, doubled, stuck or oversold', async () => {
     const first = await start();
     const fx = new ShopFixtures(new ShopClient(first.apiUrl));
     const { sku } = await fx.stockedSku(STOCK);
-    const buyers: Shopper[] = await Promise.all(Array.from({ length: BUYERS }, () => fx.shopper('crash')));
-    for (const buyer of buyers) await fx.putInCart(buyer, sku, 1);
-
     // Slow the end of the saga and the consumers down, so the crash finds sagas and events in flight.
-    await addFault(first, { kind: 'function-latency', function: 'payment-capture-payment', latencyMs: 4000 });
     await addFault(first, { kind: 'function-latency', function: 'catalog-commit-stock', latencyMs: 4000 });
-
-    const placed = await Promise.all(
-      buyers.map((buyer) => fx.checkoutRetrying(buyer, 'pm_card_visa', 60_000)),
-    );
-    const accepted: AcceptedOrder[] = placed.map(({ orderId }, i) => ({
-      orderId,
-      shopper: buyers[i] as Shopper,
-    }));
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const accepted = await checkoutsInFlight(first, fx, sku, BUYERS, 'crash');
     const beforeCrash = await Promise.all(accepted.map(({ shopper, orderId }) => fx.order(shopper, orderId)));
     const unsettled = beforeCrash.filter((order) => order.status === 'PENDING').length;
 
@@ -113,18 +120,7 @@ describe('sagas lost or stopped', () => {
     const first = await start(undefined, { dataDir: lostDataDir, env: FAST_RECONCILER });
     const fx = new ShopFixtures(new ShopClient(first.apiUrl));
     const { sku } = await fx.stockedSku(STOCK);
-    const buyers: Shopper[] = await Promise.all(Array.from({ length: 8 }, () => fx.shopper('lost')));
-    for (const buyer of buyers) await fx.putInCart(buyer, sku, 1);
-    await addFault(first, { kind: 'function-latency', function: 'payment-capture-payment', latencyMs: 4000 });
-
-    const placed = await Promise.all(
-      buyers.map((buyer) => fx.checkoutRetrying(buyer, 'pm_card_visa', 60_000)),
-    );
-    const accepted: AcceptedOrder[] = placed.map(({ orderId }, i) => ({
-      orderId,
-      shopper: buyers[i] as Shopper,
-    }));
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const accepted = await checkoutsInFlight(first, fx, sku, 8, 'lost');
     await crash(first);
     running.splice(running.indexOf(first), 1);
     expect(await reapDynamoDbLocal(lostDataDir)).toEqual([]);
