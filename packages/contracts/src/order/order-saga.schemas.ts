@@ -49,6 +49,8 @@ export const CheckoutSagaInput = z.object({
   placedAt: z.iso.datetime(),
   /** Hash of the checkout request body, to tell a replay from a reused idempotency key. */
   requestHash: z.string().min(1),
+  /** The cart's promotion code: the saga redeems it right after the stock reservation. */
+  promotionCode: z.string().min(1).max(32).optional(),
 });
 export type CheckoutSagaInput = z.infer<typeof CheckoutSagaInput>;
 
@@ -59,9 +61,13 @@ export type OrderTaskOutput = z.infer<typeof OrderTaskOutput>;
 export const PlaceOrderInput = CheckoutSagaInput;
 export type PlaceOrderInput = CheckoutSagaInput;
 
-/** `PriceOrder`: the lines `ReserveStock` returned, with the catalog's authoritative prices. */
+/**
+ * `PriceOrder`: the lines `ReserveStock` returned, with the catalog's authoritative prices, and the
+ * discount `RedeemPromotion` granted (null without a code).
+ */
 export const PriceOrderInput = z.object({
   orderId: OrderId,
+  discount: Money.nullish(),
   lines: z
     .array(
       z.object({
@@ -85,7 +91,14 @@ export type ConfirmOrderInput = z.infer<typeof ConfirmOrderInput>;
 
 export const RejectOrderInput = z.object({
   orderId: OrderId,
-  reason: z.enum(['OUT_OF_STOCK', 'PAYMENT_DECLINED', 'PAYMENT_FAILED', 'CHECKOUT_FAILED']),
+  reason: z.enum([
+    'OUT_OF_STOCK',
+    'PAYMENT_DECLINED',
+    'PAYMENT_FAILED',
+    'CHECKOUT_FAILED',
+    'PROMOTION_EXHAUSTED',
+    'PROMOTION_UNAVAILABLE',
+  ]),
 });
 export type RejectOrderInput = z.infer<typeof RejectOrderInput>;
 
