@@ -1,12 +1,16 @@
-import { PromotionsEntryCreated } from '@shop/contracts/promotions';
-import { defineService, internalFunction, OUTBOX_RELAY, singleTable } from '@shop/platform/service';
+import { PROMOTION_TASKS, PromotionRedeemed, PromotionReleased } from '@shop/contracts/promotions';
+import { defineService, internalFunction, OUTBOX_RELAY, sagaTask, singleTable } from '@shop/platform/service';
 import { routes } from './api/routes.ts';
 
-/** The promotions service: entries, one event, one internal function. Data only (both runtimes import it). */
+/**
+ * The promotions service: coupon codes, their limits and their redemptions by orders. Data only
+ * (both runtimes import it).
+ */
 export default defineService({
   name: 'promotions',
   root: new URL('..', import.meta.url),
-  table: singleTable({ outbox: true }),
+  // gsi1: every promotion by code (the admin listing).
+  table: singleTable({ indexes: [{}], outbox: true }),
   functions: {
     http: {
       entry: 'src/handlers/http.ts',
@@ -14,9 +18,11 @@ export default defineService({
       timeoutSeconds: 10,
       triggers: [{ type: 'http', routes }],
     },
-    // Internal: other services invoke it directly (Lambda Invoke, `invokes: ['promotions.getEntry']`).
-    getEntry: internalFunction('src/handlers/get-entry.function.ts'),
+    // Internal: the cart invokes it when a shopper applies a code (`invokes: ['promotions.checkPromotion']`).
+    checkPromotion: internalFunction('src/handlers/check-promotion.function.ts'),
+    redeemPromotion: sagaTask('src/handlers/redeem-promotion.task.ts', PROMOTION_TASKS.redeemPromotion),
+    releasePromotion: sagaTask('src/handlers/release-promotion.task.ts', PROMOTION_TASKS.releasePromotion),
     outboxRelay: OUTBOX_RELAY,
   },
-  publishes: [PromotionsEntryCreated.type],
+  publishes: [PromotionRedeemed.type, PromotionReleased.type],
 });
