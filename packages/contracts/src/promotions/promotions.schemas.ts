@@ -97,6 +97,20 @@ export const UpdatePromotionRequest = z
   .meta({ id: 'UpdatePromotionRequest', example: { maxRedemptions: 50, active: false } });
 export type UpdatePromotionRequest = z.infer<typeof UpdatePromotionRequest>;
 
+const EXAMPLE_PROMOTION = {
+  code: 'SUMMER10',
+  kind: 'percent',
+  value: 10,
+  startsAt: '2026-06-01T00:00:00.000Z',
+  endsAt: '2026-09-01T00:00:00.000Z',
+  maxRedemptions: 100,
+  maxPerCustomer: 1,
+  active: true,
+  redemptions: 42,
+  createdAt: '2026-05-20T09:00:00.000Z',
+  updatedAt: '2026-07-14T18:30:00.000Z',
+} as const;
+
 /** A promotion as admins see it. */
 export const Promotion = z
   .intersection(
@@ -114,12 +128,12 @@ export const Promotion = z
     }),
     PromotionTerms,
   )
-  .meta({ id: 'Promotion' });
+  .meta({ id: 'Promotion', example: EXAMPLE_PROMOTION });
 export type Promotion = z.infer<typeof Promotion>;
 
 export const PromotionPage = z
   .object({ items: z.array(Promotion), nextCursor: z.string().optional() })
-  .meta({ id: 'PromotionPage' });
+  .meta({ id: 'PromotionPage', example: { items: [EXAMPLE_PROMOTION] } });
 export type PromotionPage = z.infer<typeof PromotionPage>;
 
 /** Why a code cannot be used now; each is its own problem `code` (`PROMOTION.<reason>`). */
