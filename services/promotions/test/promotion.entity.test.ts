@@ -20,6 +20,20 @@ describe('a promotion', () => {
     expect(promotion).not.toHaveProperty('endsAt');
   });
 
+  it('keeps its dates in one format, whatever precision they were given in', () => {
+    const promotion = newPromotion(
+      promotionRequest({ startsAt: '2026-06-01T00:00:00Z', endsAt: '2026-07-01T00:00:00.5Z' }),
+      now,
+    );
+    expect(promotion).toMatchObject({
+      startsAt: '2026-06-01T00:00:00.000Z',
+      endsAt: '2026-07-01T00:00:00.500Z',
+    });
+    expect(changePromotion(promotion, { startsAt: '2026-06-02T00:00:00Z' }, now).startsAt).toBe(
+      '2026-06-02T00:00:00.000Z',
+    );
+  });
+
   it('changes dates and limits, removes one given null, and deactivates', () => {
     const promotion = newPromotion(promotionRequest({ maxRedemptions: 5, maxPerCustomer: 1 }), now);
     const changed = changePromotion(

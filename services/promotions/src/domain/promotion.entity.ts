@@ -35,6 +35,12 @@ export interface Redemption {
   readonly releasedAt?: string;
 }
 
+/**
+ * Instants are kept in one format (`toISOString`, milliseconds, `Z`) so that the redemption's
+ * condition can compare them with the current time as strings.
+ */
+const instant = (value: string): string => new Date(value).toISOString();
+
 const optional = <K extends string, V>(key: K, value: V | null | undefined): { [P in K]?: V } =>
   (value === undefined || value === null ? {} : { [key]: value }) as { [P in K]?: V };
 
@@ -47,8 +53,8 @@ export const newPromotion = (request: CreatePromotionRequest, now: Date): Promot
   return {
     code: request.code,
     ...terms,
-    startsAt: request.startsAt ?? at,
-    ...optional('endsAt', request.endsAt),
+    startsAt: request.startsAt ? instant(request.startsAt) : at,
+    ...optional('endsAt', request.endsAt && instant(request.endsAt)),
     ...optional('minSubtotal', request.minSubtotal),
     ...optional('maxRedemptions', request.maxRedemptions),
     ...optional('maxPerCustomer', request.maxPerCustomer),
@@ -70,9 +76,10 @@ export const changePromotion = (
   for (const key of ['endsAt', 'minSubtotal', 'maxRedemptions', 'maxPerCustomer'] as const) {
     const value = change[key];
     if (value === null) delete next[key];
-    else if (value !== undefined) next[key] = value;
+    else if (value !== undefined)
+      next[key] = key === 'endsAt' && typeof value === 'string' ? instant(value) : value;
   }
-  if (change.startsAt !== undefined) next.startsAt = change.startsAt;
+  if (change.startsAt !== undefined) next.startsAt = instant(change.startsAt);
   if (change.active !== undefined) next.active = change.active;
   next.updatedAt = now.toISOString();
   next.version = promotion.version + 1;
