@@ -114,6 +114,7 @@ describe('npm start', () => {
     expect(output).toContain(`http://localhost:${port}`);
     expect(output).toContain(`http://localhost:${edgePort}`);
     expect(output).toMatch(/Authorization: Bearer ey/);
+    expect(output).toMatch(/services\s+.*\bpromotions\b/);
     expect(readyAfterMs).toBeGreaterThan(0);
   });
 
@@ -131,7 +132,7 @@ describe('npm start', () => {
     const { TableNames } = await client.send(new ListTablesCommand({}));
     client.destroy();
     // One table per service, created by the stack before it reports ready.
-    for (const service of ['catalog', 'cart', 'order', 'payment']) {
+    for (const service of ['catalog', 'cart', 'order', 'payment', 'promotions']) {
       expect(TableNames).toEqual(expect.arrayContaining([expect.stringContaining(service)]));
     }
   });

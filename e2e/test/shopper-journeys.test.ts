@@ -104,6 +104,7 @@ describe('happy path', () => {
     // 37.50 is below the 50.00 free-shipping threshold; tax is 8% of the subtotal.
     expect(order.totals).toEqual({
       subtotal: { amount: 3750, currency: 'USD' },
+      discount: { amount: 0, currency: 'USD' },
       shipping: { amount: 599, currency: 'USD' },
       tax: { amount: 300, currency: 'USD' },
       total: { amount: 4649, currency: 'USD' },

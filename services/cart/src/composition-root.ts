@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LookupSkus } from '@shop/contracts/catalog';
+import { CheckPromotion } from '@shop/contracts/promotions';
 import { createDocumentClient } from '@shop/platform/dynamodb';
 import { type CallPolicyOptions, createInternalFunctionClient } from '@shop/platform/invoke';
 import type { CartDeps } from './application/cart.deps.ts';
@@ -10,6 +11,7 @@ import type { HttpEnv, LookupEnv } from './env.ts';
 import { DynamoDbCartRepository } from './infrastructure/dynamodb-cart.repository.ts';
 import { DynamoDbProductReplica } from './infrastructure/dynamodb-product.replica.ts';
 import { createJoseCartTokens } from './infrastructure/jose-cart.tokens.ts';
+import { LambdaPromotionChecker } from './infrastructure/lambda-promotion.checker.ts';
 import { LambdaSkuLookup } from './infrastructure/lambda-sku.lookup.ts';
 
 /** The one place the cart service chooses its adapters; handlers only call these. */
@@ -36,6 +38,20 @@ export const createSkuLookup = (
     }),
   );
 
+/** The promotions service's `checkPromotion`, asked only when a shopper applies a code. */
+export const createPromotionChecker = (
+  functionName: string,
+  options: { readonly lambda?: LambdaClient; readonly policy?: CallPolicyOptions } = {},
+) =>
+  new LambdaPromotionChecker(
+    createInternalFunctionClient({
+      contract: CheckPromotion,
+      functionName,
+      policy: options.policy ?? { maxAttempts: 3, breaker: { counts: 'call', after: 5 } },
+      ...(options.lambda ? { lambda: options.lambda } : {}),
+    }),
+  );
+
 /** Carts and the product replica in the service's table. */
 export const createStoreDeps = (tableName: string, ddb: DynamoDBDocumentClient = createDocumentClient()) => ({
   carts: new DynamoDbCartRepository(ddb, tableName),
@@ -52,6 +68,7 @@ export const createCheckoutViewDeps = (env: LookupEnv) => ({
 export const createHttpDeps = (env: HttpEnv): CartDeps => ({
   ...createCheckoutViewDeps(env),
   tokens: createJoseCartTokens({ secret: env.CART_TOKEN_SECRET, ttlSeconds: GUEST_CART_TTL_SECONDS }),
+  promotions: createPromotionChecker(env.PROMOTIONS_CHECK_PROMOTION_FUNCTION_NAME),
 });
 
 /** The event consumers' store, sharing the idempotency layer's client. */

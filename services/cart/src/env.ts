@@ -9,7 +9,10 @@ const LookupEnv = BaseEnv.extend({ CATALOG_LOOKUP_SKUS_FUNCTION_NAME: z.string()
 /** The variable holding the guest cart tokens' signing secret (a `secrets` entry of the definition). */
 export const CART_TOKEN_SECRET_VARIABLE = 'CART_TOKEN_SECRET';
 
-const HttpEnv = LookupEnv.extend(AuthEnv.shape).extend({ [CART_TOKEN_SECRET_VARIABLE]: z.string().min(32) });
+const HttpEnv = LookupEnv.extend(AuthEnv.shape).extend({
+  [CART_TOKEN_SECRET_VARIABLE]: z.string().min(32),
+  PROMOTIONS_CHECK_PROMOTION_FUNCTION_NAME: z.string().min(1),
+});
 
 export type BaseEnv = z.infer<typeof BaseEnv>;
 export type LookupEnv = z.infer<typeof LookupEnv>;

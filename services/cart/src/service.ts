@@ -1,5 +1,6 @@
 import { LOOKUP_SKUS_FUNCTION, ProductChanged } from '@shop/contracts/catalog';
 import { OrderConfirmed } from '@shop/contracts/order';
+import { CHECK_PROMOTION_FUNCTION } from '@shop/contracts/promotions';
 import { defineService, internalFunction, singleTable } from '@shop/platform/service';
 import { cartRoutes } from './api/routes.ts';
 import { CART_TOKEN_SECRET_VARIABLE } from './env.ts';
@@ -20,7 +21,7 @@ export default defineService({
       memoryMb: 512,
       timeoutSeconds: 10,
       triggers: [{ type: 'http', routes: cartRoutes }],
-      invokes: [LOOKUP_SKUS_FUNCTION],
+      invokes: [LOOKUP_SKUS_FUNCTION, CHECK_PROMOTION_FUNCTION],
       // Signs guest cart tokens: generated per deployment (Secrets Manager in AWS, per stack locally).
       secrets: [CART_TOKEN_SECRET_VARIABLE],
     },

@@ -110,7 +110,14 @@ const newGuestCart = async (): Promise<GuestCartCreated> => {
 describe('customer carts', () => {
   it('returns an empty cart with a null id to a customer who never wrote one', async () => {
     const cart = await cartOf(await call('GET', '/cart', { token: await customerToken() }));
-    expect(cart).toEqual({ id: null, items: [], subtotal: { amount: 0, currency: 'USD' }, updatedAt: null });
+    expect(cart).toEqual({
+      id: null,
+      items: [],
+      subtotal: { amount: 0, currency: 'USD' },
+      promotion: null,
+      total: { amount: 0, currency: 'USD' },
+      updatedAt: null,
+    });
   });
 
   it('adds lines priced from the replica, and keeps one cart id across writes', async () => {

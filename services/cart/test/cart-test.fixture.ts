@@ -11,6 +11,7 @@ import { createJoseCartTokens } from '../src/infrastructure/jose-cart.tokens.ts'
 import type { LambdaSkuLookup } from '../src/infrastructure/lambda-sku.lookup.ts';
 import cartService from '../src/service.ts';
 import { type CatalogLambdaDouble, startCatalogLambdaDouble } from './catalog-lambda.double.ts';
+import { createPromotionsDouble, type PromotionsDouble } from './promotions.double.ts';
 
 export const TEST_SECRET = 'a-test-secret-of-at-least-32-characters!';
 export const LOOKUP_FUNCTION_NAME = 'catalog-lookup-skus';
@@ -20,6 +21,7 @@ export interface CartTestEnv {
   readonly tableName: string;
   readonly catalog: CatalogLambdaDouble;
   readonly lookup: LambdaSkuLookup;
+  readonly promotions: PromotionsDouble;
   readonly deps: CartDeps;
   /**
    * A product's state as the catalog has it, then as its `catalog.product-changed` event brings it
@@ -80,17 +82,20 @@ export const startCartTestEnv = async (): Promise<CartTestEnv> => {
   const catalog = await startCatalogLambdaDouble();
   const tableName = db.tableName('cart');
   const lookup = createSkuLookup(LOOKUP_FUNCTION_NAME, { lambda: catalog.lambda, policy: fastPolicy() });
+  const promotions = createPromotionsDouble();
   const deps: CartDeps = {
     carts: new DynamoDbCartRepository(db.documentClient, tableName),
     replica: new DynamoDbProductReplica(db.documentClient, tableName),
     catalog: lookup,
     tokens: createJoseCartTokens({ secret: TEST_SECRET, ttlSeconds: GUEST_CART_TTL_SECONDS }),
+    promotions,
   };
   return {
     db,
     tableName,
     catalog,
     lookup,
+    promotions,
     deps,
     publish: (change, available) => {
       catalogFollows(catalog, change, available);

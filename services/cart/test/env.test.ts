@@ -9,6 +9,7 @@ const base = {
   AUTH_AUDIENCE: 'shop',
   AUTH_JWKS_URL: 'https://shop.test/.well-known/jwks.json',
   CATALOG_LOOKUP_SKUS_FUNCTION_NAME: 'catalog-lookup-skus',
+  PROMOTIONS_CHECK_PROMOTION_FUNCTION_NAME: 'promotions-check-promotion',
 };
 
 describe('the HTTP function environment', () => {

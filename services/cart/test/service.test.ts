@@ -1,5 +1,6 @@
 import { CHECKOUT_VIEW_FUNCTION } from '@shop/contracts/cart';
 import { LOOKUP_SKUS_FUNCTION } from '@shop/contracts/catalog';
+import { CHECK_PROMOTION_FUNCTION } from '@shop/contracts/promotions';
 import { buildOpenApiDocument } from '@shop/platform/http';
 import { httpRoutesOf, invokedFunctionVariable } from '@shop/platform/service';
 import { describe, expect, it } from 'vitest';
@@ -22,7 +23,12 @@ describe('the cart service definition', () => {
         invokes: f.invokes,
       })),
     ).toEqual([
-      { id: 'http', name: 'cart-http', triggers: ['http'], invokes: [LOOKUP_SKUS_FUNCTION] },
+      {
+        id: 'http',
+        name: 'cart-http',
+        triggers: ['http'],
+        invokes: [LOOKUP_SKUS_FUNCTION, CHECK_PROMOTION_FUNCTION],
+      },
       {
         id: 'checkoutView',
         name: 'cart-checkout-view',
@@ -55,6 +61,8 @@ describe('the cart service definition', () => {
       { method: 'DELETE', path: '/cart/items/{sku}', auth: 'none' },
       { method: 'DELETE', path: '/cart', auth: 'none' },
       { method: 'POST', path: '/cart/merge', auth: 'jwt' },
+      { method: 'PUT', path: '/cart/promotion', auth: 'none' },
+      { method: 'DELETE', path: '/cart/promotion', auth: 'none' },
     ]);
   });
 
@@ -70,6 +78,7 @@ describe('the cart service definition', () => {
       '/cart',
       '/cart/items/{sku}',
       '/cart/merge',
+      '/cart/promotion',
       '/carts',
     ]);
     expect(document.components?.schemas).toHaveProperty('Cart');

@@ -125,6 +125,21 @@ describe('POST /checkout', () => {
     });
   });
 
+  it("carries the cart's promotion code into the saga and shows it on the order", async () => {
+    cart.promotionCodes.set('carol', 'SUMMER10');
+    cart.carts.set('carol', [cartLine('SKU-9', 1, 2000)]);
+    try {
+      const response = await checkoutAs('carol', newKey());
+      expect(response.status).toBe(202);
+      const { orderId } = (await response.json()) as { orderId: string };
+      expect(sagas.checkouts.at(-1)).toMatchObject({ orderId, promotionCode: 'SUMMER10' });
+      const order = (await (await get(`/orders/${orderId}`, 'carol')).json()) as OrderDto;
+      expect(order).toMatchObject({ promotionCode: 'SUMMER10', totals: { discount: usd(0) } });
+    } finally {
+      cart.promotionCodes.delete('carol');
+    }
+  });
+
   it('replays the first response for the same key and body, without a second order or saga', async () => {
     const key = newKey();
     const first = await checkoutAs('alice', key);

@@ -65,6 +65,7 @@ describe('checkout saga (the real ASL on the local Step Functions engine)', () =
     // Catalog price 20.00 x 2 = 40.00 (the cart said 10.00): shipping 5.99, tax 3.20.
     expect(order.totals).toEqual({
       subtotal: usd(4000),
+      discount: usd(0),
       shipping: usd(599),
       tax: usd(320),
       total: usd(4919),
@@ -116,6 +117,7 @@ describe('checkout saga (the real ASL on the local Step Functions engine)', () =
       'PriceOrder',
       'AuthorizePayment',
       'ReleaseStock',
+      'ReleasePromotion',
       'RejectOrder',
     ]);
     expect(world.reservations.get(input.orderId)?.state).toBe('released');
@@ -131,7 +133,7 @@ describe('checkout saga (the real ASL on the local Step Functions engine)', () =
     expect(execution.status).toBe('FAILED');
     expect(execution.error).toBe('OrderCancelled');
     expect(tasks.filter((task) => task === 'CapturePayment')).toHaveLength(7);
-    expect(tasks.slice(-3)).toEqual(['VoidPayment', 'ReleaseStock', 'CancelOrder']);
+    expect(tasks.slice(-4)).toEqual(['VoidPayment', 'ReleaseStock', 'ReleasePromotion', 'CancelOrder']);
     expect(world.payments.get(input.orderId)?.status).toBe('VOIDED');
     expect(world.reservations.get(input.orderId)?.state).toBe('released');
     expect(order.status).toBe('CANCELLED');
@@ -148,7 +150,13 @@ describe('checkout saga (the real ASL on the local Step Functions engine)', () =
     world.commitOnConfirm = true;
     try {
       const { order, tasks } = await runCheckout(input);
-      expect(tasks.slice(-4)).toEqual(['VoidPayment', 'ReleaseStock', 'RestockOrder', 'CancelOrder']);
+      expect(tasks.slice(-5)).toEqual([
+        'VoidPayment',
+        'ReleaseStock',
+        'RestockOrder',
+        'ReleasePromotion',
+        'CancelOrder',
+      ]);
       expect(world.restocked).toContain(input.orderId);
       expect(order.status).toBe('CANCELLED');
     } finally {
@@ -177,12 +185,76 @@ describe('checkout saga (the real ASL on the local Step Functions engine)', () =
       const { execution, order, tasks } = await runCheckout(input);
       expect(execution.status).toBe('FAILED');
       expect(tasks.filter((task) => task === 'PriceOrder')).toHaveLength(5); // 1 + 4 retries
-      expect(tasks.slice(-2)).toEqual(['ReleaseStock', 'RejectOrder']);
+      expect(tasks.slice(-3)).toEqual(['ReleaseStock', 'ReleasePromotion', 'RejectOrder']);
       expect(order.status).toBe('REJECTED');
       expect(order.statusReason).toBe('CHECKOUT_FAILED');
     } finally {
       world.failures.delete('PriceOrder');
     }
+  });
+});
+
+describe('checkout saga with a promotion code', () => {
+  const promotion = (maxRedemptions: number, percent = 10) => {
+    const code = `P${crypto.randomUUID().slice(0, 8).toUpperCase()}`;
+    world.promotions.set(code, { percent, maxRedemptions, orders: new Set() });
+    return code;
+  };
+
+  it('redeems the code right after the reservation, prices the discount in and authorizes the discounted total', async () => {
+    const code = promotion(5, 25);
+    const input = draft(stocked(10, 2000), 2, { promotionCode: code });
+    const { execution, order, tasks } = await runCheckout(input);
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(tasks).toEqual([
+      'PlaceOrder',
+      'ReserveStock',
+      'RedeemPromotion',
+      'PriceOrder',
+      'AuthorizePayment',
+      'ConfirmOrder',
+      'CapturePayment',
+    ]);
+    // 40.00 less 25% = 30.00: below the free-shipping threshold, so 5.99 shipping; 8% tax of 30.00.
+    expect(order.totals).toEqual({
+      subtotal: usd(4000),
+      discount: usd(1000),
+      shipping: usd(599),
+      tax: usd(240),
+      total: usd(3839),
+    });
+    expect(order.promotionCode).toBe(code);
+    expect(world.payments.get(input.orderId)).toEqual({ amount: usd(3839), status: 'CAPTURED' });
+    expect(world.promotions.get(code)?.orders.has(input.orderId)).toBe(true);
+  });
+
+  it('rejects the order as PROMOTION_EXHAUSTED when the code is used up, releasing the stock before any payment', async () => {
+    const code = promotion(0);
+    const sku = stocked(5);
+    const input = draft(sku, 2, { promotionCode: code });
+    const { execution, order, tasks } = await runCheckout(input);
+    expect(execution.status).toBe('FAILED');
+    expect(execution.error).toBe('OrderRejected');
+    expect(tasks).toEqual(['PlaceOrder', 'ReserveStock', 'RedeemPromotion', 'ReleaseStock', 'RejectOrder']);
+    expect(world.stock.get(sku)?.available).toBe(5);
+    expect(order.status).toBe('REJECTED');
+    expect(order.statusReason).toBe('PROMOTION_EXHAUSTED');
+  });
+
+  it('rejects the order as PROMOTION_UNAVAILABLE for a code the promotions service refuses', async () => {
+    const input = draft(stocked(5), 1, { promotionCode: 'NO-SUCH-CODE' });
+    const { order, tasks } = await runCheckout(input);
+    expect(tasks.slice(-2)).toEqual(['ReleaseStock', 'RejectOrder']);
+    expect(order.statusReason).toBe('PROMOTION_UNAVAILABLE');
+  });
+
+  it('gives the redemption back when the payment is declined', async () => {
+    const code = promotion(1);
+    const input = draft(stocked(5), 1, { promotionCode: code, paymentMethod: 'pm_card_declined' });
+    const { order, tasks } = await runCheckout(input);
+    expect(tasks.slice(-3)).toEqual(['ReleaseStock', 'ReleasePromotion', 'RejectOrder']);
+    expect(order.statusReason).toBe('PAYMENT_DECLINED');
+    expect(world.promotions.get(code)?.orders.size).toBe(0);
   });
 });
 
@@ -214,6 +286,9 @@ describe('cancel saga', () => {
     expect(execution.status).toBe('SUCCEEDED');
     expect(world.payments.get(order.id)?.status).toBe('REFUNDED');
     expect(world.restocked).toContain(order.id);
+    expect(
+      world.calls.filter((call) => call.payload.orderId === order.id).map((call) => call.task),
+    ).toContain('ReleasePromotion');
     expect(order.status).toBe('CANCELLED');
     expect(order.statusReason).toBe('CANCELLED_BY_CUSTOMER');
     const cancelled = (await outboxEvents(db, order.id)).find((event) => event.type === 'order.cancelled');

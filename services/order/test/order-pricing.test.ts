@@ -16,10 +16,25 @@ describe('order pricing', () => {
     expect(lines.map((l) => l.lineTotal.amount)).toEqual([2000, 1599]);
     expect(totals).toEqual({
       subtotal: { amount: 3599, currency: 'USD' },
+      discount: { amount: 0, currency: 'USD' },
       shipping: { amount: PRICING_RULES.flatShipping, currency: 'USD' },
       tax: { amount: 288, currency: 'USD' }, // 287.92 rounds up
       total: { amount: 3599 + 599 + 288, currency: 'USD' },
     });
+  });
+
+  it('takes the discount off before shipping and tax, never below zero', () => {
+    const usd = (amount: number) => ({ amount, currency: 'USD' });
+    // 60.00 less 15.00 = 45.00: below the free-shipping threshold now; tax 8% of 45.00.
+    expect(priceLines([line(1, 6000)], usd(1500)).totals).toEqual({
+      subtotal: usd(6000),
+      discount: usd(1500),
+      shipping: usd(599),
+      tax: usd(360),
+      total: usd(4500 + 599 + 360),
+    });
+    expect(priceLines([line(1, 1000)], usd(5000)).totals).toMatchObject({ discount: usd(1000), tax: usd(0) });
+    expect(() => priceLines([line(1, 1000)], { amount: 100, currency: 'EUR' })).toThrow(MixedCurrenciesError);
   });
 
   it('ships for free from the threshold on', () => {

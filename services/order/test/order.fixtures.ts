@@ -36,6 +36,8 @@ export const cartLine = (sku: string, quantity: number, unitPrice: number): Chec
  */
 export class StubCheckoutView implements CheckoutViewReader {
   readonly carts = new Map<string, CheckoutViewLine[]>();
+  /** The promotion code applied to a customer's cart, if any. */
+  readonly promotionCodes = new Map<string, string>();
   down = false;
   calls = 0;
   #gate:
@@ -65,6 +67,7 @@ export class StubCheckoutView implements CheckoutViewReader {
       customerId,
       items,
       subtotal: usd(subtotal),
+      ...(this.promotionCodes.has(customerId) ? { promotionCode: this.promotionCodes.get(customerId) } : {}),
     };
   }
 }

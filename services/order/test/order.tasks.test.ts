@@ -49,7 +49,13 @@ describe('order saga tasks', () => {
       { sku: 'SKU-1', productId: 'prod-SKU-1', name: 'Product SKU-1 (M)', quantity: 2, unitPrice: usd(3000) },
     ];
     const first = await tasks.priceOrder({ orderId: input.orderId, lines });
-    expect(first.totals).toEqual({ subtotal: usd(6000), shipping: usd(0), tax: usd(480), total: usd(6480) });
+    expect(first.totals).toEqual({
+      subtotal: usd(6000),
+      discount: usd(0),
+      shipping: usd(0),
+      tax: usd(480),
+      total: usd(6480),
+    });
     // A repetition (even with other prices) keeps the first pricing.
     const again = await tasks.priceOrder({
       orderId: input.orderId,

@@ -46,6 +46,8 @@ export class SagaWorld {
   /** Orders whose capture always fails (the provider stays unavailable). */
   readonly captureFails = new Set<string>();
   readonly refundFails = new Set<string>();
+  /** code -> a percentage off, its limit and the orders holding it (the promotions service's tasks). */
+  readonly promotions = new Map<string, { percent: number; maxRedemptions: number; orders: Set<string> }>();
   /** Simulates the catalog's `order.confirmed` consumer running before the compensation. */
   commitOnConfirm = false;
 
@@ -128,6 +130,30 @@ export class SagaWorld {
       return { orderId, outcome: 'restocked' };
     },
 
+    RedeemPromotion: async (p) => {
+      const { orderId, code, lines } = p as {
+        orderId: string;
+        code: string;
+        lines: { quantity: number; unitPrice: { amount: number } }[];
+      };
+      const promotion = this.promotions.get(code);
+      if (!promotion) return fail('PromotionUnavailable', `promotion ${code} does not exist`);
+      if (!promotion.orders.has(orderId)) {
+        if (promotion.orders.size >= promotion.maxRedemptions)
+          fail('PromotionExhausted', `${code} is used up`);
+        promotion.orders.add(orderId);
+      }
+      const subtotal = lines.reduce((sum, line) => sum + line.unitPrice.amount * line.quantity, 0);
+      return { orderId, code, discount: usd(Math.floor((subtotal * promotion.percent) / 100)) };
+    },
+    ReleasePromotion: async (p) => {
+      const { orderId } = p as { orderId: string };
+      for (const promotion of this.promotions.values()) {
+        if (promotion.orders.delete(orderId)) return { orderId, outcome: 'released' };
+      }
+      return { orderId, outcome: 'not-redeemed' };
+    },
+
     AuthorizePayment: async (p) => {
       const input = p as {
         orderId: string;
@@ -175,6 +201,8 @@ export class SagaWorld {
     CapturePayment: 'payment-capture-payment',
     VoidPayment: 'payment-void-payment',
     RefundPayment: 'payment-refund-payment',
+    RedeemPromotion: 'promotions-redeem-promotion',
+    ReleasePromotion: 'promotions-release-promotion',
     ...Object.fromEntries(
       orderService.functions.flatMap((fn) =>
         fn.triggers.flatMap((trigger) => (trigger.type === 'task' ? [[trigger.name, fn.name]] : [])),

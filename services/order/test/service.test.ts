@@ -39,7 +39,7 @@ describe('order service definition', () => {
     expect(CART_FUNCTION).toBe(invokedFunctionVariable('cart.checkoutView'));
   });
 
-  it("uses only task placeholders of its own tasks and of the catalog's and payment's", () => {
+  it("uses only task placeholders of its own tasks and of the catalog's, payment's and promotions'", () => {
     const own = orderService.functions.flatMap((fn) =>
       fn.triggers.flatMap((trigger) => (trigger.type === 'task' ? [trigger.name] : [])),
     );
@@ -59,6 +59,8 @@ describe('order service definition', () => {
       'CapturePayment',
       'VoidPayment',
       'RefundPayment',
+      'RedeemPromotion',
+      'ReleasePromotion',
     ];
     const known = new Set([...own, ...others].map(taskPlaceholderOf));
     for (const machine of Object.values(orderService.stateMachines ?? {})) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ApplyPromotionRequest,
   Cart,
   CHECKOUT_VIEW_ERRORS,
   CheckoutViewOutput,
@@ -18,8 +19,21 @@ describe('cart contracts', () => {
 
   it('accepts the empty cart of a customer who never wrote one', () => {
     expect(
-      Cart.parse({ id: null, items: [], subtotal: { amount: 0, currency: 'USD' }, updatedAt: null }),
+      Cart.parse({
+        id: null,
+        items: [],
+        subtotal: { amount: 0, currency: 'USD' },
+        promotion: null,
+        total: { amount: 0, currency: 'USD' },
+        updatedAt: null,
+      }),
     ).toMatchObject({ id: null });
+  });
+
+  it('takes a promotion code in any case and answers it in upper case; refuses a malformed one', () => {
+    expect(ApplyPromotionRequest.parse({ code: ' summer10 ' })).toEqual({ code: 'SUMMER10' });
+    expect(ApplyPromotionRequest.safeParse({ code: 'no spaces' }).success).toBe(false);
+    expect(ApplyPromotionRequest.safeParse({ code: 'ab' }).success).toBe(false);
   });
 
   it('only takes a compact JWS as a merge token', () => {

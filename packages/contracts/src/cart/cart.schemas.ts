@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ProductId, Sku } from '../catalog/catalog.schemas.ts';
 import { Money } from '../money/money.schema.ts';
+import { PromotionCode } from '../promotions/promotions.schemas.ts';
 
 /** A line holds 1 to 99 units of one SKU. */
 export const MIN_LINE_QUANTITY = 1;
@@ -58,6 +59,14 @@ export const Cart = z
       .meta({ description: 'The cart id; null while the cart has never been written.' }),
     items: z.array(CartLine),
     subtotal: Money,
+    promotion: z
+      .object({
+        code: z.string(),
+        discount: Money.describe('What the code takes off the current subtotal (zero below its minimum).'),
+      })
+      .nullable()
+      .meta({ description: 'The applied promotion code, or null.' }),
+    total: Money.describe('`subtotal` minus the discount; shipping and tax are added at checkout.'),
     updatedAt: z.iso
       .datetime()
       .nullable()
@@ -78,6 +87,8 @@ export const Cart = z
         },
       ],
       subtotal: { amount: 4400, currency: 'USD' },
+      promotion: { code: 'SUMMER10', discount: { amount: 440, currency: 'USD' } },
+      total: { amount: 3960, currency: 'USD' },
       updatedAt: '2026-12-01T10:15:00.000Z',
     },
   });
@@ -88,6 +99,12 @@ export const SetCartItemRequest = z
   .object({ quantity: LineQuantity })
   .meta({ id: 'SetCartItemRequest', example: { quantity: 2 } });
 export type SetCartItemRequest = z.infer<typeof SetCartItemRequest>;
+
+/** `PUT /cart/promotion` body: the code to apply (case-insensitive); it replaces any other. */
+export const ApplyPromotionRequest = z
+  .object({ code: PromotionCode })
+  .meta({ id: 'ApplyPromotionRequest', example: { code: 'summer10' } });
+export type ApplyPromotionRequest = z.infer<typeof ApplyPromotionRequest>;
 
 /** `POST /carts` answer: a new guest cart and the token that opens it (send it as `X-Cart-Token`). */
 export const GuestCartCreated = z.object({ cartId: CartId, cartToken: CartToken }).meta({

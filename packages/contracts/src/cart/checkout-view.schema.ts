@@ -26,6 +26,8 @@ export const CheckoutViewOutput = z.object({
   customerId: z.string(),
   items: z.array(CheckoutViewLine),
   subtotal: Money,
+  /** The promotion code applied to the cart, if any; the checkout saga redeems it. */
+  promotionCode: z.string().min(1).max(32).optional(),
 });
 export type CheckoutViewOutput = z.infer<typeof CheckoutViewOutput>;
 

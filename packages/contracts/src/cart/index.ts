@@ -1,4 +1,5 @@
 export {
+  ApplyPromotionRequest,
   CART_TOKEN_HEADER,
   Cart,
   CartId,

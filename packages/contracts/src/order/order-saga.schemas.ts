@@ -49,6 +49,8 @@ export const CheckoutSagaInput = z.object({
   placedAt: z.iso.datetime(),
   /** Hash of the checkout request body, to tell a replay from a reused idempotency key. */
   requestHash: z.string().min(1),
+  /** The cart's promotion code: the saga redeems it right after the stock reservation. */
+  promotionCode: z.string().min(1).max(32).optional(),
 });
 export type CheckoutSagaInput = z.infer<typeof CheckoutSagaInput>;
 
@@ -59,9 +61,13 @@ export type OrderTaskOutput = z.infer<typeof OrderTaskOutput>;
 export const PlaceOrderInput = CheckoutSagaInput;
 export type PlaceOrderInput = CheckoutSagaInput;
 
-/** `PriceOrder`: the lines `ReserveStock` returned, with the catalog's authoritative prices. */
+/**
+ * `PriceOrder`: the lines `ReserveStock` returned, with the catalog's authoritative prices, and the
+ * discount `RedeemPromotion` granted (null without a code).
+ */
 export const PriceOrderInput = z.object({
   orderId: OrderId,
+  discount: Money.nullish(),
   lines: z
     .array(
       z.object({
@@ -91,6 +97,8 @@ export const RejectOrderInput = z.object({
     'PAYMENT_FAILED',
     'CHECKOUT_FAILED',
     'CHECKOUT_ABANDONED',
+    'PROMOTION_EXHAUSTED',
+    'PROMOTION_UNAVAILABLE',
   ]),
   /** What happened, in the order's status history (the settle saga says which execution ended how). */
   detail: z.string().min(1).max(500).optional(),

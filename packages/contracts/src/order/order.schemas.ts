@@ -32,7 +32,7 @@ const EXAMPLE_ORDER = {
       lineTotal: usd(4400),
     },
   ],
-  totals: { subtotal: usd(4400), shipping: usd(599), tax: usd(352), total: usd(5351) },
+  totals: { subtotal: usd(4400), discount: usd(0), shipping: usd(599), tax: usd(352), total: usd(5351) },
   shippingAddress: EXAMPLE_ADDRESS,
   paymentMethod: 'pm_card_visa',
   statusHistory: [
@@ -83,6 +83,8 @@ export const OrderStatusReason = z
     'CHECKOUT_FAILED',
     /** The checkout saga ended (failed, timed out, stopped) without settling the order; the reconciler compensated. */
     'CHECKOUT_ABANDONED',
+    'PROMOTION_EXHAUSTED',
+    'PROMOTION_UNAVAILABLE',
     'CANCELLED_BY_CUSTOMER',
     'CANCELLED_BY_ADMIN',
   ])
@@ -102,11 +104,13 @@ export const OrderLine = z
   .meta({ id: 'OrderLine' });
 export type OrderLine = z.infer<typeof OrderLine>;
 
-export const OrderTotals = z.object({ subtotal: Money, shipping: Money, tax: Money, total: Money }).meta({
-  id: 'OrderTotals',
-  description:
-    'subtotal = sum of line totals; shipping is flat below the free-shipping threshold; tax is a flat rate of the subtotal, rounded half up to a minor unit; total = subtotal + shipping + tax.',
-});
+export const OrderTotals = z
+  .object({ subtotal: Money, discount: Money, shipping: Money, tax: Money, total: Money })
+  .meta({
+    id: 'OrderTotals',
+    description:
+      'subtotal = sum of line totals; discount = what the promotion code took off the subtotal (zero without one); shipping is flat when subtotal - discount is below the free-shipping threshold; tax is a flat rate of subtotal - discount, rounded half up to a minor unit; total = subtotal - discount + shipping + tax.',
+  });
 export type OrderTotals = z.infer<typeof OrderTotals>;
 
 export const OrderStatusEntry = z
@@ -128,6 +132,7 @@ export const Order = z
     statusReason: OrderStatusReason.optional(),
     lines: z.array(OrderLine),
     totals: OrderTotals,
+    promotionCode: z.string().optional().meta({ description: 'The promotion code the order redeemed.' }),
     shippingAddress: ShippingAddress,
     paymentMethod: z.string().meta({ description: 'The provider token (not a secret), e.g. pm_card_visa.' }),
     /** What `payment.refunded` events reported so far, when any. */

@@ -2,20 +2,24 @@ import { getUser } from '@shop/auth';
 import { type Auth, createApp } from '@shop/platform/http';
 import type { CartDeps } from '../application/cart.deps.ts';
 import {
+  applyPromotion,
   clearCart,
   createGuestCart,
   getCart,
   mergeGuestCart,
   removeItem,
+  removePromotion,
   setItemQuantity,
 } from '../application/cart.use-cases.ts';
 import { type CartVariables, cartOwnerOf, resolveCartOwner } from './cart-owner.middleware.ts';
 import {
+  applyPromotionRoute,
   clearCartRoute,
   createGuestCartRoute,
   getCartRoute,
   mergeCartRoute,
   removeCartItemRoute,
+  removePromotionRoute,
   setCartItemRoute,
 } from './routes.ts';
 
@@ -55,6 +59,14 @@ export const buildApp = (deps: CartAppDeps) => {
 
   app.openapi({ ...mergeCartRoute, middleware: customer }, async (c) =>
     c.json(await mergeGuestCart(deps, getUser(c).sub, c.req.valid('json').cartToken), 200),
+  );
+
+  app.openapi({ ...applyPromotionRoute, middleware: customerOrGuest }, async (c) =>
+    c.json(await applyPromotion(deps, cartOwnerOf(c), c.req.valid('json').code), 200),
+  );
+
+  app.openapi({ ...removePromotionRoute, middleware: customerOrGuest }, async (c) =>
+    c.json(await removePromotion(deps, cartOwnerOf(c)), 200),
   );
 
   return app;

@@ -1,5 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { Cart, GuestCartCreated, MergeCartRequest, SetCartItemRequest } from '@shop/contracts/cart';
+import {
+  ApplyPromotionRequest,
+  Cart,
+  GuestCartCreated,
+  MergeCartRequest,
+  SetCartItemRequest,
+} from '@shop/contracts/cart';
 import { Sku } from '@shop/contracts/catalog';
 import {
   BEARER_AUTH,
@@ -91,6 +97,32 @@ export const mergeCartRoute = createRoute({
   },
 });
 
+export const applyPromotionRoute = createRoute({
+  method: 'put',
+  path: '/cart/promotion',
+  operationId: 'applyCartPromotion',
+  summary: 'Apply a promotion code to the cart (it replaces any other)',
+  description: `${WHO} Codes are case-insensitive. The cart then shows \`promotion: {code, discount}\` and \`total\`; checkout redeems the code. An unknown code is a 404 \`PROMOTION.NOT_FOUND\`; a 409 says why a known one cannot be used now: \`PROMOTION.EXPIRED\`, \`PROMOTION.NOT_YET_VALID\`, \`PROMOTION.BELOW_MINIMUM\`, \`PROMOTION.EXHAUSTED\` (used up, in all or by this customer), \`PROMOTION.INACTIVE\`; a cart without lines is a 409 \`CART.EMPTY\`.`,
+  tags,
+  security: BEARER_OR_CART_TOKEN,
+  request: { body: jsonBody(ApplyPromotionRequest) },
+  responses: {
+    200: jsonResponse(Cart, 'The cart with the code applied'),
+    ...problemResponses(400, 401, 403, 404, 409, 503),
+  },
+});
+
+export const removePromotionRoute = createRoute({
+  method: 'delete',
+  path: '/cart/promotion',
+  operationId: 'removeCartPromotion',
+  summary: "Remove the cart's promotion code; idempotent",
+  description: WHO,
+  tags,
+  security: BEARER_OR_CART_TOKEN,
+  responses: { 200: jsonResponse(Cart, 'The cart without a code'), ...problemResponses(401, 403, 503) },
+});
+
 /** Every route of the cart's HTTP function, in the order the API reference lists them. */
 export const cartRoutes = [
   createGuestCartRoute,
@@ -99,4 +131,6 @@ export const cartRoutes = [
   removeCartItemRoute,
   clearCartRoute,
   mergeCartRoute,
+  applyPromotionRoute,
+  removePromotionRoute,
 ];

@@ -1,4 +1,5 @@
 import type { Cart, CartLine } from '@shop/contracts/cart';
+import { discountOf } from '@shop/contracts/promotions';
 import type { StoredCart, StoredLine } from '../domain/cart.entity.ts';
 import { displayName, isSellable, type SkuSnapshot } from '../domain/sku-snapshot.ts';
 
@@ -44,10 +45,14 @@ export const cartViewOf = (
     unitPrice: snapshot.price,
     lineTotal: { amount: snapshot.price.amount * line.quantity, currency },
   }));
+  const subtotal = { amount: items.reduce((sum, item) => sum + item.lineTotal.amount, 0), currency };
+  const discount = cart?.promotion ? discountOf(cart.promotion, subtotal) : undefined;
   return {
     id: cart?.id ?? null,
     items,
-    subtotal: { amount: items.reduce((sum, item) => sum + item.lineTotal.amount, 0), currency },
+    subtotal,
+    promotion: cart?.promotion && discount ? { code: cart.promotion.code, discount } : null,
+    total: { amount: subtotal.amount - (discount?.amount ?? 0), currency },
     updatedAt: cart?.updatedAt ?? null,
   };
 };

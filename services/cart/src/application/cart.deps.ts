@@ -2,6 +2,7 @@ import type { Clock } from '@shop/platform/clock';
 import type { CartRepository } from '../domain/cart.repository.port.ts';
 import type { CartTokens } from '../domain/cart-token.port.ts';
 import type { ProductReplica } from '../domain/product-replica.port.ts';
+import type { PromotionChecker } from '../domain/promotion-checker.port.ts';
 import type { SkuLookup } from '../domain/sku-lookup.port.ts';
 
 /** Where use cases report what an operator should know, e.g. an answer given in a degraded mode. */
@@ -15,6 +16,8 @@ export interface CartDeps {
   readonly replica: ProductReplica;
   readonly catalog: SkuLookup;
   readonly tokens: CartTokens;
+  /** The promotions service, asked when a shopper applies a code. */
+  readonly promotions: PromotionChecker;
   /** Defaults to the system clock. */
   readonly clock?: Clock;
   /** Defaults to random UUIDs. */

@@ -3,12 +3,15 @@ import { nowOf } from '@shop/platform/clock';
 import { getLogger } from '@shop/platform/observability';
 import { MAX_CART_LINES, mergeLines, type StoredCart, type StoredLine } from '../domain/cart.entity.ts';
 import {
+  CartEmptyForPromotionError,
   CartFullError,
   CatalogUnavailableError,
   CurrencyMismatchError,
   InsufficientStockError,
   InvalidCartTokenError,
   InvalidMergeTokenError,
+  PromotionNotApplicableError,
+  PromotionNotFoundError,
   SkuNotAvailableError,
   SkuNotFoundError,
   UnknownCartError,
@@ -145,6 +148,40 @@ export const setItemQuantity = async (
 /** Removes a line; removing a line that is not there changes nothing. */
 export const removeItem = async (deps: CartDeps, owner: CartOwner, sku: string): Promise<Cart> => {
   const updated = await deps.carts.removeLine(owner, sku, nowOf(deps));
+  requireGuestCart(owner, updated);
+  return viewOf(deps, updated);
+};
+
+/**
+ * Applies a promotion code to the cart (it replaces any other): the promotions service says whether
+ * it applies to the cart's subtotal now and answers its terms, which the cart keeps to show the
+ * discount. An unknown code is a 404 `PROMOTION.NOT_FOUND`; an expired, not yet valid, used up or
+ * inactive one, or a subtotal below its minimum, a 409 with its own code; a cart without lines a 409.
+ */
+export const applyPromotion = async (deps: CartDeps, owner: CartOwner, code: string): Promise<Cart> => {
+  const now = nowOf(deps);
+  const cart = await deps.carts.find(owner, now);
+  requireGuestCart(owner, cart);
+  const view = await viewOf(deps, cart);
+  if (!cart || view.items.length === 0) throw new CartEmptyForPromotionError();
+  const answer = await deps.promotions.check(
+    code,
+    view.subtotal,
+    owner.kind === 'customer' ? owner.customerId : undefined,
+  );
+  if (answer.outcome === 'refused') {
+    if (answer.reason === 'NOT_FOUND') throw new PromotionNotFoundError(code);
+    throw new PromotionNotApplicableError(answer.reason, answer.detail, code);
+  }
+  const updated = await deps.carts.setPromotion(owner, answer.terms, now);
+  requireGuestCart(owner, updated);
+  return viewOf(deps, updated);
+};
+
+/** Removes the cart's promotion code; removing none changes nothing. */
+export const removePromotion = async (deps: CartDeps, owner: CartOwner): Promise<Cart> => {
+  const now = nowOf(deps);
+  const updated = await deps.carts.setPromotion(owner, undefined, now);
   requireGuestCart(owner, updated);
   return viewOf(deps, updated);
 };

@@ -30,6 +30,7 @@ export const checkoutViewOf = async (
       amount: lines.reduce((sum, { line, snapshot }) => sum + snapshot.price.amount * line.quantity, 0),
       currency,
     },
+    ...(cart?.promotion ? { promotionCode: cart.promotion.code } : {}),
   };
 };
 

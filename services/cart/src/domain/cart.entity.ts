@@ -1,4 +1,5 @@
 import { MAX_CART_LINES, MAX_LINE_QUANTITY } from '@shop/contracts/cart';
+import type { AppliedPromotionTerms } from '@shop/contracts/promotions';
 import type { CartOwner } from './cart-owner.ts';
 
 /** What the cart stores of a line: the SKU and quantity only; names and prices are looked up at read time. */
@@ -19,6 +20,11 @@ export interface StoredCart {
   readonly updatedAt: string;
   /** Guest carts only: epoch seconds after which the cart no longer exists (the table's TTL attribute). */
   readonly expiresAt?: number;
+  /**
+   * The applied promotion code and the terms it had when applied, so the cart shows its discount as
+   * lines change without asking the promotions service; checkout's `RedeemPromotion` decides for good.
+   */
+  readonly promotion?: AppliedPromotionTerms;
 }
 
 export { MAX_CART_LINES, MAX_LINE_QUANTITY };

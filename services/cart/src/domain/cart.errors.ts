@@ -99,6 +99,42 @@ export class CartConflictError extends ConflictError {
   }
 }
 
+/** `PUT /cart/promotion` with a code the promotions service does not know. */
+export class PromotionNotFoundError extends NotFoundError {
+  override readonly code = 'PROMOTION.NOT_FOUND';
+  constructor(code: string) {
+    super(`promotion ${code} does not exist`, { extensions: { promotionCode: code } });
+  }
+}
+
+/**
+ * A known code that cannot be applied now; `code` says why: `PROMOTION.EXPIRED`,
+ * `PROMOTION.NOT_YET_VALID`, `PROMOTION.BELOW_MINIMUM`, `PROMOTION.EXHAUSTED`, `PROMOTION.INACTIVE`.
+ */
+export class PromotionNotApplicableError extends ConflictError {
+  override readonly code: string;
+  constructor(reason: string, detail: string, promotionCode: string) {
+    super(detail, { extensions: { promotionCode } });
+    this.code = `PROMOTION.${reason}`;
+  }
+}
+
+/** A code is applied to a cart with lines: add items first. */
+export class CartEmptyForPromotionError extends ConflictError {
+  override readonly code = 'CART.EMPTY';
+  constructor() {
+    super('add items to the cart before applying a promotion code');
+  }
+}
+
+/** The promotions service could not be asked about a code. */
+export class PromotionsUnavailableError extends ServiceUnavailableError {
+  override readonly code = 'CART.PROMOTIONS_UNAVAILABLE';
+  constructor(cause?: unknown) {
+    super('promotion codes cannot be checked right now; retry shortly', { cause });
+  }
+}
+
 /** The catalog could not be asked about a SKU the cart's replica does not know. */
 export class CatalogUnavailableError extends ServiceUnavailableError {
   override readonly code = 'CART.CATALOG_UNAVAILABLE';

@@ -1,3 +1,4 @@
+import type { AppliedPromotionTerms } from '@shop/contracts/promotions';
 import type { StoredCart, StoredLine } from './cart.entity.ts';
 import type { CartOwner } from './cart-owner.ts';
 import type { SkuSnapshot } from './sku-snapshot.ts';
@@ -44,10 +45,16 @@ export interface CartRepository {
   setLine(owner: CartOwner, line: StoredLine, options: SetLineOptions): Promise<StoredCart>;
   /** Removes a line; `undefined` when there is no cart. */
   removeLine(owner: CartOwner, sku: string, now: Date): Promise<StoredCart | undefined>;
+  /** Applies a promotion code (its terms), or removes it; `undefined` when there is no cart. */
+  setPromotion(
+    owner: CartOwner,
+    promotion: AppliedPromotionTerms | undefined,
+    now: Date,
+  ): Promise<StoredCart | undefined>;
   /** Removes every line; `undefined` when there is no cart. */
   clear(owner: CartOwner, now: Date): Promise<StoredCart | undefined>;
   /**
-   * Empties a customer's cart for a confirmed order, once per order id: false when there is no cart
+   * Empties a customer's cart (its promotion code too) for a confirmed order, once per order id: false when there is no cart
    * or it was already emptied for this order.
    */
   emptyForOrder(customerId: string, orderId: string, now: Date): Promise<boolean>;

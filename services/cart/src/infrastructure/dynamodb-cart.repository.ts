@@ -8,6 +8,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { AppliedPromotionTerms } from '@shop/contracts/promotions';
 import { isLostRace } from '@shop/platform/dynamodb';
 import { LOST_RACE, retryLostRaces } from '@shop/platform/races';
 import { isExpired, type StoredCart, type StoredLine } from '../domain/cart.entity.ts';
@@ -235,6 +236,28 @@ export class DynamoDbCartRepository implements CartRepository {
     });
   }
 
+  setPromotion(
+    owner: CartOwner,
+    promotion: AppliedPromotionTerms | undefined,
+    now: Date,
+  ): Promise<StoredCart | undefined> {
+    return this.#updateLive(
+      owner,
+      now,
+      promotion
+        ? {
+            expression: 'SET #promotion = :promotion, updatedAt = :now',
+            names: { '#promotion': 'promotion' },
+            values: { ':promotion': promotion, ':now': now.toISOString() },
+          }
+        : {
+            expression: 'REMOVE #promotion SET updatedAt = :now',
+            names: { '#promotion': 'promotion' },
+            values: { ':now': now.toISOString() },
+          },
+    );
+  }
+
   clear(owner: CartOwner, now: Date): Promise<StoredCart | undefined> {
     return this.#updateLive(owner, now, {
       expression: 'SET #lines = :empty, updatedAt = :now',
@@ -250,7 +273,7 @@ export class DynamoDbCartRepository implements CartRepository {
           TableName: this.#table,
           Key: cartKey(customerOwner(customerId)),
           UpdateExpression:
-            'SET #lines = :empty, updatedAt = :now, emptiedForOrder = :orderId ADD version :one',
+            'SET #lines = :empty, updatedAt = :now, emptiedForOrder = :orderId REMOVE promotion ADD version :one',
           ConditionExpression:
             'attribute_exists(pk) AND (attribute_not_exists(emptiedForOrder) OR emptiedForOrder <> :orderId)',
           ExpressionAttributeNames: { '#lines': 'lines' },
@@ -314,6 +337,8 @@ export class DynamoDbCartRepository implements CartRepository {
             ownerKind: 'customer',
             ownerId: customerId,
             lines: linesMap(lines),
+            // The customer's own code wins; without one, the guest cart's comes along.
+            ...(target?.promotion === undefined && guest.promotion ? { promotion: guest.promotion } : {}),
             version: (target?.version ?? 0) + 1,
             createdAt: target?.createdAt ?? now,
             updatedAt: now,

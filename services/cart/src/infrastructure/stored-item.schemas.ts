@@ -1,4 +1,5 @@
 import { Money } from '@shop/contracts';
+import { AppliedPromotionTerms } from '@shop/contracts/promotions';
 import * as z from 'zod';
 import { byAddedAt, type StoredCart, type StoredLine } from '../domain/cart.entity.ts';
 import { customerOwner, guestOwner } from '../domain/cart-owner.ts';
@@ -30,6 +31,7 @@ const CartItem = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   expiresAt: z.number().int().optional(),
+  promotion: AppliedPromotionTerms.optional(),
 });
 
 type RawItem = Record<string, unknown>;
@@ -48,5 +50,6 @@ export const cartOf = (raw: RawItem): StoredCart => {
     createdAt: item.createdAt,
     updatedAt: item.updatedAt,
     ...(item.expiresAt === undefined ? {} : { expiresAt: item.expiresAt }),
+    ...(item.promotion === undefined ? {} : { promotion: item.promotion }),
   };
 };

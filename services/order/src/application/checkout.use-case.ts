@@ -72,6 +72,7 @@ export const checkout = async (deps: CheckoutDeps, command: CheckoutCommand): Pr
     shippingAddress: command.body.shippingAddress,
     placedAt: nowOf(deps).toISOString(),
     requestHash,
+    ...(cart.promotionCode ? { promotionCode: cart.promotionCode } : {}),
   };
   const existing = await deps.orders.get(orderId);
   if (existing) {

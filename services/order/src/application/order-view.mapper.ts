@@ -9,6 +9,7 @@ export const toOrderDto = (order: Order): OrderDto => ({
   ...(order.statusReason ? { statusReason: order.statusReason } : {}),
   lines: order.lines.map((line) => ({ ...line })),
   totals: order.totals,
+  ...(order.promotionCode ? { promotionCode: order.promotionCode } : {}),
   shippingAddress: order.shippingAddress,
   paymentMethod: order.paymentMethod,
   ...(order.refundedAmount ? { refundedAmount: order.refundedAmount } : {}),

@@ -69,7 +69,7 @@ export const createOrderTasks = (deps: OrderDeps) => {
     /** Re-prices the order with the reserved lines; returns the totals `AuthorizePayment` charges. */
     priceOrder: task(ORDER_TASKS.priceOrder, PriceOrderInput, async (input): Promise<PriceOrderOutput> => {
       const order = await changeOrder(deps, input.orderId, (current) =>
-        price(current, input.lines, nowOf(deps)),
+        price(current, input.lines, nowOf(deps), input.discount ?? undefined),
       );
       return { ...output(order), totals: order.totals };
     }),

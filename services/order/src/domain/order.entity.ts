@@ -19,6 +19,8 @@ export interface Order {
   readonly statusReason?: OrderStatusReason;
   readonly lines: readonly OrderLine[];
   readonly totals: OrderTotals;
+  /** The cart's promotion code; `RedeemPromotion` decides the discount `PriceOrder` applies. */
+  readonly promotionCode?: string;
   readonly shippingAddress: ShippingAddress;
   readonly paymentMethod: string;
   readonly statusHistory: readonly OrderStatusEntry[];
@@ -69,6 +71,7 @@ export const placeOrder = (input: CheckoutSagaInput): Order => ({
   status: 'PENDING',
   lines: input.lines,
   totals: input.totals,
+  ...(input.promotionCode ? { promotionCode: input.promotionCode } : {}),
   shippingAddress: input.shippingAddress,
   paymentMethod: input.paymentMethod,
   statusHistory: [{ status: 'PENDING', at: input.placedAt, reason: 'ORDER_PLACED' }],
@@ -81,11 +84,19 @@ export const placeOrder = (input: CheckoutSagaInput): Order => ({
   refundIds: [],
 });
 
-/** `PENDING`: the lines and totals at the catalog's reserved prices. Done once. */
-export const price = (order: Order, reserved: readonly PricedLineInput[], now: Date): Transition => {
+/**
+ * `PENDING`: the lines and totals at the catalog's reserved prices, less the discount its promotion
+ * code was granted. Done once.
+ */
+export const price = (
+  order: Order,
+  reserved: readonly PricedLineInput[],
+  now: Date,
+  discount?: Money,
+): Transition => {
   if (order.status !== 'PENDING') throw new InvalidOrderTransitionError('price', order.status);
   if (order.priced) return unchanged;
-  const { lines, totals } = priceLines(reserved);
+  const { lines, totals } = priceLines(reserved, discount);
   return step(
     order,
     'PENDING',

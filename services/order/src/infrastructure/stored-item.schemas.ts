@@ -14,13 +14,20 @@ import type { Order } from '../domain/order.entity.ts';
  * The stored order: a read checks what it got instead of trusting a cast, so an item written by an
  * older version fails loudly here rather than somewhere downstream. Keys and `kind` are dropped.
  */
+/** Orders stored before promotions have no `discount`: zero. */
+const StoredTotals = OrderTotals.extend({ discount: Money.optional() }).transform((totals) => ({
+  ...totals,
+  discount: totals.discount ?? { amount: 0, currency: totals.subtotal.currency },
+}));
+
 const OrderItem = z.object({
   id: z.string(),
   customerId: z.string(),
   status: OrderStatus,
   statusReason: OrderStatusReason.optional(),
   lines: z.array(OrderLine),
-  totals: OrderTotals,
+  totals: StoredTotals,
+  promotionCode: z.string().optional(),
   shippingAddress: ShippingAddress,
   paymentMethod: z.string(),
   statusHistory: z.array(OrderStatusEntry),
