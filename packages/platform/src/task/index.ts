@@ -5,4 +5,5 @@ export {
   SagaTaskError,
   type SagaTaskOptions,
   type TaskErrorNames,
+  type TaskInvocation,
 } from './saga-task.ts';
