@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { CorrelationId } from '../internal/internal-function.ts';
 import { Money } from '../money/money.schema.ts';
 import { TASK_INPUT_INVALID, TRANSIENT_ERROR } from '../saga/saga-task-errors.ts';
 import { OrderId, OrderLine, OrderStatus, OrderTotals, ShippingAddress } from './order.schemas.ts';
@@ -49,6 +50,11 @@ export const CheckoutSagaInput = z.object({
   placedAt: z.iso.datetime(),
   /** Hash of the checkout request body, to tell a replay from a reused idempotency key. */
   requestHash: z.string().min(1),
+  /**
+   * The shopper request's correlation id (`CORRELATION_ID_MEMBER`): the state machine passes it to
+   * every task, which logs it and puts it on the events it publishes.
+   */
+  correlationId: CorrelationId,
 });
 export type CheckoutSagaInput = z.infer<typeof CheckoutSagaInput>;
 
@@ -103,5 +109,7 @@ export type AbortCancellationInput = z.infer<typeof AbortCancellationInput>;
 export const CancelSagaInput = z.object({
   orderId: OrderId,
   reason: z.enum(['CANCELLED_BY_CUSTOMER', 'CANCELLED_BY_ADMIN']),
+  /** The cancel request's correlation id, passed to every task of the cancel saga. */
+  correlationId: CorrelationId,
 });
 export type CancelSagaInput = z.infer<typeof CancelSagaInput>;

@@ -160,6 +160,7 @@ export const createEventConsumer = <const TDefinitions extends readonly EventDef
 
   return async function eventConsumer(event: SQSEvent, lambdaContext: Context): Promise<SQSBatchResponse> {
     const batchStarted = performance.now();
+    let retries = 0;
     logger.addContext(lambdaContext);
     config.registerLambdaContext(lambdaContext);
     const idempotentRun = idempotentRunFor(lambdaContext.functionName);
@@ -167,7 +168,7 @@ export const createEventConsumer = <const TDefinitions extends readonly EventDef
     const handleRecord = async (record: SQSRecord): Promise<void> => {
       const started = performance.now();
       const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');
-      if (receiveCount > 1) recordMetric(SHOP_METRICS.consumerRetries, 1);
+      if (receiveCount > 1) retries += 1;
       let parsed: ReturnType<typeof parseMessage>;
       try {
         parsed = parseMessage(record, handlers);
@@ -240,6 +241,7 @@ export const createEventConsumer = <const TDefinitions extends readonly EventDef
       throwOnFullBatchFailure: false,
     });
     const failed = response.batchItemFailures.length;
+    if (retries > 0) recordMetric(SHOP_METRICS.consumerRetries, retries);
     if (failed > 0) recordMetric(SHOP_METRICS.partialBatchFailures, failed);
     logger.info('batch', {
       outcome: failed === 0 ? 'succeeded' : 'failed',
