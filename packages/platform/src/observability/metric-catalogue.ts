@@ -8,6 +8,11 @@ export interface MetricDefinition<TDimension extends string = never> {
   readonly dimensions: readonly TDimension[];
   /** What it counts, where it is recorded: the dashboard, the alarms and docs/observability.md read it. */
   readonly description: string;
+  /**
+   * The service that records it (its `service` dimension); absent for the platform's own metrics,
+   * which every service with a relay or a consumer records under its own name.
+   */
+  readonly recordedBy?: string;
 }
 
 const metric = <const TDimension extends string = never>(
@@ -25,12 +30,14 @@ export const SHOP_METRICS = {
     unit: 'Count',
     dimensions: [],
     description: 'a checkout accepted a new order (202); replays of the same Idempotency-Key do not count',
+    recordedBy: 'order',
   }),
   ordersConfirmed: metric({
     name: 'OrdersConfirmed',
     unit: 'Count',
     dimensions: [],
     description: 'ConfirmOrder moved an order PENDING -> CONFIRMED',
+    recordedBy: 'order',
   }),
   ordersRejected: metric({
     name: 'OrdersRejected',
@@ -38,6 +45,7 @@ export const SHOP_METRICS = {
     dimensions: ['reason'],
     description:
       'RejectOrder moved an order PENDING -> REJECTED; `reason` is its statusReason (OUT_OF_STOCK, PAYMENT_DECLINED, ...)',
+    recordedBy: 'order',
   }),
   ordersCancelled: metric({
     name: 'OrdersCancelled',
@@ -45,18 +53,21 @@ export const SHOP_METRICS = {
     dimensions: [],
     description:
       'CancelOrder moved an order to CANCELLED (a shopper or admin cancellation, or a capture that never succeeded)',
+    recordedBy: 'order',
   }),
   paymentsDeclined: metric({
     name: 'PaymentsDeclined',
     unit: 'Count',
     dimensions: [],
     description: 'AuthorizePayment was declined by the provider (the saga rejects the order)',
+    recordedBy: 'payment',
   }),
   revenueCaptured: metric({
     name: 'RevenueCaptured',
     unit: 'None',
     dimensions: ['currency'],
     description: 'CapturePayment captured this amount, in minor units (cents), once per payment',
+    recordedBy: 'payment',
   }),
   sagaDuration: metric({
     name: 'SagaDuration',
@@ -64,12 +75,15 @@ export const SHOP_METRICS = {
     dimensions: ['outcome'],
     description:
       'from the order being placed to it being settled (`outcome` confirmed or rejected), recorded by ConfirmOrder and RejectOrder',
+    recordedBy: 'order',
   }),
   checkoutLatency: metric({
     name: 'CheckoutLatency',
     unit: 'Milliseconds',
     dimensions: [],
-    description: 'POST /checkout inside the order HTTP function, from the request to its answer (any status)',
+    description:
+      'POST /checkout in the order HTTP function: the route handler (cart read, saga start, order write), any outcome',
+    recordedBy: 'order',
   }),
   outboxRelayLag: metric({
     name: 'OutboxRelayLag',
