@@ -1,4 +1,3 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { OrderConfirmed } from '@shop/contracts/order';
 import {
@@ -12,7 +11,7 @@ import {
 import { captureOutput, metricValuesOf } from '@shop/platform/observability/testing';
 import { createEvent, outboxPut } from '@shop/platform/outbox';
 import { createOutboxRelayHandler } from '@shop/platform/relay';
-import type { DynamoDBStreamEvent } from 'aws-lambda';
+import type { AttributeValue, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The order service's relay (src/handlers/outbox-relay.ts) against the local SQS, with a stream
