@@ -183,7 +183,7 @@ export class ShopObservability extends Construct {
       }),
     );
 
-    this.alarms = [...this.businessAlarms(prefix, props), ...this.technicalAlarms(prefix, props)];
+    this.alarms = [...this.businessAlarms(prefix), ...this.technicalAlarms(prefix, props)];
 
     const serviceFilter = props.services.map((service) => `annotation.Service = "${service}"`).join(' OR ');
     this.xrayGroups = [
@@ -205,7 +205,7 @@ export class ShopObservability extends Construct {
     ];
   }
 
-  private businessAlarms(prefix: string, props: ShopObservabilityProps): Alarm[] {
+  private businessAlarms(prefix: string): Alarm[] {
     const window = Duration.minutes(15);
     const placed = shopMetric(SHOP_METRICS.ordersPlaced, 'Sum', 'placed').with({ period: window });
     const rejectionRate = new MathExpression({
