@@ -70,6 +70,8 @@ describe('event consumer logs and metrics', () => {
       records: 1,
       failed: 0,
       durationMs: expect.any(Number),
+      correlationId: 'dx-corr-0002',
+      orderId,
     });
     // A first delivery that succeeds has nothing to count.
     expect(emf).toEqual([]);

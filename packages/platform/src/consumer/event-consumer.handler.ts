@@ -161,6 +161,8 @@ export const createEventConsumer = <const TDefinitions extends readonly EventDef
   return async function eventConsumer(event: SQSEvent, lambdaContext: Context): Promise<SQSBatchResponse> {
     const batchStarted = performance.now();
     let retries = 0;
+    const correlationIds = new Set<string>();
+    const orderIds = new Set<string>();
     logger.addContext(lambdaContext);
     config.registerLambdaContext(lambdaContext);
     const idempotentRun = idempotentRunFor(lambdaContext.functionName);
@@ -186,6 +188,8 @@ export const createEventConsumer = <const TDefinitions extends readonly EventDef
       const { handler, envelope } = parsed;
       const { correlationId } = envelope;
       const orderId = orderIdOf(envelope.data);
+      correlationIds.add(correlationId);
+      if (orderId) orderIds.add(orderId);
       const recordLogger = logger.createChild({
         persistentKeys: {
           correlationId,
@@ -248,6 +252,9 @@ export const createEventConsumer = <const TDefinitions extends readonly EventDef
       records: event.Records.length,
       failed,
       durationMs: Math.round((performance.now() - batchStarted) * 100) / 100,
+      // The ids when the batch is about one request and one order (the usual case at low traffic).
+      ...(correlationIds.size === 1 ? { correlationId: [...correlationIds][0] } : {}),
+      ...(orderIds.size === 1 ? { orderId: [...orderIds][0] } : {}),
     });
     flushMetrics();
     return response;
