@@ -47,8 +47,6 @@ export interface TaskInvocation {
 /** The task function Lambda runs: the state machine's JSON in, the contract's JSON out. */
 export type SagaTask<TOutput> = (event: unknown, context?: InvocationContext) => Promise<TOutput>;
 
-export { orderIdOf };
-
 export const taskErrorOf = (error: unknown, names: TaskErrorNames): Error => {
   if (error instanceof SagaTaskError) return error;
   const message = error instanceof Error ? error.message : String(error);
@@ -89,6 +87,8 @@ export const defineSagaTask =
         if (!parsed.success) {
           throw options.refuseInput?.(parsed.error) ?? inputInvalid(options.name, parsed.error);
         }
+        // Every task input names its order, so the fallback to the task's name is only for a contract
+        // without `orderId`.
         return options.run(parsed.data, { correlationId: correlationId ?? options.name });
       },
     });
