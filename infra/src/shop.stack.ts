@@ -28,6 +28,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DeadLetterQueue } from './constructs/dead-letter-queue.construct.ts';
+import { ShopObservability } from './constructs/observability.construct.ts';
 import { SagaStateMachine } from './constructs/saga-state-machine.construct.ts';
 import { ServiceFunction } from './constructs/service-function.construct.ts';
 import { ServiceTable } from './constructs/service-table.construct.ts';
@@ -88,6 +89,8 @@ export class ShopStack extends Stack {
   readonly stateMachines = new Map<string, SagaStateMachine>();
   /** One nested stack per service (CloudFormation allows 500 resources per stack). */
   readonly serviceStacks = new Map<string, NestedStack>();
+  /** The stage's dashboard, X-Ray groups and business alarms. */
+  readonly observability: ShopObservability;
 
   constructor(scope: Construct, id: string, props: ShopStackProps) {
     super(scope, id, props);
@@ -146,6 +149,23 @@ export class ShopStack extends Stack {
     }
 
     this.enableCanaries(services);
+
+    const withTrigger = (type: string) =>
+      services
+        .filter((service) => service.functions.some((fn) => fn.triggers.some((t) => t.type === type)))
+        .map((service) => service.name);
+    this.observability = new ShopObservability(this, 'Observability', {
+      stage,
+      services: services.map((service) => service.name),
+      relayServices: withTrigger('stream'),
+      consumerServices: withTrigger('sqs'),
+      functions: [...this.functions.values()],
+      stateMachines: [...this.stateMachines.values()],
+      deadLetterQueues: [
+        ...[...this.queues.values()].map((queue) => queue.deadLetterQueue),
+        ...this.relayDeadLetterQueues.values(),
+      ],
+    });
   }
 
   private scopeOf(service: string): Construct {

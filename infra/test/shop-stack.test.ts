@@ -158,6 +158,11 @@ describe('functions', () => {
         TracingConfig: { Mode: 'Active' },
         LoggingConfig: { LogFormat: 'JSON' },
       });
+      // Powertools Tracer on beside X-Ray: subsegments per invocation, traced SDK clients.
+      expect(
+        (found.resource.Properties.Environment as { Variables: Record<string, unknown> }).Variables
+          .POWERTOOLS_TRACE_ENABLED,
+      ).toBe('true');
       // Reserved concurrency exactly where the definition asks for it (the local host throttles the same).
       expect(found.resource.Properties.ReservedConcurrentExecutions).toBe(fn.reservedConcurrency);
       const [logGroup] = [
@@ -190,7 +195,11 @@ describe('functions', () => {
           secretValues: Object.fromEntries(fn.secrets.map((name) => [name, 'secret'])),
         });
         expect(Object.keys(variables.Variables).sort()).toEqual(
-          [...Object.keys(expected), ...Object.keys(LAMBDA_RUNTIME_ENVIRONMENT)].sort(),
+          [
+            ...Object.keys(expected),
+            ...Object.keys(LAMBDA_RUNTIME_ENVIRONMENT),
+            'POWERTOOLS_TRACE_ENABLED',
+          ].sort(),
         );
         // Source maps stay off at run time: parsing the map would cost every cold start.
         expect(variables.Variables.NODE_OPTIONS).toBeUndefined();
@@ -703,5 +712,106 @@ describe('operations', () => {
     expect(Object.keys(shop.json.Outputs ?? {})).toEqual(
       expect.arrayContaining(['ApiUrl', 'UserPoolId', 'UserPoolClientId', 'Issuer']),
     );
+  });
+});
+
+describe('observability', () => {
+  const alarmsNamed = (prefix: string) =>
+    resourcesOfType(shop.json, 'AWS::CloudWatch::Alarm').filter(({ resource }) =>
+      String(resource.Properties.AlarmName ?? '').startsWith(prefix),
+    );
+
+  it('draws one dashboard for the stage: orders by status, sagas, errors and p99 per function, DLQs, relay lag', () => {
+    const dashboards = resourcesOfType(shop.json, 'AWS::CloudWatch::Dashboard');
+    expect(dashboards.map(({ resource }) => resource.Properties.DashboardName)).toEqual([
+      'dev-shop-operations',
+    ]);
+    const body = flatten(dashboards[0]?.resource.Properties.DashboardBody);
+    for (const title of [
+      'Orders by status',
+      'Rejections by reason',
+      'Saga outcomes',
+      'Saga duration',
+      'Checkout latency',
+      'Errors per function',
+      'p99 duration per function',
+      'Dead-letter queue depth',
+      'Outbox relay lag',
+      'Consumer retries and partial batch failures',
+    ]) {
+      expect(body).toContain(title);
+    }
+    for (const metric of [
+      'OrdersPlaced',
+      'OrdersConfirmed',
+      'OrdersRejected',
+      'OrdersCancelled',
+      'PaymentsDeclined',
+      'RevenueCaptured',
+      'SagaDuration',
+      'CheckoutLatency',
+      'OutboxRelayLag',
+      'ConsumerRetries',
+      'PartialBatchFailures',
+      'ExecutionsFailed',
+      'ApproximateNumberOfMessagesVisible',
+    ]) {
+      expect(body).toContain(`"${metric}"`);
+    }
+    expect(body).toContain('"Shop"');
+    // Every function's errors and p99 are on it.
+    for (const fn of shop.services.flatMap((s) => s.functions)) expect(body).toContain(`dev-${fn.name}`);
+  });
+
+  it('groups the stage traces in X-Ray: all of the shop, its faults, slow checkouts', () => {
+    const groups = resourcesOfType(shop.json, 'AWS::XRay::Group').map(({ resource }) => resource.Properties);
+    expect(groups.map((g) => g.GroupName).sort()).toEqual([
+      'dev-shop',
+      'dev-shop-faults',
+      'dev-shop-slow-checkouts',
+    ]);
+    const all = groups.find((g) => g.GroupName === 'dev-shop');
+    for (const service of shop.services) {
+      expect(all?.FilterExpression).toContain(`annotation.Service = "${service.name}"`);
+    }
+    expect(groups.find((g) => g.GroupName === 'dev-shop-faults')?.FilterExpression).toContain('fault = true');
+  });
+
+  it('alarms on the business metrics, each with its reason and what to look at', () => {
+    const names = alarmsNamed('dev-shop-').map(({ resource }) => resource.Properties.AlarmName);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'dev-shop-order-rejection-rate',
+        'dev-shop-checkout-failed',
+        'dev-shop-payment-decline-rate',
+        'dev-shop-orders-not-confirming',
+        'dev-shop-saga-duration',
+        'dev-shop-order-outbox-relay-lag',
+        'dev-shop-cart-consumer-failures',
+      ]),
+    );
+    for (const { resource } of alarmsNamed('dev-shop-')) {
+      expect(String(resource.Properties.AlarmDescription).length).toBeGreaterThan(80);
+    }
+    const rejection = alarmsNamed('dev-shop-order-rejection-rate')[0]?.resource.Properties;
+    const text = JSON.stringify(rejection);
+    for (const reason of ['OUT_OF_STOCK', 'PAYMENT_DECLINED', 'PAYMENT_FAILED', 'CHECKOUT_FAILED']) {
+      expect(text).toContain(reason);
+    }
+    expect(text).toContain('OrdersPlaced');
+    expect(rejection?.Threshold).toBe(25);
+    expect(String(rejection?.AlarmDescription)).toMatch(/OUT_OF_STOCK points at inventory/);
+    const checkoutFailed = alarmsNamed('dev-shop-checkout-failed')[0]?.resource.Properties;
+    expect(checkoutFailed?.Threshold).toBe(0);
+    const metric = (checkoutFailed?.Metrics as { MetricStat?: { Metric: unknown } }[] | undefined)?.[0]
+      ?.MetricStat?.Metric;
+    expect(metric).toEqual({
+      Namespace: 'Shop',
+      MetricName: 'OrdersRejected',
+      Dimensions: expect.arrayContaining([
+        { Name: 'reason', Value: 'CHECKOUT_FAILED' },
+        { Name: 'service', Value: 'order' },
+      ]),
+    });
   });
 });

@@ -48,6 +48,8 @@ export interface SagaStateMachineProps {
  */
 export class SagaStateMachine extends Construct {
   readonly stateMachine: StateMachine;
+  /** The physical name, `<stage>-<service>-<machine>`. */
+  readonly stateMachineName: string;
   /** Physical names of the functions this state machine invokes (the ASL's placeholders). */
   readonly taskFunctionNames: readonly string[];
   /** Failed and timed-out executions: the tasks' canaries roll back on them too. */
@@ -56,6 +58,7 @@ export class SagaStateMachine extends Construct {
   constructor(scope: Construct, id: string, props: SagaStateMachineProps) {
     super(scope, id);
     const { stage } = props;
+    this.stateMachineName = props.stateMachineName;
     const placeholders = placeholdersOf(props.aslPath);
     const unknown = placeholders.filter((name) => !props.tasks.has(name));
     if (unknown.length > 0) {

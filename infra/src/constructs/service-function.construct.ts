@@ -102,7 +102,8 @@ export class ServiceFunction extends Construct {
       tracing: Tracing.ACTIVE,
       // No NODE_OPTIONS=--enable-source-maps by default: parsing the map costs every cold start (see
       // LAMBDA_RUNTIME_ENVIRONMENT). The map ships in the asset; set the variable on a function to debug.
-      environment: { ...LAMBDA_RUNTIME_ENVIRONMENT, ...props.environment },
+      // Powertools Tracer on beside X-Ray active tracing (the local runtime sets it to false).
+      environment: { ...LAMBDA_RUNTIME_ENVIRONMENT, ...props.environment, POWERTOOLS_TRACE_ENABLED: 'true' },
       projectRoot: props.repoRoot,
       depsLockFilePath: join(props.repoRoot, 'package-lock.json'),
       bundling: {

@@ -3,7 +3,17 @@ import { createDevIssuer } from '@shop/auth/dev-issuer';
 import type { Problem } from '@shop/contracts';
 import { describe, expect, it, vi } from 'vitest';
 import { NotFoundError } from '../src/errors/index.ts';
-import { createApp, createAuth, jsonBody, jsonResponse, problemResponses } from '../src/http/index.ts';
+import {
+  aboutOrder,
+  createApp,
+  createAuth,
+  jsonBody,
+  jsonResponse,
+  problemResponses,
+} from '../src/http/index.ts';
+import { currentInvocation } from '../src/invocation/index.ts';
+import { getLogger, recordMetric, SHOP_METRICS } from '../src/observability/index.ts';
+import { captureOutput, metricValuesOf } from '../src/observability/testing.ts';
 
 class WidgetNotFoundError extends NotFoundError {
   override readonly code = 'WIDGET.NOT_FOUND';
@@ -139,9 +149,20 @@ const accessLines = async (run: () => unknown) => {
 };
 
 describe('createApp access log', () => {
-  it('leaves a successful request to the gateway access log at the INFO level', async () => {
-    const lines = await accessLines(() => buildApp().request('/widgets/w-1'));
-    expect(lines).toEqual([]);
+  it('logs one INFO line per request with outcome and duration, and nothing else for a success', async () => {
+    const { logs } = await captureOutput(() => buildApp().request('/widgets/w-1'));
+    expect(logs).toEqual([
+      expect.objectContaining({
+        level: 'INFO',
+        message: 'request',
+        method: 'GET',
+        path: '/widgets/w-1',
+        status: 200,
+        outcome: 'succeeded',
+        durationMs: expect.any(Number),
+        correlationId: expect.any(String),
+      }),
+    ]);
   });
 
   it('logs a failed request with its status, path, request id and correlation id', async () => {
@@ -157,6 +178,35 @@ describe('createApp access log', () => {
       correlationId: 'checkout-43',
       requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
+  });
+
+  it('puts the order a route names on its lines, the request line included, and carries the correlation id into calls', async () => {
+    const app = createApp();
+    app.post('/orders/:orderId/ship', (c) => {
+      aboutOrder(c, c.req.param('orderId'));
+      getLogger().info('shipping', { carrier: 'post' });
+      recordMetric(SHOP_METRICS.ordersPlaced, 1);
+      return c.json({ invokedWith: currentInvocation()?.correlationId }, 200);
+    });
+    const { result, logs, emf } = await captureOutput(async () => {
+      const res = await app.request('/orders/ord_1/ship', {
+        method: 'POST',
+        headers: { 'x-correlation-id': 'shopper-9' },
+      });
+      return res.json();
+    });
+    expect(result).toEqual({ invokedWith: 'shopper-9' });
+    expect(logs.map(({ message, correlationId, orderId }) => ({ message, correlationId, orderId }))).toEqual([
+      { message: 'shipping', correlationId: 'shopper-9', orderId: 'ord_1' },
+      { message: 'request', correlationId: 'shopper-9', orderId: 'ord_1' },
+    ]);
+    expect(metricValuesOf(emf)).toEqual([expect.objectContaining({ name: 'OrdersPlaced', value: 1 })]);
+    expect(emf[0]).toMatchObject({ correlationId: 'shopper-9', orderId: 'ord_1' });
+    // The next request starts clean.
+    const next = await captureOutput(() => app.request('/nothing'));
+    expect(next.logs[0]).toMatchObject({ message: 'request', status: 404 });
+    expect(next.logs[0]?.orderId).toBeUndefined();
+    expect(next.emf).toEqual([]);
   });
 });
 

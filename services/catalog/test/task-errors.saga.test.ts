@@ -59,7 +59,7 @@ const reserveInSaga = async (quantity: number) => {
     const { executionArn } = emulator.startExecution({
       stateMachineArn: machine.stateMachineArn,
       // The saga's state at ReserveStock: the draft order with its stock lines.
-      input: JSON.stringify({ orderId, stockLines: [{ sku, quantity }] }),
+      input: JSON.stringify({ orderId, correlationId: 'shopper-request-9', stockLines: [{ sku, quantity }] }),
     });
     const execution = await emulator.waitForExecution(executionArn, 20_000);
     return { execution, attempts: invoker.calls.length };

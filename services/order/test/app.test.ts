@@ -2,6 +2,7 @@ import { createDevIssuer } from '@shop/auth/dev-issuer';
 import type { CheckoutAccepted, Order as OrderDto, OrderPage } from '@shop/contracts/order';
 import type { TestDynamoDb } from '@shop/local-cloud/testing';
 import { buildOpenApiDocument, createAuth } from '@shop/platform/http';
+import { captureOutput, metricValuesOf } from '@shop/platform/observability/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/api/app.ts';
 import { routes } from '../src/api/routes.ts';
@@ -91,6 +92,44 @@ const placeOrder = async (who: Who = 'alice') => {
 };
 
 describe('POST /checkout', () => {
+  it('carries the shopper correlation id into the saga input, and logs and counts the order under it', async () => {
+    const key = newKey();
+    const {
+      result: response,
+      logs,
+      emf,
+    } = await captureOutput(() =>
+      post('/checkout', 'alice', body(), { 'idempotency-key': key, 'x-correlation-id': 'dx-corr-0002' }),
+    );
+    expect(response.status).toBe(202);
+    const orderId = orderIdFor('alice', key);
+    expect(sagas.checkouts.at(-1)).toMatchObject({ orderId, correlationId: 'dx-corr-0002' });
+    expect(logs.find((line) => line.message === 'request')).toMatchObject({
+      level: 'INFO',
+      method: 'POST',
+      path: '/checkout',
+      status: 202,
+      outcome: 'succeeded',
+      correlationId: 'dx-corr-0002',
+      orderId,
+      durationMs: expect.any(Number),
+    });
+    for (const line of logs) expect(line.correlationId).toBe('dx-corr-0002');
+    const metrics = metricValuesOf(emf);
+    expect(metrics.map((m) => [m.name, m.unit])).toEqual([
+      ['OrdersPlaced', 'Count'],
+      ['CheckoutLatency', 'Milliseconds'],
+    ]);
+    expect(metrics[0]).toMatchObject({ value: 1, namespace: 'Shop' });
+    expect(emf[0]).toMatchObject({ correlationId: 'dx-corr-0002', orderId });
+    // A replay of the same key places nothing: it is not counted again.
+    const replay = await captureOutput(() =>
+      post('/checkout', 'alice', body(), { 'idempotency-key': key, 'x-correlation-id': 'dx-corr-0003' }),
+    );
+    expect(replay.result.status).toBe(202);
+    expect(metricValuesOf(replay.emf).map((m) => m.name)).toEqual(['CheckoutLatency']);
+  });
+
   it('places a PENDING order from the cart, starts its saga and answers 202 with its Location', async () => {
     const key = newKey();
     const response = await checkoutAs('alice', key);
@@ -316,10 +355,15 @@ describe('POST /orders/{orderId}/cancel', () => {
   it('marks a confirmed order CANCELLING, starts the cancel saga and answers 202; a second cancel is 409', async () => {
     const orderId = await placeOrder('alice');
     await tasks.confirmOrder({ orderId });
-    const response = await post(`/orders/${orderId}/cancel`, 'alice');
+    const response = await post(`/orders/${orderId}/cancel`, 'alice', undefined, {
+      'x-correlation-id': 'cancel-request-1',
+    });
     expect(response.status).toBe(202);
     expect(await response.json()).toMatchObject({ id: orderId, status: 'CANCELLING' });
-    expect(sagas.cancels.at(-1)).toEqual({ input: { orderId, reason: 'CANCELLED_BY_CUSTOMER' }, attempt: 1 });
+    expect(sagas.cancels.at(-1)).toEqual({
+      input: { orderId, reason: 'CANCELLED_BY_CUSTOMER', correlationId: 'cancel-request-1' },
+      attempt: 1,
+    });
     const again = await post(`/orders/${orderId}/cancel`, 'alice');
     expect(again.status).toBe(409);
     expect(await again.json()).toMatchObject({ code: 'ORDER.NOT_CANCELLABLE' });

@@ -1,4 +1,5 @@
 import type { TestDynamoDb } from '@shop/local-cloud/testing';
+import { captureOutput, metricValuesOf } from '@shop/platform/observability/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderDeps } from '../src/application/order.deps.ts';
 import { createOrderTasks } from '../src/application/order.tasks.ts';
@@ -48,6 +49,62 @@ const draft = (sku: string, quantity = 2, overrides: Parameters<typeof sagaInput
   sagaInput(overrides, [cartLine(sku, quantity, 1000)]);
 
 describe('checkout saga (the real ASL on the local Step Functions engine)', () => {
+  it('passes the correlation id to every task, which logs it with the order id, publishes it and counts the order', async () => {
+    const input = draft(stocked(10, 2000), 1, { correlationId: 'dx-corr-0002' });
+    const { result, logs, emf } = await captureOutput(() => runCheckout(input));
+    expect(result.execution.status).toBe('SUCCEEDED');
+    const payloads = world.calls.filter((call) => call.payload.orderId === input.orderId);
+    expect(payloads.map((call) => [call.task, call.payload.correlationId])).toEqual(
+      result.tasks.map((task) => [task, 'dx-corr-0002']),
+    );
+    // The order's own tasks, one INFO line each, with the state name, order, outcome and duration.
+    const taskLines = logs.filter((line) => line.message === 'task' && line.orderId === input.orderId);
+    expect(taskLines.map((line) => line.task)).toEqual(['PlaceOrder', 'PriceOrder', 'ConfirmOrder']);
+    for (const line of taskLines) {
+      expect(line).toMatchObject({
+        level: 'INFO',
+        correlationId: 'dx-corr-0002',
+        outcome: 'succeeded',
+        durationMs: expect.any(Number),
+      });
+    }
+    const events = await outboxEvents(db, input.orderId);
+    expect(events.map((event) => [event.type, event.correlationId])).toEqual([
+      ['order.confirmed', 'dx-corr-0002'],
+    ]);
+    const metrics = metricValuesOf(emf);
+    expect(metrics.map((m) => m.name)).toEqual(['OrdersConfirmed', 'SagaDuration']);
+    expect(metrics[1]).toMatchObject({ unit: 'Milliseconds', dimensions: { outcome: 'confirmed' } });
+    expect(metrics[1]?.value).toBeGreaterThanOrEqual(0);
+    for (const record of emf)
+      expect(record).toMatchObject({ correlationId: 'dx-corr-0002', orderId: input.orderId });
+  });
+
+  it('counts a rejection under its reason, once, whatever the retries', async () => {
+    const input = draft(stocked(0), 1, { correlationId: 'dx-corr-0004' });
+    const { result, emf } = await captureOutput(() => runCheckout(input));
+    expect(result.order.status).toBe('REJECTED');
+    const repeated = await captureOutput(() =>
+      createOrderTasks(deps).rejectOrder({
+        orderId: input.orderId,
+        reason: 'OUT_OF_STOCK',
+        correlationId: 'x',
+      }),
+    );
+    expect(repeated.emf).toEqual([]);
+    expect(metricValuesOf(emf)).toEqual([
+      expect.objectContaining({
+        name: 'OrdersRejected',
+        value: 1,
+        dimensions: expect.objectContaining({ reason: 'OUT_OF_STOCK' }),
+      }),
+      expect.objectContaining({
+        name: 'SagaDuration',
+        dimensions: expect.objectContaining({ outcome: 'rejected' }),
+      }),
+    ]);
+  });
+
   it('reserves, prices at the catalog price, authorizes that total, confirms and captures', async () => {
     const sku = stocked(10, 2000);
     const input = draft(sku, 2);
@@ -272,7 +329,7 @@ describe('cancel saga', () => {
     const { executionArn } = sagas.emulator.startExecution({
       stateMachineArn: sagas.cancelArn,
       name: cancelExecutionName(orderId, attempt),
-      input: JSON.stringify({ orderId, reason: 'CANCELLED_BY_CUSTOMER' }),
+      input: JSON.stringify({ orderId, reason: 'CANCELLED_BY_CUSTOMER', correlationId: 'cancel-request-1' }),
     });
     const execution = await sagas.emulator.waitForExecution(executionArn, 20_000);
     const order = await deps.orders.get(orderId);
@@ -282,8 +339,21 @@ describe('cancel saga', () => {
 
   it('refunds, restocks and marks the order CANCELLED with order.cancelled', async () => {
     const cancelling = await confirmedOrder();
-    const { execution, order } = await runCancel(cancelling.id, cancelling.cancelAttempts);
+    const { result, emf } = await captureOutput(() => runCancel(cancelling.id, cancelling.cancelAttempts));
+    const { execution, order } = result;
     expect(execution.status).toBe('SUCCEEDED');
+    // The cancel request's correlation id reaches every task of the cancel saga and its event.
+    const cancelCalls = world.calls.filter(
+      (call) =>
+        call.payload.orderId === order.id &&
+        ['RefundPayment', 'RestockOrder', 'CancelOrder'].includes(call.task),
+    );
+    expect(cancelCalls.map((call) => call.payload.correlationId)).toEqual([
+      'cancel-request-1',
+      'cancel-request-1',
+      'cancel-request-1',
+    ]);
+    expect(metricValuesOf(emf).map((m) => m.name)).toEqual(['OrdersCancelled']);
     expect(world.payments.get(order.id)?.status).toBe('REFUNDED');
     expect(world.restocked).toContain(order.id);
     expect(
@@ -293,6 +363,7 @@ describe('cancel saga', () => {
     expect(order.statusReason).toBe('CANCELLED_BY_CUSTOMER');
     const cancelled = (await outboxEvents(db, order.id)).find((event) => event.type === 'order.cancelled');
     expect(cancelled?.data).toMatchObject({ orderId: order.id, reason: 'CANCELLED_BY_CUSTOMER' });
+    expect(cancelled?.correlationId).toBe('cancel-request-1');
   });
 
   it('puts the order back to CONFIRMED when the refund fails for good', async () => {

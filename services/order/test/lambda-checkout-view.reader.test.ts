@@ -11,6 +11,9 @@ import {
 } from '@shop/local-cloud/testing';
 import { runInInvocation } from '@shop/platform/invocation';
 import { type CallPolicyOptions, createInternalFunctionClient } from '@shop/platform/invoke';
+import { getLogger } from '@shop/platform/observability';
+import { captureOutput } from '@shop/platform/observability/testing';
+import { defineInvokedFunction } from '@shop/platform/task';
 import { TaskCancelledError } from 'cockatiel';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CART_CALL_POLICY, createCheckoutViewReader } from '../src/composition-root.ts';
@@ -219,6 +222,33 @@ describe('LambdaCheckoutViewReader (the real Lambda client against the local Inv
     };
     await runInInvocation({ correlationId: 'corr-1' }, () => reader().read('alice'));
     expect(received).toEqual({ customerId: 'alice', correlationId: 'corr-1' });
+  });
+
+  it("runs the callee in the caller's correlation id: its INFO line and every line it writes carry it", async () => {
+    // The callee as the cart defines it: defineInvokedFunction over the same contract.
+    const callee = defineInvokedFunction({
+      contract: CheckoutView,
+      errors: [],
+      run: async ({ customerId }) => {
+        getLogger().info('cart read', { customerId });
+        return view(customerId);
+      },
+    });
+    behaviour = async (payload) => ({ ok: true, payload: await callee(payload) });
+    const { result, logs } = await captureOutput(() =>
+      runInInvocation({ correlationId: 'dx-corr-0002' }, () => reader().read('alice')),
+    );
+    expect(result.customerId).toBe('alice');
+    expect(logs.map(({ message, correlationId }) => ({ message, correlationId }))).toEqual([
+      { message: 'cart read', correlationId: 'dx-corr-0002' },
+      { message: 'invocation', correlationId: 'dx-corr-0002' },
+    ]);
+    expect(logs[1]).toMatchObject({
+      level: 'INFO',
+      function: 'cart.checkoutView',
+      outcome: 'succeeded',
+      durationMs: expect.any(Number),
+    });
   });
 
   it('is built by the composition root with the service policy', () => {

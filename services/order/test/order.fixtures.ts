@@ -112,6 +112,7 @@ export const sagaInput = (
     shippingAddress: address,
     placedAt: new Date().toISOString(),
     requestHash: 'hash-1',
+    correlationId: 'shopper-request-1',
     ...overrides,
   };
 };

@@ -114,8 +114,13 @@ describe('reconcileOrders (the real sagas on the local Step Functions engine, th
     const { placedAt, reconcileAt } = nextSlot();
     const { input } = await strandedOrder(placedAt);
 
-    const summary = await reconcileOrders(deps, reconcileAt);
+    const summary = await reconcileOrders(deps, {
+      scheduledAt: reconcileAt,
+      correlationId: 'reconcile-run-1',
+    });
     expect(summary).toMatchObject({ examined: 1, restarted: 1, failed: 0 });
+    const placed = world.calls.find((c) => c.task === 'PlaceOrder' && c.payload.orderId === input.orderId);
+    expect(placed?.payload.correlationId).toBe('reconcile-run-1');
     const execution = await executionOf(sagas.checkoutArn, input.orderId);
     expect(execution.status).toBe('SUCCEEDED');
     expect((await orderOf(input.orderId)).status).toBe('CONFIRMED');
@@ -125,7 +130,7 @@ describe('reconcileOrders (the real sagas on the local Step Functions engine, th
     ).toHaveLength(1);
 
     // The next run finds nothing to do.
-    expect(await reconcileOrders(deps, reconcileAt)).toMatchObject({ examined: 0 });
+    expect(await reconcileOrders(deps, { scheduledAt: reconcileAt })).toMatchObject({ examined: 0 });
   });
 
   it('leaves an order alone while it is young or its saga runs, and settles it when the saga is stopped', async () => {
@@ -137,9 +142,14 @@ describe('reconcileOrders (the real sagas on the local Step Functions engine, th
     await held.reached;
 
     // Younger than the threshold: not even looked at.
-    expect(await reconcileOrders(deps, new Date(placedAt.getTime() + 60_000))).toMatchObject({ examined: 0 });
+    expect(await reconcileOrders(deps, { scheduledAt: new Date(placedAt.getTime() + 60_000) })).toMatchObject(
+      { examined: 0 },
+    );
     // Old enough, but its execution is RUNNING.
-    expect(await reconcileOrders(deps, reconcileAt)).toMatchObject({ examined: 1, running: 1 });
+    expect(await reconcileOrders(deps, { scheduledAt: reconcileAt })).toMatchObject({
+      examined: 1,
+      running: 1,
+    });
     expect(world.stock.get(sku)?.available).toBe(8);
 
     // An operator (or a deploy) stops the execution after the authorization went through.
@@ -153,7 +163,10 @@ describe('reconcileOrders (the real sagas on the local Step Functions engine, th
     await expect.poll(() => world.payments.get(input.orderId)?.status).toBe('AUTHORIZED');
     expect((await orderOf(input.orderId)).status).toBe('PENDING');
 
-    expect(await reconcileOrders(deps, reconcileAt)).toMatchObject({ examined: 1, settling: 1 });
+    expect(await reconcileOrders(deps, { scheduledAt: reconcileAt })).toMatchObject({
+      examined: 1,
+      settling: 1,
+    });
     const settle = await executionOf(sagas.settleArn, settleExecutionName(input.orderId));
     expect(settle.status).toBe('SUCCEEDED');
     const order = await orderOf(input.orderId);
@@ -164,7 +177,7 @@ describe('reconcileOrders (the real sagas on the local Step Functions engine, th
     expect(world.reservations.get(input.orderId)?.state).toBe('released');
     expect(world.stock.get(sku)?.available).toBe(10);
 
-    expect(await reconcileOrders(deps, reconcileAt)).toMatchObject({ examined: 0 });
+    expect(await reconcileOrders(deps, { scheduledAt: reconcileAt })).toMatchObject({ examined: 0 });
   });
 
   it('redrives a settle saga whose compensation failed, until the order is rejected', async () => {
@@ -178,13 +191,13 @@ describe('reconcileOrders (the real sagas on the local Step Functions engine, th
     expect((await executionOf(sagas.checkoutArn, input.orderId)).status).toBe('FAILED');
     expect((await orderOf(input.orderId)).status).toBe('PENDING');
 
-    expect(await reconcileOrders(deps, reconcileAt)).toMatchObject({ settling: 1 });
+    expect(await reconcileOrders(deps, { scheduledAt: reconcileAt })).toMatchObject({ settling: 1 });
     expect((await executionOf(sagas.settleArn, settleExecutionName(input.orderId))).status).toBe('FAILED');
     expect((await orderOf(input.orderId)).status).toBe('PENDING');
 
     // The provider is back: the next run redrives the settle saga from its failed state.
     world.failures.delete('VoidPayment');
-    expect(await reconcileOrders(deps, reconcileAt)).toMatchObject({ redriven: 1 });
+    expect(await reconcileOrders(deps, { scheduledAt: reconcileAt })).toMatchObject({ redriven: 1 });
     await expect
       .poll(async () => (await orderOf(input.orderId)).status, { timeout: 10_000 })
       .toBe('REJECTED');
@@ -206,7 +219,10 @@ describe('reconcileOrders (the real sagas on the local Step Functions engine, th
     await deps.orders.create(cancelling);
     world.payments.set(input.orderId, { amount: input.totals.total, status: 'CAPTURED' });
 
-    expect(await reconcileOrders(deps, reconcileAt)).toMatchObject({ examined: 1, restarted: 1 });
+    expect(await reconcileOrders(deps, { scheduledAt: reconcileAt })).toMatchObject({
+      examined: 1,
+      restarted: 1,
+    });
     const execution = await executionOf(sagas.cancelArn, cancelExecutionName(input.orderId, 1));
     expect(execution.status).toBe('SUCCEEDED');
     const order = await orderOf(input.orderId);
@@ -224,8 +240,8 @@ describe('reconcileOrders (the real sagas on the local Step Functions engine, th
     ]);
 
     const [a, b] = await Promise.all([
-      reconcileOrders(deps, reconcileAt),
-      reconcileOrders(deps, reconcileAt),
+      reconcileOrders(deps, { scheduledAt: reconcileAt }),
+      reconcileOrders(deps, { scheduledAt: reconcileAt }),
     ]);
     expect((a.restarted ?? 0) + (b.restarted ?? 0)).toBeGreaterThanOrEqual(3);
     for (const { input } of stranded) {

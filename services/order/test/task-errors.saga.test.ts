@@ -57,7 +57,7 @@ const confirmInSaga = async () => {
     });
     const { executionArn } = emulator.startExecution({
       stateMachineArn: machine.stateMachineArn,
-      input: JSON.stringify({ orderId: input.orderId }),
+      input: JSON.stringify({ orderId: input.orderId, correlationId: input.correlationId }),
     });
     const execution = await emulator.waitForExecution(executionArn, 20_000);
     return { execution, attempts: invoker.calls.length, order: await deps.orders.get(input.orderId) };

@@ -7,6 +7,7 @@ import {
 } from '@shop/contracts/payment';
 import { TASK_INPUT_INVALID } from '@shop/contracts/saga';
 import type { TestDynamoDb } from '@shop/local-cloud/testing';
+import { captureOutput, metricValuesOf } from '@shop/platform/observability/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PaymentDeps } from '../src/application/payment.deps.ts';
 import { createPaymentTasks, type PaymentTasks } from '../src/application/payment.tasks.ts';
@@ -90,6 +91,67 @@ const capturedOrder = async (amount = 2599) => {
   await tasks.capturePayment({ orderId: order.orderId });
   return order;
 };
+
+describe('payment task metrics and correlation', () => {
+  it('counts the revenue of a capture once, in minor units, and puts the correlation id on payment.captured', async () => {
+    const order = await authorizedOrder({ amount: usd(4919) });
+    const first = await captureOutput(() =>
+      tasks.capturePayment({ orderId: order.orderId, correlationId: 'dx-corr-0002' }),
+    );
+    expect(metricValuesOf(first.emf)).toEqual([
+      expect.objectContaining({
+        name: 'RevenueCaptured',
+        unit: 'None',
+        value: 4919,
+        dimensions: expect.objectContaining({ currency: 'USD' }),
+      }),
+    ]);
+    expect(first.emf[0]).toMatchObject({ correlationId: 'dx-corr-0002', orderId: order.orderId });
+    expect(first.logs).toEqual([
+      expect.objectContaining({
+        message: 'task',
+        task: 'CapturePayment',
+        outcome: 'succeeded',
+        correlationId: 'dx-corr-0002',
+        orderId: order.orderId,
+      }),
+    ]);
+    const repeated = await captureOutput(() =>
+      tasks.capturePayment({ orderId: order.orderId, correlationId: 'dx-corr-0002' }),
+    );
+    expect(repeated.emf).toEqual([]);
+    const captured = (await outboxEvents(db)).filter(
+      (event) =>
+        event.type === 'payment.captured' && (event.data as { orderId: string }).orderId === order.orderId,
+    );
+    expect(captured.map((event) => event.correlationId)).toEqual(['dx-corr-0002']);
+  });
+
+  it('counts a decline once and logs the task as failed with PaymentDeclined', async () => {
+    const orderId = newOrderId();
+    const { logs, emf } = await captureOutput(() =>
+      failure(
+        tasks.authorizePayment({
+          ...authorizeInput(orderId, { paymentMethod: 'pm_card_declined' }),
+          correlationId: 'c-9',
+        }),
+      ),
+    );
+    expect(metricValuesOf(emf).map((m) => [m.name, m.value])).toEqual([['PaymentsDeclined', 1]]);
+    expect(logs.at(-1)).toMatchObject({
+      message: 'task',
+      task: 'AuthorizePayment',
+      outcome: 'failed',
+      errorName: 'PaymentDeclined',
+      correlationId: 'c-9',
+      orderId,
+    });
+    const again = await captureOutput(() =>
+      failure(tasks.authorizePayment(authorizeInput(orderId, { paymentMethod: 'pm_card_declined' }))),
+    );
+    expect(again.emf).toEqual([]);
+  });
+});
 
 describe('AuthorizePayment', () => {
   it('authorizes the amount the order asks for and stores the payment', async () => {

@@ -60,7 +60,11 @@ const authorizeInSaga = async (paymentMethod: string) => {
     const { executionArn } = emulator.startExecution({
       stateMachineArn: machine.stateMachineArn,
       // The saga's state at AuthorizePayment: the draft order and PriceOrder's totals.
-      input: JSON.stringify({ ...input, pricing: { totals: { total: input.amount } } }),
+      input: JSON.stringify({
+        ...input,
+        correlationId: 'shopper-request-9',
+        pricing: { totals: { total: input.amount } },
+      }),
     });
     const execution = await emulator.waitForExecution(executionArn, 20_000);
     return { execution, attempts: invoker.calls.length, payment: await deps.payments.findByOrderId(orderId) };

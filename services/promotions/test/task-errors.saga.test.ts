@@ -57,6 +57,7 @@ const redeemInSaga = async (code: string, orderId: string) => {
       // The saga's state at RedeemPromotion: the order, its code and the reserved lines.
       input: JSON.stringify({
         orderId,
+        correlationId: `test-${orderId}`,
         customerId: 'alice',
         promotionCode: code,
         reservation: { lines: lines(4000) },

@@ -1,5 +1,6 @@
 export {
   CORRELATION_ID_MEMBER,
+  CorrelationId,
   defineInternalFunction,
   type InternalFunctionContract,
 } from './internal-function.ts';

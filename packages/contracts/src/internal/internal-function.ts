@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import * as z from 'zod';
 
 /**
  * A function one service offers another through Lambda Invoke (never public): its reference in the
@@ -23,3 +23,12 @@ export const defineInternalFunction = <TInput extends z.ZodType, TOutput extends
  * `z.object`s, which drop members they do not declare, so the callee's schema never sees it.
  */
 export const CORRELATION_ID_MEMBER = 'correlationId';
+
+/**
+ * A correlation id as it travels in payloads, saga inputs, envelopes and message attributes: what
+ * gateway request ids and common trace ids are made of, at most 128 characters.
+ */
+export const CorrelationId = z
+  .string()
+  .regex(/^[A-Za-z0-9._:@=-]{1,128}$/, 'letters, digits and . _ : @ = - only, at most 128');
+export type CorrelationId = z.infer<typeof CorrelationId>;

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { CorrelationId } from '../internal/internal-function.ts';
 import { Money } from '../money/money.schema.ts';
 import { TASK_INPUT_INVALID, TRANSIENT_ERROR } from '../saga/saga-task-errors.ts';
 import { OrderId, OrderLine, OrderStatus, OrderTotals, ShippingAddress } from './order.schemas.ts';
@@ -51,6 +52,11 @@ export const CheckoutSagaInput = z.object({
   requestHash: z.string().min(1),
   /** The cart's promotion code: the saga redeems it right after the stock reservation. */
   promotionCode: z.string().min(1).max(32).optional(),
+  /**
+   * The shopper request's correlation id (`CORRELATION_ID_MEMBER`): the state machine passes it to
+   * every task, which logs it and puts it on the events it publishes.
+   */
+  correlationId: CorrelationId,
 });
 export type CheckoutSagaInput = z.infer<typeof CheckoutSagaInput>;
 
@@ -119,6 +125,8 @@ export type AbortCancellationInput = z.infer<typeof AbortCancellationInput>;
 export const CancelSagaInput = z.object({
   orderId: OrderId,
   reason: z.enum(['CANCELLED_BY_CUSTOMER', 'CANCELLED_BY_ADMIN']),
+  /** The cancel request's correlation id, passed to every task of the cancel saga. */
+  correlationId: CorrelationId,
 });
 export type CancelSagaInput = z.infer<typeof CancelSagaInput>;
 
@@ -130,5 +138,7 @@ export type CancelSagaInput = z.infer<typeof CancelSagaInput>;
 export const SettleSagaInput = z.object({
   orderId: OrderId,
   detail: z.string().min(1).max(500),
+  /** The reconciler run's correlation id, passed to every task. */
+  correlationId: CorrelationId,
 });
 export type SettleSagaInput = z.infer<typeof SettleSagaInput>;

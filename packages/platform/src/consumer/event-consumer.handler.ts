@@ -9,8 +9,12 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type EventDefinition, EventEnvelope } from '@shop/contracts';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { getLogger } from '../observability/index.ts';
+import { runInInvocation } from '../invocation/invocation-scope.ts';
+import { getLogger, orderIdOf } from '../observability/logger.ts';
+import { SHOP_METRICS } from '../observability/metric-catalogue.ts';
+import { flushMetrics, recordMetric } from '../observability/metrics.ts';
 import { OUTBOX_TTL_ATTRIBUTE } from '../outbox/outbox.ts';
+import { traced } from '../tracing/tracer.ts';
 
 /** Prefix of the partition key under which a consumer keeps the ids of the events it has handled. */
 export const IDEMPOTENCY_PK_PREFIX = 'IDEMPOTENCY#';
@@ -33,6 +37,8 @@ export interface EventContext {
   readonly messageId: string;
   /** 1 on the first delivery. */
   readonly receiveCount: number;
+  /** The event's correlation id: events the handler publishes carry it on. */
+  readonly correlationId: string;
 }
 
 /** The envelope a definition describes, with its payload typed. */
@@ -153,17 +159,25 @@ export const createEventConsumer = <const TDefinitions extends readonly EventDef
   };
 
   return async function eventConsumer(event: SQSEvent, lambdaContext: Context): Promise<SQSBatchResponse> {
+    const batchStarted = performance.now();
+    let retries = 0;
+    const correlationIds = new Set<string>();
+    const orderIds = new Set<string>();
     logger.addContext(lambdaContext);
     config.registerLambdaContext(lambdaContext);
     const idempotentRun = idempotentRunFor(lambdaContext.functionName);
 
     const handleRecord = async (record: SQSRecord): Promise<void> => {
+      const started = performance.now();
       const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');
+      if (receiveCount > 1) retries += 1;
       let parsed: ReturnType<typeof parseMessage>;
       try {
         parsed = parseMessage(record, handlers);
       } catch (error) {
+        const attribute = record.messageAttributes?.correlationId?.stringValue;
         logger.error('poison message: it will reach the DLQ after the maximum receives', {
+          ...(attribute ? { correlationId: attribute } : {}),
           messageId: record.messageId,
           receiveCount,
           reason: error instanceof Error ? error.message : String(error),
@@ -172,9 +186,14 @@ export const createEventConsumer = <const TDefinitions extends readonly EventDef
         throw error;
       }
       const { handler, envelope } = parsed;
+      const { correlationId } = envelope;
+      const orderId = orderIdOf(envelope.data);
+      correlationIds.add(correlationId);
+      if (orderId) orderIds.add(orderId);
       const recordLogger = logger.createChild({
         persistentKeys: {
-          correlationId: envelope.correlationId,
+          correlationId,
+          ...(orderId ? { orderId } : {}),
           eventId: envelope.id,
           eventType: envelope.type,
         },
@@ -184,28 +203,60 @@ export const createEventConsumer = <const TDefinitions extends readonly EventDef
         lambdaContext,
         messageId: record.messageId,
         receiveCount,
+        correlationId,
       };
+      const line = (outcome: 'succeeded' | 'failed', extra: Record<string, unknown> = {}) => ({
+        outcome,
+        messageId: record.messageId,
+        receiveCount,
+        durationMs: Math.round((performance.now() - started) * 100) / 100,
+        ...extra,
+      });
       try {
-        await idempotentRun(handler, envelope, context);
-        recordLogger.debug('event handled', { messageId: record.messageId, receiveCount });
+        // Calls the handler makes (an internal function, say) carry the event's correlation id.
+        await traced(envelope.type, { correlationId, orderId }, () =>
+          runInInvocation({ correlationId }, () => idempotentRun(handler, envelope, context)),
+        );
+        recordLogger.info('event', line('succeeded'));
       } catch (error) {
         if (error instanceof IdempotencyAlreadyInProgressError) {
-          recordLogger.warn('event is being handled by another invocation: left for redelivery', {
-            messageId: record.messageId,
-          });
+          recordLogger.warn(
+            'event',
+            line('failed', {
+              errorName: error.name,
+              reason: 'being handled by another invocation: left for redelivery',
+            }),
+          );
         } else {
-          recordLogger.error('event handling failed', { messageId: record.messageId, receiveCount, error });
+          recordLogger.error(
+            'event',
+            line('failed', { errorName: error instanceof Error ? error.name : 'Error', error }),
+          );
         }
         throw error;
       }
     };
 
     // A processor per invocation: it holds the batch's state.
-    return processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), {
+    const response = await processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), {
       context: lambdaContext,
       // Answer with the failed ids even when every message failed: SQS redelivers the same messages
       // either way, and the event source then sees an answer rather than a function error.
       throwOnFullBatchFailure: false,
     });
+    const failed = response.batchItemFailures.length;
+    if (retries > 0) recordMetric(SHOP_METRICS.consumerRetries, retries);
+    if (failed > 0) recordMetric(SHOP_METRICS.partialBatchFailures, failed);
+    logger.info('batch', {
+      outcome: failed === 0 ? 'succeeded' : 'failed',
+      records: event.Records.length,
+      failed,
+      durationMs: Math.round((performance.now() - batchStarted) * 100) / 100,
+      // The ids when the batch is about one request and one order (the usual case at low traffic).
+      ...(correlationIds.size === 1 ? { correlationId: [...correlationIds][0] } : {}),
+      ...(orderIds.size === 1 ? { orderId: [...orderIds][0] } : {}),
+    });
+    flushMetrics();
+    return response;
   };
 };

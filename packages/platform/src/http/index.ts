@@ -1,5 +1,5 @@
 export { type Auth, createAuth } from './auth.ts';
-export { type AppEnv, type AppVariables, createApp, renderError } from './create-app.ts';
+export { type AppEnv, type AppVariables, aboutOrder, createApp, renderError } from './create-app.ts';
 export { createHttpHandler } from './lambda-handler.ts';
 export {
   type ApiInfo,

@@ -3,6 +3,7 @@ export {
   currentInvocation,
   type Invocation,
   type InvocationContext,
+  isCorrelationId,
   runInInvocation,
   withInvocation,
 } from './invocation-scope.ts';

@@ -21,7 +21,12 @@ export const currentInvocation = (): Invocation | undefined => storage.getStore(
 
 export const runInInvocation = <T>(invocation: Invocation, run: () => T): T => storage.run(invocation, run);
 
-const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** What a correlation id may look like: what the gateway's request ids and common trace ids are made of. */
+const SAFE_ID = /^[A-Za-z0-9._:@=-]{1,128}$/;
+
+/** Whether a caller's correlation id is safe to carry on (logs, payloads, message attributes). */
+export const isCorrelationId = (value: unknown): value is string =>
+  typeof value === 'string' && SAFE_ID.test(value);
 
 /**
  * The correlation id an event carries: an invoke or saga payload's `correlationId`, an HTTP API
@@ -31,10 +36,10 @@ export const correlationIdOf = (event: unknown): string | undefined => {
   if (typeof event !== 'object' || event === null) return undefined;
   const record = event as Record<string, unknown>;
   const own = record[CORRELATION_ID_MEMBER];
-  if (typeof own === 'string' && SAFE_ID.test(own)) return own;
+  if (isCorrelationId(own)) return own;
   const headers = record.headers as Record<string, unknown> | undefined;
   const header = headers?.['x-correlation-id'];
-  if (typeof header === 'string' && SAFE_ID.test(header)) return header;
+  if (isCorrelationId(header)) return header;
   const requestId = (record.requestContext as { requestId?: unknown } | undefined)?.requestId;
   return typeof requestId === 'string' ? requestId : undefined;
 };

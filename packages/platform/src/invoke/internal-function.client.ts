@@ -2,6 +2,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CORRELATION_ID_MEMBER, type InternalFunctionContract } from '@shop/contracts/internal';
 import type * as z from 'zod';
 import { currentInvocation } from '../invocation/invocation-scope.ts';
+import { traceClient } from '../tracing/tracer.ts';
 import {
   type CallPolicy,
   type CallPolicyOptions,
@@ -54,7 +55,7 @@ export const createInternalFunctionClient = <TInput extends z.ZodType, TOutput e
   options: InternalFunctionClientOptions<TInput, TOutput>,
 ): InternalFunctionClient<TInput, TOutput> => {
   const { contract, functionName } = options;
-  const lambda = options.lambda ?? new LambdaClient({ maxAttempts: 1 });
+  const lambda = options.lambda ?? traceClient(new LambdaClient({ maxAttempts: 1 }));
   const policy = isPolicy(options.policy) ? options.policy : createCallPolicy(options.policy);
 
   const invoke = async (payload: Uint8Array, signal: AbortSignal): Promise<z.infer<TOutput>> => {

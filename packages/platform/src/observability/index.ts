@@ -1,2 +1,3 @@
-export { CORRELATION_HEADER, getLogger } from './logger.ts';
-export { flushMetrics, getMetrics, METRICS_NAMESPACE } from './metrics.ts';
+export { CORRELATION_HEADER, CORRELATION_ID_KEY, getLogger, ORDER_ID_KEY, orderIdOf } from './logger.ts';
+export { type MetricDefinition, SHOP_METRICS, type ShopMetric } from './metric-catalogue.ts';
+export { flushMetrics, getMetrics, METRICS_NAMESPACE, recordMetric, setMetricsMetadata } from './metrics.ts';

@@ -21,3 +21,15 @@ export const getLogger = (): Logger => {
 };
 
 export const CORRELATION_HEADER = 'x-correlation-id';
+
+/** The log key of the shopper request's correlation id (shared with the local runtime's log views). */
+export const CORRELATION_ID_KEY = 'correlationId';
+/** The log key of the order a line is about: its own key, never folded into the correlation id. */
+export const ORDER_ID_KEY = 'orderId';
+
+/** The order a payload is about: its `orderId` member (saga inputs, `order.*` and `payment.*` event data). */
+export const orderIdOf = (value: unknown): string | undefined => {
+  const orderId =
+    typeof value === 'object' && value !== null ? (value as { orderId?: unknown }).orderId : undefined;
+  return typeof orderId === 'string' ? orderId : undefined;
+};

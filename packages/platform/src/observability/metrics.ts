@@ -1,5 +1,6 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { serviceName } from './logger.ts';
+import type { MetricDefinition } from './metric-catalogue.ts';
 
 export const METRICS_NAMESPACE = 'Shop';
 
@@ -10,8 +11,63 @@ export const getMetrics = (): Metrics => {
   return sharedMetrics;
 };
 
-/** Publishes stored metrics, if any: an empty flush would only print a warning. */
+interface DimensionedValue {
+  readonly definition: MetricDefinition<string>;
+  readonly value: number;
+  readonly dimensions: Readonly<Record<string, string>>;
+}
+
+/** Values with dimensions of their own: each needs an EMF record of its own, written at the flush. */
+let dimensioned: DimensionedValue[] = [];
+let metadata: Record<string, string> = {};
+
+/**
+ * Records one value of a catalogue metric (`SHOP_METRICS`) in the invocation's buffer; the handler
+ * wrapper (HTTP app, saga task, internal function, consumer, relay) flushes it once, at the end of
+ * the invocation, as CloudWatch EMF on stdout.
+ *
+ * @example
+ * recordMetric(SHOP_METRICS.ordersRejected, 1, { reason: 'OUT_OF_STOCK' });
+ */
+export const recordMetric = <TDimension extends string>(
+  definition: MetricDefinition<TDimension>,
+  value: number,
+  ...[dimensions]: [TDimension] extends [never] ? [] : [Readonly<Record<TDimension, string>>]
+): void => {
+  if (!Number.isFinite(value)) return;
+  if (dimensions && Object.keys(dimensions).length > 0) {
+    dimensioned.push({ definition: definition as MetricDefinition<string>, value, dimensions });
+    return;
+  }
+  getMetrics().addMetric(definition.name, definition.unit, value);
+};
+
+/**
+ * Ids that go with the invocation's metrics (the EMF record's properties, not dimensions: they would
+ * make one CloudWatch series per order): `correlationId` and `orderId`, so a metric line is found by
+ * the same Logs Insights query as the log lines.
+ */
+export const setMetricsMetadata = (values: Readonly<Record<string, string | undefined>>): void => {
+  for (const [key, value] of Object.entries(values)) if (value !== undefined) metadata[key] = value;
+};
+
+/** Publishes the invocation's metrics, if any (an empty flush would only print a warning). */
 export const flushMetrics = (): void => {
+  const pending = dimensioned;
+  const extra = metadata;
+  dimensioned = [];
+  metadata = {};
   const metrics = sharedMetrics;
-  if (metrics?.hasStoredMetrics()) metrics.publishStoredMetrics();
+  if (metrics?.hasStoredMetrics()) {
+    for (const [key, value] of Object.entries(extra)) metrics.addMetadata(key, value);
+    metrics.publishStoredMetrics();
+  }
+  if (pending.length === 0) return;
+  for (const { definition, value, dimensions } of pending) {
+    const single = getMetrics().singleMetric();
+    for (const [name, dimension] of Object.entries(dimensions)) single.addDimension(name, dimension);
+    for (const [key, data] of Object.entries(extra)) single.addMetadata(key, data);
+    // A single metric publishes as soon as its value is added.
+    single.addMetric(definition.name, definition.unit, value);
+  }
 };

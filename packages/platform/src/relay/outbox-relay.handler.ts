@@ -13,8 +13,11 @@ import type {
   DynamoDBStreamEvent,
   StreamRecord,
 } from 'aws-lambda';
-import { getLogger } from '../observability/index.ts';
+import { getLogger, orderIdOf } from '../observability/logger.ts';
+import { SHOP_METRICS } from '../observability/metric-catalogue.ts';
+import { flushMetrics, recordMetric } from '../observability/metrics.ts';
 import { OUTBOX_PARTITION_HINT_ATTRIBUTE, OUTBOX_PK_PREFIX } from '../outbox/outbox.ts';
+import { traceClient, traceHeader } from '../tracing/tracer.ts';
 import { type EventRoutes, parseEventRoutes } from './event-routes.ts';
 
 /** SendMessageBatch takes at most 10 entries... */
@@ -89,10 +92,16 @@ export const messageEntryOf = (
     eventType: { DataType: 'String', StringValue: event.envelope.type },
     correlationId: { DataType: 'String', StringValue: event.envelope.correlationId },
   };
+  // In AWS the traced SQS client sends the X-Ray header and SQS keeps it as `AWSTraceHeader`; naming
+  // it on the message as well keeps the consumer in the producer's trace whatever the client does.
+  const trace = traceHeader();
   return {
     Id: id,
     MessageBody: event.body,
     MessageAttributes: attributes,
+    ...(trace
+      ? { MessageSystemAttributes: { AWSTraceHeader: { DataType: 'String', StringValue: trace } } }
+      : {}),
     ...(isFifoQueue(queueUrl)
       ? {
           MessageGroupId: event.partitionHint ?? event.envelope.type,
@@ -163,7 +172,7 @@ interface PendingMessage {
  */
 export const createOutboxRelayHandler = (options: OutboxRelayOptions = {}) => {
   const routes = options.routes ?? parseEventRoutes();
-  const sqs = options.sqs ?? new SQSClient({});
+  const sqs = options.sqs ?? traceClient(new SQSClient({}));
   const logger = options.logger ?? getLogger();
   const partitionKey = options.partitionKey ?? 'pk';
 
@@ -171,6 +180,7 @@ export const createOutboxRelayHandler = (options: OutboxRelayOptions = {}) => {
   const sendAll = async (
     queueUrl: string,
     messages: readonly PendingMessage[],
+    sent: Map<number, OutboxStreamEvent>,
   ): Promise<number | undefined> => {
     for (const chunk of chunkEntries(messages)) {
       let failedIds: ReadonlySet<string>;
@@ -202,6 +212,7 @@ export const createOutboxRelayHandler = (options: OutboxRelayOptions = {}) => {
         return first.position;
       }
       for (const m of chunk) {
+        sent.set(m.position, m.event);
         logger.debug('outbox event sent', {
           correlationId: m.event.envelope.correlationId,
           eventId: m.event.envelope.id,
@@ -217,6 +228,7 @@ export const createOutboxRelayHandler = (options: OutboxRelayOptions = {}) => {
     event: DynamoDBStreamEvent,
     context?: Context,
   ): Promise<DynamoDBBatchResponse> {
+    const started = performance.now();
     if (context) logger.addContext(context);
     const byQueue = new Map<string, PendingMessage[]>();
     const sequenceNumbers: string[] = [];
@@ -254,17 +266,38 @@ export const createOutboxRelayHandler = (options: OutboxRelayOptions = {}) => {
         byQueue.set(queueUrl, messages);
       }
     }
+    const sent = new Map<number, OutboxStreamEvent>();
     const failures = await Promise.all(
-      [...byQueue].map(([queueUrl, messages]) => sendAll(queueUrl, messages)),
+      [...byQueue].map(([queueUrl, messages]) => sendAll(queueUrl, messages, sent)),
     );
     const firstFailure = Math.min(...failures.filter((p) => p !== undefined));
+    // Lag: from the outbox write to the event having reached every queue of its route, so an event
+    // counts once, when all its sends succeeded (before the first failure, which is retried).
+    const relayedAt = Date.now();
+    for (const [position, relayed] of sent) {
+      if (position >= firstFailure) continue;
+      const lag = relayedAt - Date.parse(relayed.envelope.time);
+      if (lag >= 0) recordMetric(SHOP_METRICS.outboxRelayLag, lag);
+    }
+    const correlationIds = [...new Set([...sent.values()].map((e) => e.envelope.correlationId))];
+    const orderIds = [
+      ...new Set([...sent.values()].map((e) => orderIdOf(e.envelope.data)).filter((id) => id)),
+    ];
     // Batches of other items' changes are routine; only those that carried events are worth a line.
     (events > 0 ? logger.info : logger.debug).call(logger, 'outbox batch relayed', {
+      outcome: Number.isFinite(firstFailure) ? 'failed' : 'succeeded',
       records: event.Records.length,
       events,
       queues: byQueue.size,
+      durationMs: Math.round((performance.now() - started) * 100) / 100,
+      // One id when the batch is one request's events (the usual case), every id otherwise.
+      ...(correlationIds.length === 1 ? { correlationId: correlationIds[0] } : {}),
+      ...(correlationIds.length > 1 ? { correlationIds } : {}),
+      ...(orderIds.length === 1 ? { orderId: orderIds[0] } : {}),
+      ...(orderIds.length > 1 ? { orderIds } : {}),
       ...(Number.isFinite(firstFailure) ? { retryFrom: sequenceNumbers[firstFailure] } : {}),
     });
+    flushMetrics();
     if (!Number.isFinite(firstFailure)) return { batchItemFailures: [] };
     // Stream semantics: Lambda retries from the first reported record, so one is all it needs.
     return { batchItemFailures: [{ itemIdentifier: sequenceNumbers[firstFailure] ?? '' }] };

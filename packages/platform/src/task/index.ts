@@ -5,6 +5,7 @@ export {
   SagaTaskError,
   type SagaTaskOptions,
   type TaskErrorNames,
+  type TaskInvocation,
 } from './saga-task.ts';
 export {
   defineScheduledFunction,

@@ -25,8 +25,8 @@ export const defineInvokedFunction =
   (event: unknown, context?: InvocationContext): Promise<z.input<TOutput>> =>
     runLogged({
       message: 'invocation',
+      name: options.contract.ref,
       fields: { function: options.contract.ref },
-      event,
       context,
       correlationId: correlationIdOf(event),
       errors: options.errors,

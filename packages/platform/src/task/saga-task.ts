@@ -1,7 +1,9 @@
 import { TASK_INPUT_INVALID, TRANSIENT_ERROR } from '@shop/contracts/saga';
 import type * as z from 'zod';
 import { correlationIdOf, type InvocationContext, runInInvocation } from '../invocation/invocation-scope.ts';
-import { getLogger } from '../observability/logger.ts';
+import { getLogger, orderIdOf } from '../observability/logger.ts';
+import { flushMetrics, setMetricsMetadata } from '../observability/metrics.ts';
+import { traced } from '../tracing/tracer.ts';
 
 /**
  * An error a saga task fails with. Its `name` is the Lambda `errorType` that Step Functions matches
@@ -29,17 +31,21 @@ export interface SagaTaskOptions<TInput extends z.ZodType, TOutput> {
    * (payment: a card number where a token belongs is a decline).
    */
   readonly refuseInput?: (error: z.ZodError) => SagaTaskError | undefined;
-  readonly run: (input: z.infer<TInput>) => Promise<TOutput>;
+  readonly run: (input: z.infer<TInput>, invocation: TaskInvocation) => Promise<TOutput>;
+}
+
+/** What a task's use case may need to know about its invocation besides the input. */
+export interface TaskInvocation {
+  /**
+   * The shopper request's correlation id, from the saga input's `correlationId`: the events the task
+   * publishes carry it. An input without one (a saga started by an older version) falls back to the
+   * order id.
+   */
+  readonly correlationId: string;
 }
 
 /** The task function Lambda runs: the state machine's JSON in, the contract's JSON out. */
 export type SagaTask<TOutput> = (event: unknown, context?: InvocationContext) => Promise<TOutput>;
-
-export const orderIdOf = (value: unknown): string | undefined => {
-  const orderId =
-    typeof value === 'object' && value !== null ? (value as { orderId?: unknown }).orderId : undefined;
-  return typeof orderId === 'string' ? orderId : undefined;
-};
 
 export const taskErrorOf = (error: unknown, names: TaskErrorNames): Error => {
   if (error instanceof SagaTaskError) return error;
@@ -65,22 +71,28 @@ export const taskErrorOf = (error: unknown, names: TaskErrorNames): Error => {
  */
 export const defineSagaTask =
   <TInput extends z.ZodType, TOutput>(options: SagaTaskOptions<TInput, TOutput>): SagaTask<TOutput> =>
-  (event, context) =>
-    runLogged({
+  (event, context) => {
+    const orderId = orderIdOf(event);
+    const correlationId = correlationIdOf(event) ?? orderId;
+    return runLogged({
       message: 'task',
-      fields: { task: options.name, orderId: orderIdOf(event) },
-      event,
+      name: options.name,
+      fields: { task: options.name },
+      orderId,
       context,
-      correlationId: correlationIdOf(event) ?? orderIdOf(event),
+      correlationId,
       errors: options.errors,
       run: () => {
         const parsed = options.input.safeParse(event);
         if (!parsed.success) {
           throw options.refuseInput?.(parsed.error) ?? inputInvalid(options.name, parsed.error);
         }
-        return options.run(parsed.data);
+        // Every task input names its order, so the fallback to the task's name is only for a contract
+        // without `orderId`.
+        return options.run(parsed.data, { correlationId: correlationId ?? options.name });
       },
     });
+  };
 
 /** `TaskInputInvalid`, naming every field that broke the contract (never its value). */
 export const inputInvalid = (name: string, error: z.ZodError): SagaTaskError =>
@@ -89,14 +101,27 @@ export const inputInvalid = (name: string, error: z.ZodError): SagaTaskError =>
     `${name}: invalid input: ${error.issues.map((issue) => `/${issue.path.join('/')}: ${issue.message}`).join('; ')}`,
   );
 
+/** The Lambda context members the logger's `addContext` reads; a test's partial context has none. */
+const isLambdaContext = (
+  context: InvocationContext | undefined,
+): context is InvocationContext & Parameters<ReturnType<typeof getLogger>['addContext']>[0] =>
+  typeof context === 'object' &&
+  context !== null &&
+  typeof (context as { awsRequestId?: unknown }).awsRequestId === 'string' &&
+  typeof (context as { functionName?: unknown }).functionName === 'string';
+
 /**
  * Runs one invocation of a task or an invoked function: in an invocation scope (remaining time,
- * correlation id), with its errors mapped by `errors` and one INFO line with the outcome.
+ * correlation id), with `correlationId` and `orderId` on every log line it writes, in an X-Ray
+ * subsegment annotated with both, its errors mapped by `errors`, one INFO line with the outcome and
+ * duration, and its metrics flushed once at the end.
  */
 export const runLogged = async <T>(invocation: {
   readonly message: string;
+  /** The subsegment's name: the task or function. */
+  readonly name: string;
   readonly fields: Readonly<Record<string, unknown>>;
-  readonly event: unknown;
+  readonly orderId?: string | undefined;
   readonly context: InvocationContext | undefined;
   readonly correlationId: string | undefined;
   readonly errors: TaskErrorNames;
@@ -105,26 +130,33 @@ export const runLogged = async <T>(invocation: {
   readonly run: () => Promise<T>;
 }): Promise<T> => {
   const started = performance.now();
-  const { context, correlationId } = invocation;
+  const { context, correlationId, orderId } = invocation;
   const remaining = context?.getRemainingTimeInMillis;
   const scope = {
     ...(remaining ? { remainingTimeMs: () => remaining.call(context) } : {}),
     ...(correlationId ? { correlationId } : {}),
   };
+  const logger = getLogger();
+  if (isLambdaContext(context)) logger.addContext(context);
+  const keys = { ...(correlationId ? { correlationId } : {}), ...(orderId ? { orderId } : {}) };
+  logger.appendKeys(keys);
+  setMetricsMetadata(keys);
   const line = (outcome: 'succeeded' | 'failed', errorName?: string) => ({
     ...invocation.fields,
     outcome,
     ...(errorName ? { errorName } : {}),
     durationMs: Math.round((performance.now() - started) * 100) / 100,
-    ...(correlationId ? { correlationId } : {}),
   });
   try {
-    const output = await runInInvocation(scope, invocation.run);
-    getLogger().info(invocation.message, { ...line('succeeded'), ...invocation.summary?.(output) });
+    const output = await traced(invocation.name, keys, () => runInInvocation(scope, invocation.run));
+    logger.info(invocation.message, { ...line('succeeded'), ...invocation.summary?.(output) });
     return output;
   } catch (error) {
     const failure = taskErrorOf(error, invocation.errors);
-    getLogger().info(invocation.message, line('failed', failure.name));
+    logger.info(invocation.message, line('failed', failure.name));
     throw failure;
+  } finally {
+    logger.removeKeys(Object.keys(keys));
+    flushMetrics();
   }
 };

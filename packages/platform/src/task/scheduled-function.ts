@@ -19,7 +19,7 @@ export interface ScheduledFunctionOptions<TSummary extends Record<string, unknow
   /** The job's name, on its log line: `ReconcileOrders`. */
   readonly name: string;
   /** One run; what it did is logged with the outcome. */
-  readonly run: (run: { readonly scheduledAt: Date }) => Promise<TSummary>;
+  readonly run: (run: { readonly scheduledAt: Date; readonly correlationId: string }) => Promise<TSummary>;
 }
 
 const scheduledAtOf = (event: unknown): Date => {
@@ -33,8 +33,9 @@ const scheduledAtOf = (event: unknown): Date => {
 };
 
 /**
- * A scheduled function: runs the job with the time it was due, logs one INFO line with its outcome,
- * its summary and its duration. A failure is rethrown: the asynchronous invocation retries it, then
+ * A scheduled function: runs the job with the time it was due and a correlation id of its own
+ * (`<name>:<scheduledAt>`, on every line it logs and everything it starts), logs one INFO line with
+ * its outcome, its summary and its duration. A failure is rethrown: the asynchronous invocation retries it, then
  * the schedule's dead-letter queue keeps it; the next run starts afresh either way, so a job must be
  * safe to run again (every job here is).
  *
@@ -45,14 +46,16 @@ export const defineScheduledFunction =
   <TSummary extends Record<string, unknown>>(options: ScheduledFunctionOptions<TSummary>) =>
   (event: unknown, context?: InvocationContext): Promise<TSummary> => {
     const scheduledAt = scheduledAtOf(event);
+    // One correlation id per run: what the run starts (a saga, a call) carries it.
+    const correlationId = `${options.name}:${scheduledAt.toISOString()}`;
     return runLogged({
       message: 'scheduled run',
+      name: options.name,
       fields: { job: options.name, scheduledAt: scheduledAt.toISOString() },
-      event,
       context,
-      correlationId: undefined,
+      correlationId,
       errors: [],
       summary: (output: TSummary) => output,
-      run: () => options.run({ scheduledAt }),
+      run: () => options.run({ scheduledAt, correlationId }),
     });
   };

@@ -1,7 +1,8 @@
 import { type AuthVariables, getUser } from '@shop/auth';
 import { isCardNumberIssue } from '@shop/contracts/payment';
 import { CardNumberRefusedError, validationErrorOf } from '@shop/platform/errors';
-import { type Auth, createApp } from '@shop/platform/http';
+import { type Auth, aboutOrder, createApp } from '@shop/platform/http';
+import { recordMetric, SHOP_METRICS } from '@shop/platform/observability';
 import type { Context as LambdaContext } from 'aws-lambda';
 import type { ZodError } from 'zod';
 import { cancelOrder } from '../application/cancel-order.use-case.ts';
@@ -49,16 +50,23 @@ export const buildApp = (deps: OrderAppDeps) => {
   app.openapi(
     { ...checkoutRoute, middleware: [deps.auth.authenticate, deps.auth.requireRole('customer')] },
     async (c) => {
+      const started = performance.now();
       const user = getUser(c);
-      const result = await deps.checkout(
-        {
-          customerId: user.sub,
-          idempotencyKey: c.req.valid('header')['idempotency-key'],
-          body: c.req.valid('json'),
-        },
-        c.env?.lambdaContext as LambdaContext | undefined,
-      );
-      return c.json(result, 202, { Location: `/orders/${result.orderId}` });
+      try {
+        const result = await deps.checkout(
+          {
+            customerId: user.sub,
+            idempotencyKey: c.req.valid('header')['idempotency-key'],
+            body: c.req.valid('json'),
+            correlationId: c.get('correlationId'),
+          },
+          c.env?.lambdaContext as LambdaContext | undefined,
+        );
+        aboutOrder(c, result.orderId);
+        return c.json(result, 202, { Location: `/orders/${result.orderId}` });
+      } finally {
+        recordMetric(SHOP_METRICS.checkoutLatency, performance.now() - started);
+      }
     },
     checkoutValidation,
   );
@@ -70,12 +78,16 @@ export const buildApp = (deps: OrderAppDeps) => {
   });
 
   app.openapi({ ...getOrderRoute, middleware: signedIn }, async (c) => {
-    const order = await getOrder(deps, getUser(c), c.req.valid('param').orderId);
+    const { orderId } = c.req.valid('param');
+    aboutOrder(c, orderId);
+    const order = await getOrder(deps, getUser(c), orderId);
     return c.json(toOrderDto(order), 200);
   });
 
   app.openapi({ ...cancelOrderRoute, middleware: signedIn }, async (c) => {
-    const order = await cancelOrder(deps, getUser(c), c.req.valid('param').orderId);
+    const { orderId } = c.req.valid('param');
+    aboutOrder(c, orderId);
+    const order = await cancelOrder(deps, getUser(c), orderId, c.get('correlationId'));
     return c.json(toOrderDto(order), 202);
   });
 

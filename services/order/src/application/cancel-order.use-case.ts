@@ -19,25 +19,31 @@ const cancelReasonOf = (order: Order, reader: Reader) =>
  * again: if the request that marked the order crashed before starting its saga, this completes it
  * (the execution name makes the start a no-op otherwise).
  *
+ * `correlationId` is the cancel request's: the cancel saga's tasks and events carry it.
+ *
  * @throws OrderNotFoundError (also for someone else's order), OrderNotCancellableError, SagaUnavailableError
  */
 export const cancelOrder = (
   deps: Pick<CheckoutDeps, 'orders' | 'sagas' | 'clock'>,
   reader: Reader,
   orderId: string,
+  correlationId: string,
 ): Promise<Order> => {
   return retryLostRaces(
     async () => {
       const order = await deps.orders.get(orderId);
       if (!order || !canRead(order, reader)) throw new OrderNotFoundError(orderId);
       if (order.status === 'CANCELLING') {
-        await deps.sagas.startCancel({ orderId, reason: cancellationReasonOf(order) }, order.cancelAttempts);
+        await deps.sagas.startCancel(
+          { orderId, reason: cancellationReasonOf(order), correlationId },
+          order.cancelAttempts,
+        );
         throw new OrderNotCancellableError(order.status);
       }
       const reason = cancelReasonOf(order, reader);
       const next = requestCancellation(order, reason, nowOf(deps));
       if (await deps.orders.update(order, next)) {
-        await deps.sagas.startCancel({ orderId, reason }, next.cancelAttempts);
+        await deps.sagas.startCancel({ orderId, reason, correlationId }, next.cancelAttempts);
         return next;
       }
       return LOST_RACE;

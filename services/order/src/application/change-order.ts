@@ -7,6 +7,8 @@ import type { OrderDeps } from './order.deps.ts';
 /**
  * Read, decide, write conditionally on the version read; on a lost race, read again and decide again
  * (the transition may then find nothing left to do). Returns the order as it stands afterwards.
+ * `onChanged` runs once, after the write that made the change (never on a repetition that found the
+ * order already changed): what is counted there (a metric) is counted once per order.
  *
  * @throws OrderNotFoundError, the transition's own errors, OrderWriteConflictError after repeated races
  */
@@ -15,6 +17,7 @@ export const changeOrder = (
   orderId: string,
   decide: (order: Order) => Transition,
   eventsOf: (next: Order) => readonly EventEnvelope[] = () => [],
+  onChanged: (next: Order, previous: Order) => void = () => undefined,
 ): Promise<Order> =>
   retryLostRaces(
     async () => {
@@ -22,9 +25,9 @@ export const changeOrder = (
       if (!current) throw new OrderNotFoundError(orderId);
       const result = decide(current);
       if (!result.changed) return current;
-      return (await deps.orders.update(current, result.order, eventsOf(result.order)))
-        ? result.order
-        : LOST_RACE;
+      if (!(await deps.orders.update(current, result.order, eventsOf(result.order)))) return LOST_RACE;
+      onChanged(result.order, current);
+      return result.order;
     },
     { onExhausted: () => new OrderWriteConflictError(orderId) },
   );

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CheckoutRequest, CheckoutSagaInput } from '@shop/contracts/order';
 import { nowOf } from '@shop/platform/clock';
+import { recordMetric, SHOP_METRICS } from '@shop/platform/observability';
 import type { Context } from 'aws-lambda';
 import { placeOrder } from '../domain/order.entity.ts';
 import { CartEmptyError, IdempotencyKeyReusedError, TooManyLinesError } from '../domain/order.errors.ts';
@@ -14,6 +15,8 @@ export interface CheckoutCommand {
   readonly customerId: string;
   readonly idempotencyKey: string;
   readonly body: CheckoutRequest;
+  /** The shopper request's correlation id: the saga and every event of the order carry it. */
+  readonly correlationId: string;
 }
 
 export interface CheckoutResult {
@@ -73,6 +76,7 @@ export const checkout = async (deps: CheckoutDeps, command: CheckoutCommand): Pr
     placedAt: nowOf(deps).toISOString(),
     requestHash,
     ...(cart.promotionCode ? { promotionCode: cart.promotionCode } : {}),
+    correlationId: command.correlationId,
   };
   const existing = await deps.orders.get(orderId);
   if (existing) {
@@ -80,7 +84,9 @@ export const checkout = async (deps: CheckoutDeps, command: CheckoutCommand): Pr
     return { orderId, status: 'PENDING' };
   }
   await deps.sagas.startCheckout(input);
-  if (!(await deps.orders.create(placeOrder(input)))) {
+  if (await deps.orders.create(placeOrder(input))) {
+    recordMetric(SHOP_METRICS.ordersPlaced, 1);
+  } else {
     // The saga's PlaceOrder was faster, or a concurrent run of this very checkout.
     const placed = await deps.orders.get(orderId);
     if (placed && placed.requestHash !== requestHash) throw new IdempotencyKeyReusedError();

@@ -13,8 +13,9 @@ import {
   RejectOrderInput,
 } from '@shop/contracts/order';
 import { nowOf } from '@shop/platform/clock';
+import { recordMetric, SHOP_METRICS } from '@shop/platform/observability';
 import { createEvent } from '@shop/platform/outbox';
-import { defineSagaTask, type TaskErrorNames } from '@shop/platform/task';
+import { defineSagaTask, type TaskErrorNames, type TaskInvocation } from '@shop/platform/task';
 import type * as z from 'zod';
 import {
   abortCancellation,
@@ -40,18 +41,30 @@ const ORDER_TASK_ERROR_NAMES: TaskErrorNames = [
 const task = <TInput extends z.ZodType, TOutput>(
   name: string,
   input: TInput,
-  run: (input: z.infer<TInput>) => Promise<TOutput>,
+  run: (input: z.infer<TInput>, invocation: TaskInvocation) => Promise<TOutput>,
 ) => defineSagaTask({ name, input, errors: ORDER_TASK_ERROR_NAMES, run });
+
+/** From the order being placed to it being settled (confirmed or rejected). */
+const recordSettled = (order: Order, outcome: 'confirmed' | 'rejected', now: Date) => {
+  const placed = Date.parse(order.createdAt);
+  if (Number.isFinite(placed)) {
+    recordMetric(SHOP_METRICS.sagaDuration, Math.max(0, now.getTime() - placed), { outcome });
+  }
+};
 
 const eventLines = (order: Order) => order.lines.map((line) => ({ sku: line.sku, quantity: line.quantity }));
 
 /**
  * The order's saga tasks over one set of dependencies. Each is idempotent by order id: a conditional
  * status transition, and a repetition finds the order already where it should be and changes nothing.
- * Events carry the order id as correlation id (it is the saga's execution name).
+ * Events carry the saga's correlation id (the shopper request's). The business metrics are counted in
+ * `changeOrder`'s `onChanged`, so a repeated task does not count an order twice.
  */
 export const createOrderTasks = (deps: OrderDeps) => {
-  const origin = (orderId: string) => ({ source: deps.source, correlationId: orderId });
+  const origin = (invocation: TaskInvocation) => ({
+    source: deps.source,
+    correlationId: invocation.correlationId,
+  });
 
   return {
     /** Writes the drafted order unless it exists (the HTTP function usually wrote it already). */
@@ -78,7 +91,7 @@ export const createOrderTasks = (deps: OrderDeps) => {
     confirmOrder: task(
       ORDER_TASKS.confirmOrder,
       ConfirmOrderInput,
-      async ({ orderId }): Promise<OrderTaskOutput> => {
+      async ({ orderId }, invocation): Promise<OrderTaskOutput> => {
         const now = nowOf(deps);
         const order = await changeOrder(
           deps,
@@ -93,10 +106,14 @@ export const createOrderTasks = (deps: OrderDeps) => {
                 lines: eventLines(next),
                 total: next.totals.total,
               },
-              origin(next.id),
+              origin(invocation),
               now,
             ),
           ],
+          (next) => {
+            recordMetric(SHOP_METRICS.ordersConfirmed, 1);
+            recordSettled(next, 'confirmed', now);
+          },
         );
         return output(order);
       },
@@ -107,9 +124,18 @@ export const createOrderTasks = (deps: OrderDeps) => {
       ORDER_TASKS.rejectOrder,
       RejectOrderInput,
       async ({ orderId, reason, detail }): Promise<OrderTaskOutput> => {
-        return output(
-          await changeOrder(deps, orderId, (current) => reject(current, reason, nowOf(deps), detail)),
+        const now = nowOf(deps);
+        const order = await changeOrder(
+          deps,
+          orderId,
+          (current) => reject(current, reason, now, detail),
+          () => [],
+          (next) => {
+            recordMetric(SHOP_METRICS.ordersRejected, 1, { reason });
+            recordSettled(next, 'rejected', now);
+          },
         );
+        return output(order);
       },
     ),
 
@@ -117,7 +143,7 @@ export const createOrderTasks = (deps: OrderDeps) => {
     cancelOrder: task(
       ORDER_TASKS.cancelOrder,
       CancelOrderInput,
-      async ({ orderId, reason }): Promise<OrderTaskOutput> => {
+      async ({ orderId, reason }, invocation): Promise<OrderTaskOutput> => {
         const now = nowOf(deps);
         const order = await changeOrder(
           deps,
@@ -133,10 +159,11 @@ export const createOrderTasks = (deps: OrderDeps) => {
                 lines: eventLines(next),
                 total: next.totals.total,
               },
-              origin(next.id),
+              origin(invocation),
               now,
             ),
           ],
+          () => recordMetric(SHOP_METRICS.ordersCancelled, 1),
         );
         return output(order);
       },

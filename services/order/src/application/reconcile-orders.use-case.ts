@@ -61,14 +61,18 @@ const redriveOrFlag = async (
  * the order, the settle saga voids the authorization, gives the stock back and rejects the order as
  * `CHECKOUT_ABANDONED` (its own failures are redriven).
  */
-const reconcilePending = async (deps: ReconcileDeps, order: Order): Promise<ReconcileAction> => {
+const reconcilePending = async (
+  deps: ReconcileDeps,
+  order: Order,
+  correlationId: string,
+): Promise<ReconcileAction> => {
   const checkout = await deps.sagas.statusOf(order.id, { saga: 'checkout' });
   if (isOpen(checkout)) return 'running';
   // Read after the execution: an execution that settled the order just now is seen as having done so.
   const current = await stillIn(deps, order, 'PENDING');
   if (!current) return 'settled-meanwhile';
   if (checkout === 'MISSING') {
-    await deps.sagas.startCheckout(checkoutSagaInputOf(current));
+    await deps.sagas.startCheckout(checkoutSagaInputOf(current, correlationId));
     return 'restarted';
   }
   if (!CLOSED_UNSETTLED.has(checkout)) {
@@ -80,6 +84,7 @@ const reconcilePending = async (deps: ReconcileDeps, order: Order): Promise<Reco
     await deps.sagas.startSettle({
       orderId: order.id,
       detail: `the checkout saga ended ${checkout} without settling the order; compensated by the reconciler`,
+      correlationId,
     });
     return 'settling';
   }
@@ -94,7 +99,11 @@ const reconcilePending = async (deps: ReconcileDeps, order: Order): Promise<Reco
  * left alone while it runs, and redriven when it failed part-way (the refund, the restock and the
  * cancellation are each idempotent).
  */
-const reconcileCancelling = async (deps: ReconcileDeps, order: Order): Promise<ReconcileAction> => {
+const reconcileCancelling = async (
+  deps: ReconcileDeps,
+  order: Order,
+  correlationId: string,
+): Promise<ReconcileAction> => {
   const execution = { saga: 'cancel', attempt: order.cancelAttempts } as const;
   const cancel = await deps.sagas.statusOf(order.id, execution);
   if (isOpen(cancel)) return 'running';
@@ -102,7 +111,7 @@ const reconcileCancelling = async (deps: ReconcileDeps, order: Order): Promise<R
   if (!current || current.cancelAttempts !== order.cancelAttempts) return 'settled-meanwhile';
   if (cancel === 'MISSING') {
     await deps.sagas.startCancel(
-      { orderId: order.id, reason: cancellationReasonOf(current) },
+      { orderId: order.id, reason: cancellationReasonOf(current), correlationId },
       order.cancelAttempts,
     );
     return 'restarted';
@@ -118,8 +127,13 @@ const reconcileCancelling = async (deps: ReconcileDeps, order: Order): Promise<R
  * after any crash: every action is a StartExecution under a deterministic name (a repeat is a no-op)
  * or a redrive of a closed execution (a repeat is refused), and the order is re-read before acting.
  */
-export const reconcileOrders = async (deps: ReconcileDeps, scheduledAt?: Date): Promise<ReconcileSummary> => {
-  const now = scheduledAt ?? nowOf(deps);
+export const reconcileOrders = async (
+  deps: ReconcileDeps,
+  run: { readonly scheduledAt?: Date; readonly correlationId?: string } = {},
+): Promise<ReconcileSummary> => {
+  const now = run.scheduledAt ?? nowOf(deps);
+  // What the reconciler starts carries its run's correlation id, so a restarted saga leads back to it.
+  const correlationId = run.correlationId ?? `ReconcileOrders:${now.toISOString()}`;
   const before = new Date(now.getTime() - deps.reconcileAfterSeconds * 1000).toISOString();
   const summary: Record<string, number> = { examined: 0 };
   const count = (action: ReconcileAction) => {
@@ -136,7 +150,7 @@ export const reconcileOrders = async (deps: ReconcileDeps, scheduledAt?: Date): 
   ]) {
     summary.examined = (summary.examined ?? 0) + 1;
     try {
-      const action = await reconcile(deps, order);
+      const action = await reconcile(deps, order, correlationId);
       count(action);
       if (action !== 'running' && action !== 'settled-meanwhile') {
         getLogger().warn('order reconciled', { orderId: order.id, status: order.status, action });

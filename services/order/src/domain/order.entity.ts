@@ -126,8 +126,9 @@ export const reject = (order: Order, reason: OrderStatusReason, now: Date, detai
  * The checkout saga's input, again, from the order it placed: what the reconciler starts a lost
  * checkout execution with (`PlaceOrder` finds the order there and goes on).
  */
-export const checkoutSagaInputOf = (order: Order): CheckoutSagaInput => ({
+export const checkoutSagaInputOf = (order: Order, correlationId: string): CheckoutSagaInput => ({
   orderId: order.id,
+  correlationId,
   customerId: order.customerId,
   paymentMethod: order.paymentMethod,
   lines: [...order.lines],

@@ -7,5 +7,5 @@ const deps = createReconcileDepsFromEnv();
 /** Every minute: every order PENDING or CANCELLING for too long gets a saga that settles it. */
 export const handler = defineScheduledFunction({
   name: 'ReconcileOrders',
-  run: ({ scheduledAt }) => reconcileOrders(deps, scheduledAt),
+  run: (run) => reconcileOrders(deps, run),
 });

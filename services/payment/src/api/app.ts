@@ -1,7 +1,7 @@
 import { type AuthVariables, getUser } from '@shop/auth';
 import { isCardNumberIssue } from '@shop/contracts/payment';
 import { CardNumberRefusedError, fieldErrorsOf, validationErrorOf } from '@shop/platform/errors';
-import { type Auth, createApp } from '@shop/platform/http';
+import { type Auth, aboutOrder, createApp } from '@shop/platform/http';
 import type { ZodError } from 'zod';
 import { listPayments } from '../application/list-payments.use-case.ts';
 import type { PaymentDeps } from '../application/payment.deps.ts';
@@ -39,6 +39,7 @@ export const buildApp = (deps: PaymentAppDeps) => {
     async (c) => {
       const user = getUser(c);
       const query = c.req.valid('query');
+      if (query.orderId) aboutOrder(c, query.orderId);
       const page = await listPayments(deps, user, query);
       return c.json(
         { items: page.items.map(toPaymentDto), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) },
@@ -64,6 +65,7 @@ export const buildApp = (deps: PaymentAppDeps) => {
         },
         { correlationId: c.get('correlationId') },
       );
+      aboutOrder(c, payment.orderId);
       return c.json(toPaymentDto(payment), 200);
     },
     refuseCardNumbers,

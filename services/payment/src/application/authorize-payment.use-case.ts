@@ -1,5 +1,6 @@
 import type { AuthorizePaymentInput } from '@shop/contracts/payment';
 import { nowOf } from '@shop/platform/clock';
+import { recordMetric, SHOP_METRICS } from '@shop/platform/observability';
 import {
   approve,
   decline,
@@ -119,6 +120,10 @@ const complete = async (
     if (!current) throw new Error(`the payment of order ${owned.orderId} cannot be read`);
     return settle(deps, current, input);
   }
-  if (!result.approved) throw new PaymentDeclinedError(result.declineCode, result.reason);
+  if (!result.approved) {
+    // Counted here, after the write that recorded the decline: a repeated task replays it uncounted.
+    recordMetric(SHOP_METRICS.paymentsDeclined, 1);
+    throw new PaymentDeclinedError(result.declineCode, result.reason);
+  }
   return settled;
 };

@@ -1,5 +1,6 @@
 import { PaymentCaptured } from '@shop/contracts/payment';
 import { nowOf } from '@shop/platform/clock';
+import { recordMetric, SHOP_METRICS } from '@shop/platform/observability';
 import { createEvent } from '@shop/platform/outbox';
 import { LOST_RACE, retryLostRaces } from '@shop/platform/races';
 import { capture, type Payment } from '../domain/payment.entity.ts';
@@ -41,7 +42,12 @@ export const capturePayment = async (
         { orderId, paymentId: authorized.id, amount: authorized.amount },
         { source: deps.source, correlationId: origin.correlationId },
       );
-      if (await deps.payments.update(authorized, captured, [event])) return captured;
+      if (await deps.payments.update(authorized, captured, [event])) {
+        recordMetric(SHOP_METRICS.revenueCaptured, authorized.amount.amount, {
+          currency: authorized.amount.currency,
+        });
+        return captured;
+      }
       payment = await deps.payments.findByOrderId(orderId);
       return LOST_RACE;
     },

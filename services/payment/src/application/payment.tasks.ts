@@ -17,7 +17,7 @@ import {
   type VoidPaymentOutput,
 } from '@shop/contracts/payment';
 import { TASK_INPUT_INVALID } from '@shop/contracts/saga';
-import { defineSagaTask, SagaTaskError, type TaskErrorNames } from '@shop/platform/task';
+import { defineSagaTask, SagaTaskError, type TaskErrorNames, type TaskInvocation } from '@shop/platform/task';
 import type * as z from 'zod';
 import type { Payment } from '../domain/payment.entity.ts';
 import {
@@ -73,12 +73,12 @@ const output = (payment: Payment) => ({
 const task = <TInput extends z.ZodType, TOutput>(
   name: string,
   input: TInput,
-  run: (input: z.infer<TInput>) => Promise<TOutput>,
+  run: (input: z.infer<TInput>, invocation: TaskInvocation) => Promise<TOutput>,
 ) => defineSagaTask({ name, input, errors: PAYMENT_TASK_ERROR_NAMES, refuseInput, run });
 
 /**
  * The four saga tasks over one set of dependencies; each is idempotent by order id. Events they
- * publish carry the order id as correlation id (the saga's execution name).
+ * publish carry the saga's correlation id (the shopper request's).
  */
 export const createPaymentTasks = (deps: PaymentDeps) => ({
   authorizePayment: task(
@@ -92,8 +92,8 @@ export const createPaymentTasks = (deps: PaymentDeps) => ({
   capturePayment: task(
     PAYMENT_TASKS.capturePayment,
     CapturePaymentInput,
-    async ({ orderId }): Promise<CapturePaymentOutput> => {
-      return output(await capturePayment(deps, orderId, { correlationId: orderId }));
+    async ({ orderId }, invocation): Promise<CapturePaymentOutput> => {
+      return output(await capturePayment(deps, orderId, { correlationId: invocation.correlationId }));
     },
   ),
 
@@ -113,10 +113,10 @@ export const createPaymentTasks = (deps: PaymentDeps) => ({
   refundPayment: task(
     PAYMENT_TASKS.refundPayment,
     RefundPaymentInput,
-    async (input): Promise<RefundPaymentOutput> => {
+    async (input, invocation): Promise<RefundPaymentOutput> => {
       const payment = await deps.payments.findByOrderId(input.orderId);
       if (!payment) throw new PaymentNotFoundError(`order ${input.orderId}`);
-      const result = await refundForSaga(deps, payment, input);
+      const result = await refundForSaga(deps, payment, input, invocation.correlationId);
       return { ...output(result), refundedAmount: result.refundedAmount };
     },
   ),
@@ -126,6 +126,7 @@ const refundForSaga = async (
   deps: PaymentDeps,
   payment: Payment,
   input: RefundPaymentInput,
+  correlationId: string,
 ): Promise<Payment> => {
   if (payment.refunds[SAGA_REFUND_ID]) return payment;
   if (!input.amount) {
@@ -143,7 +144,7 @@ const refundForSaga = async (
       ...(input.amount ? { amount: input.amount } : {}),
       reason: input.reason ?? 'order cancelled',
     },
-    { correlationId: input.orderId },
+    { correlationId },
   );
 };
 

@@ -1,0 +1,1 @@
+export { getTracer, traceClient, traced, traceHeader } from './tracer.ts';
