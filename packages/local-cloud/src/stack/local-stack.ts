@@ -22,6 +22,7 @@ import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../lambda/lambda.types.ts';
 import { createLocalSqsEdgeHandler, createSqsEdgeHandler, SqsEngine } from '../sqs/index.ts';
 import { createStepFunctionsEdgeHandler, StepFunctionsEmulator } from '../stepfunctions/index.ts';
 import { createStsEdgeHandler } from '../sts/index.ts';
+import { createTracesApi, SpanRecorder, WriteLinks } from '../traces/index.ts';
 import { createCleanup, removeOrphanBuilds } from './cleanup.ts';
 import { startEventSources } from './event-sources.step.ts';
 import { assertPortsFree, portInUseErrorOf } from './listen-ports.check.ts';
@@ -99,6 +100,8 @@ export interface LocalStack {
   readonly faults: FaultRegistry;
   /** The recent lines the stack and its functions printed (the console tails them). */
   readonly logs: LogHub;
+  /** The latest spans (`npm run local -- trace`, `/_local/traces` on the edge). */
+  readonly spans: SpanRecorder;
   /** Milliseconds from the call to ready. */
   readonly startupMs: number;
   /** Milliseconds per start-up phase. */
@@ -163,6 +166,10 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     ]);
     phase('dynamodb, bundles, keys');
 
+    const spans = new SpanRecorder();
+    const keyNames = new Map<string, readonly string[]>();
+    const writes = new WriteLinks((table) => keyNames.get(table));
+
     const sqs = new SqsEngine({
       accountId: LOCAL_ACCOUNT_ID,
       region: LOCAL_REGION,
@@ -190,10 +197,12 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       },
       log,
+      spans,
     });
     cleanup.add(() => host.close());
     const stepFunctions = new StepFunctionsEmulator({
       invoker: host,
+      spans,
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT_ID,
       integrations: { sqs: sqsMessageSenderOf(sqs) },
@@ -207,6 +216,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     const edge: StartedServer = await startEdge(
       [
         createFaultsApi(faults),
+        createTracesApi(spans),
         createLambdaLocalApi(host),
         createDynamoDbProxy(ddb.endpoint, faults),
         createSqsEdgeHandler(sqs),
@@ -216,6 +226,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         createStsEdgeHandler({ accountId: LOCAL_ACCOUNT_ID }),
       ],
       ports.edgePort,
+      { spans, writes },
     ).catch(portInUseErrorOf(options.root, 'edgePort', ports.edgePort));
     cleanup.add(() => edge.close());
     const edgeUrl = edge.url;
@@ -229,6 +240,15 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     // The optimized DynamoDB integration calls DynamoDB Local through the edge, with the real client.
     stepFunctions.connect({ dynamoDb: dynamodb });
     tables = await createServiceTables(dynamodb, services);
+    for (const table of tables) {
+      const definition = services.find((service) => service.name === table.service)?.table;
+      if (definition) {
+        keyNames.set(table.tableName, [
+          definition.partitionKey.name,
+          ...(definition.sortKey ? [definition.sortKey.name] : []),
+        ]);
+      }
+    }
     phase('edge, tables');
 
     createSubscriptionQueues(sqs, services, {
@@ -247,6 +267,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       log,
       edgeUrl,
       logs,
+      spans,
     });
     cleanup.add(() => shopApi.closeConsole());
     const api = await shopApi.listen(ports.port).catch(portInUseErrorOf(options.root, 'port', ports.port));
@@ -298,6 +319,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       faults,
       log,
       registry: eventSourceMappings,
+      tracing: { spans, writes },
     });
     for (const source of sources) {
       cleanup.add(() => source.stop());
@@ -321,6 +343,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       tables,
       faults,
       logs,
+      spans,
       startupMs: Math.round(performance.now() - started),
       stop: cleanup.run,
     };
