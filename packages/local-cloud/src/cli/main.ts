@@ -14,6 +14,8 @@ const usage = `usage:
   npm run local -- executions [status] saga executions, newest first (RUNNING, SUCCEEDED, FAILED, ...)
   npm run local -- history <execution-name-or-arn>   the events of one execution
   npm run local -- fault add|list|clear|kill ...      inject faults into the running shop (fault help)
+  npm run local -- trace <orderId|correlationId> [--json | --otlp <file>]
+                                      the spans of one order: a tree with offsets, durations, cold starts, retries, errors
   npm run aws -- <aws CLI arguments>  the aws CLI against the running shop (endpoint, test credentials, region)
   npm run bench [-- --quick]          measure the budgets (packages/benchmarks); writes docs/benchmarks.md`;
 
@@ -35,6 +37,8 @@ try {
     await (await import('./fault.command.ts')).runFault(args, root);
   } else if (command && ['queues', 'dlq', 'redrive', 'executions', 'history'].includes(command)) {
     await (await import('./inspect.command.ts')).runInspect(command, args, root);
+  } else if (command === 'trace') {
+    await (await import('./observe.command.ts')).runTrace(args, root);
   } else if (command === 'aws') {
     process.exitCode = await (await import('./aws.command.ts')).runAws(args, root);
   } else {

@@ -75,8 +75,14 @@ export interface EdgeTracing {
 const errorTypeOf = (response: EdgeResponse): string | undefined => {
   const header = response.headers?.['x-amzn-errortype'];
   if (header) return header.split(':')[0];
-  if (typeof response.body !== 'string' || !response.body.includes('__type')) return undefined;
-  return /"__type"\s*:\s*"(?:[^"#]*#)?([^"]+)"/.exec(response.body)?.[1];
+  const body =
+    typeof response.body === 'string'
+      ? response.body
+      : response.body && response.body.byteLength < 4096
+        ? Buffer.from(response.body).toString('utf8')
+        : '';
+  if (!body.includes('__type')) return undefined;
+  return /"__type"\s*:\s*"(?:[^"#]*#)?([^"]+)"/.exec(body)?.[1];
 };
 
 export const createEdgeServer = (handlers: readonly EdgeHandler[], tracing?: EdgeTracing): Server => {

@@ -27,8 +27,10 @@ interface Inherited {
 }
 
 /**
- * Resolves what each span inherits: a span without a correlation id, order id or service takes its
- * parent's, so a hop that names none of them (an SDK call, a stream record) still belongs to the order.
+ * Resolves what each span inherits: a span without an order id or service takes its parent's, so a
+ * hop that names none of them (an SDK call, a stream record) still belongs to the order. The
+ * correlation id is the one the chain started with (the shopper's request): a hop that names another
+ * one (a service that correlates by order id) keeps it as `attributes.ownCorrelationId`.
  */
 const inheritance = (byId: ReadonlyMap<string, SpanRecord>) => {
   const memo = new Map<string, Inherited>();
@@ -48,7 +50,7 @@ const inheritance = (byId: ReadonlyMap<string, SpanRecord>) => {
     for (let i = chain.length - 1; i >= 0; i--) {
       const current = chain[i] as SpanRecord;
       above = {
-        correlationId: current.correlationId ?? above?.correlationId,
+        correlationId: above?.correlationId ?? current.correlationId,
         orderId: current.orderId ?? above?.orderId,
         service: current.service ?? above?.service,
       };
@@ -75,7 +77,10 @@ const toTraceSpan = (span: SpanRecord, inherited: Inherited): TraceSpan => ({
   ...(span.error ? { error: span.error } : {}),
   correlationId: inherited.correlationId ?? null,
   orderId: inherited.orderId ?? null,
-  attributes: span.attributes,
+  attributes:
+    span.correlationId && span.correlationId !== inherited.correlationId
+      ? { ...span.attributes, ownCorrelationId: span.correlationId }
+      : span.attributes,
 });
 
 /**
