@@ -16,6 +16,7 @@ const usage = `usage:
   npm run local -- fault add|list|clear|kill ...      inject faults into the running shop (fault help)
   npm run local -- trace <orderId|correlationId> [--json | --otlp <file>]
                                       the spans of one order: a tree with offsets, durations, cold starts, retries, errors
+  npm run local -- metrics [name] [--json]   the functions' EMF metrics: count, sum, p50, p95
   npm run aws -- <aws CLI arguments>  the aws CLI against the running shop (endpoint, test credentials, region)
   npm run bench [-- --quick]          measure the budgets (packages/benchmarks); writes docs/benchmarks.md`;
 
@@ -39,6 +40,8 @@ try {
     await (await import('./inspect.command.ts')).runInspect(command, args, root);
   } else if (command === 'trace') {
     await (await import('./observe.command.ts')).runTrace(args, root);
+  } else if (command === 'metrics') {
+    await (await import('./observe.command.ts')).runMetrics(args, root);
   } else if (command === 'aws') {
     process.exitCode = await (await import('./aws.command.ts')).runAws(args, root);
   } else {

@@ -1,5 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import type { MetricSummary } from '../metrics/emf.collector.ts';
+import { METRICS_PATH } from '../metrics/metrics.api.ts';
 import { LOCAL_API_PREFIX } from '../stack/local-defaults.ts';
 import { formatTraceTree, type TraceSpan, toOtlpJson } from '../traces/trace.query.ts';
 import { edgeEndpointOf } from './edge-endpoint.ts';
@@ -75,4 +77,65 @@ export const runTrace = async (args: readonly string[], root: string): Promise<v
     return;
   }
   console.log(formatTraceTree(spans));
+};
+
+const round = (value: number): string =>
+  Number.isInteger(value) ? String(value) : value.toFixed(value < 10 ? 2 : 1);
+
+/** `npm run local -- metrics [--json] [name]`: the EMF metrics the running shop's functions printed. */
+export const runMetrics = async (args: readonly string[], root: string): Promise<void> => {
+  const name = args.find((arg) => !arg.startsWith('--'));
+  const url = new URL(`${edgeEndpointOf(root).url}${METRICS_PATH}`);
+  if (name) url.searchParams.set('name', name);
+  const { items } = (await getJson(url.toString(), 'metrics')) as { items: MetricSummary[] };
+  if (args.includes('--json')) {
+    console.log(
+      JSON.stringify(
+        items.map(({ name: metric, unit, dimensions, count, sum, p50, p95, namespace }) => ({
+          name: metric,
+          unit,
+          dimensions,
+          count,
+          sum,
+          p50,
+          p95,
+          namespace,
+        })),
+        null,
+        2,
+      ),
+    );
+    return;
+  }
+  if (items.length === 0) {
+    console.log('no metrics yet: the functions print EMF (Powertools Metrics) as they run');
+    return;
+  }
+  const rows: string[][] = [['metric', 'unit', 'dimensions', 'count', 'sum', 'p50', 'p95']];
+  for (const item of items) {
+    rows.push([
+      item.name,
+      item.unit,
+      Object.entries(item.dimensions)
+        .map(([key, value]) => `${key}=${value}`)
+        .join(' '),
+      String(item.count),
+      round(item.sum),
+      round(item.p50),
+      round(item.p95),
+    ]);
+  }
+  const widths = rows.reduce<number[]>(
+    (w, row) => row.map((cell, i) => Math.max(w[i] ?? 0, cell.length)),
+    [],
+  );
+  console.log(
+    rows
+      .map((row) =>
+        row
+          .map((cell, i) => (i >= 3 ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
+          .join('  '),
+      )
+      .join('\n'),
+  );
 };

@@ -19,6 +19,7 @@ import {
   type LambdaHost,
 } from '../lambda/index.ts';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../lambda/lambda.types.ts';
+import { createMetricsApi, EmfCollector } from '../metrics/index.ts';
 import { createLocalSqsEdgeHandler, createSqsEdgeHandler, SqsEngine } from '../sqs/index.ts';
 import { createStepFunctionsEdgeHandler, StepFunctionsEmulator } from '../stepfunctions/index.ts';
 import { createStsEdgeHandler } from '../sts/index.ts';
@@ -102,6 +103,8 @@ export interface LocalStack {
   readonly logs: LogHub;
   /** The latest spans (`npm run local -- trace`, `/_local/traces` on the edge). */
   readonly spans: SpanRecorder;
+  /** The functions' EMF metrics (`npm run local -- metrics`, `/_local/metrics` on the edge). */
+  readonly metrics: EmfCollector;
   /** Milliseconds from the call to ready. */
   readonly startupMs: number;
   /** Milliseconds per start-up phase. */
@@ -128,8 +131,11 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   const print = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   // Every line is also kept for the console's live tail.
   const logs = new LogHub();
+  // The EMF lines functions print are CloudWatch metrics in AWS; here they are collected.
+  const metrics = new EmfCollector();
   const log = (line: string) => {
     logs.push(line);
+    metrics.ingest(line);
     print(line);
   };
   const ports = { port: options.port ?? DEFAULT_PORT, edgePort: options.edgePort ?? DEFAULT_EDGE_PORT };
@@ -217,6 +223,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       [
         createFaultsApi(faults),
         createTracesApi(spans),
+        createMetricsApi(metrics),
         createLambdaLocalApi(host),
         createDynamoDbProxy(ddb.endpoint, faults),
         createSqsEdgeHandler(sqs),
@@ -344,6 +351,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       faults,
       logs,
       spans,
+      metrics,
       startupMs: Math.round(performance.now() - started),
       stop: cleanup.run,
     };
