@@ -160,5 +160,50 @@ describe('one order, followed', () => {
     expect(serviceNames).toEqual(
       expect.arrayContaining(['shop-order', 'shop-cart', 'shop-catalog', 'shop-payment']),
     );
+
+    // Metrics: whatever EMF the functions printed is what `metrics --json` counts (read after the
+    // log, so it may count more that arrived in between, never less).
+    const logged = [...shop.logLines];
+    const metrics = JSON.parse(await local('metrics', '--json')) as {
+      name: string;
+      unit: string;
+      dimensions: Record<string, string>;
+      count: number;
+      sum: number;
+      p50: number;
+      p95: number;
+    }[];
+    const printed = new Map<string, number>();
+    for (const line of logged) {
+      const emf =
+        /^\[[a-z0-9-]+\] (\{"_aws".*)$/.exec(line)?.[1] ?? (line.startsWith('{"_aws"') ? line : undefined);
+      if (!emf) continue;
+      const document = JSON.parse(emf) as Record<string, unknown> & {
+        _aws: { CloudWatchMetrics: { Metrics: { Name: string }[] }[] };
+      };
+      for (const directive of document._aws.CloudWatchMetrics) {
+        for (const { Name } of directive.Metrics) {
+          const value = document[Name];
+          printed.set(Name, (printed.get(Name) ?? 0) + (Array.isArray(value) ? value.length : 1));
+        }
+      }
+    }
+    const collected = new Map<string, number>();
+    for (const metric of metrics) {
+      expect(metric).toEqual({
+        name: expect.any(String),
+        unit: expect.any(String),
+        dimensions: expect.any(Object),
+        count: expect.any(Number),
+        sum: expect.any(Number),
+        p50: expect.any(Number),
+        p95: expect.any(Number),
+        namespace: expect.any(String),
+      });
+      collected.set(metric.name, (collected.get(metric.name) ?? 0) + metric.count);
+    }
+    for (const [name, count] of printed) expect(collected.get(name) ?? 0, name).toBeGreaterThanOrEqual(count);
+    // Services that record OrdersConfirmed (Powertools Metrics, namespace Shop) count this order.
+    if (printed.has('OrdersConfirmed')) expect(collected.get('OrdersConfirmed')).toBeGreaterThanOrEqual(1);
   });
 });
