@@ -8,6 +8,8 @@ const usage = `usage:
   npm start [-- --persist]            start the shop (PORT, EDGE_PORT override 3000 and 4566)
       [--visibility-timeout <s>]      subscriber queues' visibility timeout, for DLQ demos
                                       (or SHOP_LOCAL_VISIBILITY_TIMEOUT_SECONDS)
+      [--log-format pretty|json]      one compact line per log event (default), or the raw JSON
+      [--quiet]                       only warnings and errors
   npm run local -- queues             queues of the running shop, with message counts
   npm run local -- dlq <queue>        messages waiting in a dead-letter queue (looking is no receive)
   npm run local -- redrive <queue>    move a dead-letter queue's messages back to their source queue

@@ -72,6 +72,8 @@ export interface LocalStackOptions {
   readonly services?: readonly ServiceDefinition[];
   /** Where the stack's own lines and the functions' logs go. Default: stdout. */
   readonly log?: (line: string) => void;
+  /** Told of each start-up phase as it ends, with its milliseconds (`npm start` prints them). */
+  readonly onPhase?: (name: string, ms: number) => void;
   /** Gateway throttling; generous by default so local load tests measure the system, not the limiter. */
   readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
   /** Scales saga Wait states and Retry intervals (1 = real time). */
@@ -127,6 +129,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     const now = performance.now();
     phases[name] = Math.round(now - phaseStart);
     phaseStart = now;
+    options.onPhase?.(name, phases[name]);
   };
   const print = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   // Every line is also kept for the console's live tail.
