@@ -237,7 +237,15 @@ describe('the local console in a browser', () => {
     await openConsole('#/logs');
     await page.fill('input[placeholder="order id"]', orderId);
     await page.press('input[placeholder="order id"]', 'Enter');
-    await page.waitForSelector('[data-testid="log"] .log-line', { timeout: 10_000 });
+    // The lines tailed before the filter applied go once it has: wait for the filtered tail.
+    await page.waitForFunction(
+      (id) => {
+        const shown = [...document.querySelectorAll('[data-testid="log"] .log-line')];
+        return shown.length > 0 && shown.every((node) => (node.textContent ?? '').includes(id));
+      },
+      orderId,
+      { timeout: 10_000 },
+    );
     const lines = await page.$$eval('[data-testid="log"] .log-line', (nodes) =>
       nodes.map((n) => n.textContent ?? ''),
     );
