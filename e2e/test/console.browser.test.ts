@@ -238,14 +238,17 @@ describe('the local console in a browser', () => {
     await page.fill('input[placeholder="order id"]', orderId);
     await page.press('input[placeholder="order id"]', 'Enter');
     // The lines tailed before the filter applied go once it has: wait for the filtered tail.
-    await page.waitForFunction(
-      (id) => {
-        const shown = [...document.querySelectorAll('[data-testid="log"] .log-line')];
-        return shown.length > 0 && shown.every((node) => (node.textContent ?? '').includes(id));
-      },
-      orderId,
-      { timeout: 10_000 },
-    );
+    await expect
+      .poll(
+        async () => {
+          const shown = await page.$$eval('[data-testid="log"] .log-line', (nodes) =>
+            nodes.map((n) => n.textContent ?? ''),
+          );
+          return shown.length > 0 && shown.every((line) => line.includes(orderId));
+        },
+        { timeout: 10_000, interval: 200 },
+      )
+      .toBe(true);
     const lines = await page.$$eval('[data-testid="log"] .log-line', (nodes) =>
       nodes.map((n) => n.textContent ?? ''),
     );
