@@ -112,10 +112,14 @@ export class SpanRecorder {
     this.#recorded += 1;
     this.#byId.set(record.id, record);
     const context: TraceParent = { traceId: record.traceId, spanId: record.id };
+    let header: string | undefined;
     return {
       record,
       context,
-      header: formatTraceHeader(context),
+      get header() {
+        header ??= formatTraceHeader(context);
+        return header;
+      },
       tag(ids) {
         if (!record.correlationId && ids.correlationId) record.correlationId = ids.correlationId;
         if (!record.orderId && ids.orderId) record.orderId = ids.orderId;
