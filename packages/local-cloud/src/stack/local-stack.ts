@@ -72,6 +72,11 @@ export interface LocalStackOptions {
   readonly services?: readonly ServiceDefinition[];
   /** Where the stack's own lines and the functions' logs go. Default: stdout. */
   readonly log?: (line: string) => void;
+  /**
+   * Record spans (gateway requests, invocations, saga states, edge calls, queue and stream hops).
+   * Default true; false leaves `/_local/traces` empty (to measure what recording costs).
+   */
+  readonly tracing?: boolean;
   /** Told of each start-up phase as it ends, with its milliseconds (`npm start` prints them). */
   readonly onPhase?: (name: string, ms: number) => void;
   /** Gateway throttling; generous by default so local load tests measure the system, not the limiter. */
@@ -176,6 +181,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     phase('dynamodb, bundles, keys');
 
     const spans = new SpanRecorder();
+    // What records spans: nothing when tracing is off (the API still answers, with no spans).
+    const recording = options.tracing === false ? undefined : spans;
     const keyNames = new Map<string, readonly string[]>();
     const writes = new WriteLinks((table) => keyNames.get(table));
 
@@ -206,12 +213,12 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       },
       log,
-      spans,
+      ...(recording ? { spans: recording } : {}),
     });
     cleanup.add(() => host.close());
     const stepFunctions = new StepFunctionsEmulator({
       invoker: host,
-      spans,
+      ...(recording ? { spans: recording } : {}),
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT_ID,
       integrations: { sqs: sqsMessageSenderOf(sqs) },
@@ -236,7 +243,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         createStsEdgeHandler({ accountId: LOCAL_ACCOUNT_ID }),
       ],
       ports.edgePort,
-      { spans, writes },
+      recording ? { spans: recording, writes } : undefined,
     ).catch(portInUseErrorOf(options.root, 'edgePort', ports.edgePort));
     cleanup.add(() => edge.close());
     const edgeUrl = edge.url;
@@ -277,7 +284,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       log,
       edgeUrl,
       logs,
-      spans,
+      ...(recording ? { spans: recording } : {}),
     });
     cleanup.add(() => shopApi.closeConsole());
     const api = await shopApi.listen(ports.port).catch(portInUseErrorOf(options.root, 'port', ports.port));
@@ -329,7 +336,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       faults,
       log,
       registry: eventSourceMappings,
-      tracing: { spans, writes },
+      ...(recording ? { tracing: { spans: recording, writes } } : {}),
     });
     for (const source of sources) {
       cleanup.add(() => source.stop());
