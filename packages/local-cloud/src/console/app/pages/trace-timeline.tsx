@@ -21,13 +21,27 @@ interface Row {
   readonly offsetMs: number;
 }
 
-/** Depth-first, children by start time: the order a waterfall reads in. */
-const rowsOf = (spans: readonly TimelineSpan[]): { rows: Row[]; totalMs: number } => {
+/**
+ * Depth-first, children by start time: the order a waterfall reads in. A span whose parent is hidden
+ * (an AWS call, when they are not shown) hangs under the nearest ancestor that is shown.
+ */
+const rowsOf = (
+  all: readonly TimelineSpan[],
+  shown: (span: TimelineSpan) => boolean,
+): { rows: Row[]; totalMs: number } => {
+  const spans = all.filter(shown);
   if (spans.length === 0) return { rows: [], totalMs: 0 };
-  const ids = new Set(spans.map((span) => span.id));
+  const byId = new Map(all.map((span) => [span.id, span]));
+  const visibleParentOf = (span: TimelineSpan): string | null => {
+    let parent = span.parentId === null ? undefined : byId.get(span.parentId);
+    for (let hops = 0; parent && !shown(parent) && hops < all.length; hops++) {
+      parent = parent.parentId === null ? undefined : byId.get(parent.parentId);
+    }
+    return parent ? parent.id : null;
+  };
   const children = new Map<string | null, TimelineSpan[]>();
   for (const span of spans) {
-    const parent = span.parentId !== null && ids.has(span.parentId) ? span.parentId : null;
+    const parent = visibleParentOf(span);
     children.set(parent, [...(children.get(parent) ?? []), span]);
   }
   const origin = Math.min(...spans.map((span) => Date.parse(span.start)));
@@ -66,11 +80,10 @@ const KINDS = ['request', 'invocation', 'execution', 'state', 'api-call', 'queue
  */
 export const TraceTimeline = ({ spans }: { spans: readonly TimelineSpan[] }) => {
   const [showCalls, setShowCalls] = useState(false);
-  const visible = useMemo(
-    () => (showCalls ? spans : spans.filter((span) => span.kind !== 'api-call')),
+  const { rows, totalMs } = useMemo(
+    () => rowsOf(spans, (span) => showCalls || span.kind !== 'api-call'),
     [spans, showCalls],
   );
-  const { rows, totalMs } = useMemo(() => rowsOf(visible), [visible]);
   const services = [...new Set(spans.map((span) => span.service).filter((s) => s !== null))];
   return (
     <div class="trace" data-testid="trace" data-span-count={spans.length}>
