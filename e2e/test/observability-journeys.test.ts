@@ -206,4 +206,28 @@ describe('one order, followed', () => {
     // Services that record OrdersConfirmed (Powertools Metrics, namespace Shop) count this order.
     if (printed.has('OrdersConfirmed')) expect(collected.get('OrdersConfirmed')).toBeGreaterThanOrEqual(1);
   });
+
+  it("shows a state's retries: a flaky card's failed attempts under AuthorizePayment, then the one that worked", async () => {
+    const { sku } = await fx.stockedSku(5, 1500);
+    const buyer = await fx.shopper('traced-flaky');
+    await fx.putInCart(buyer, sku, 1);
+    const orderId = await fx.checkout(buyer, 'pm_card_flaky');
+    const spans = await eventually(
+      'the flaky checkout settles',
+      async () =>
+        JSON.parse(await local('trace', orderId, '--json')) as (JsonSpan & {
+          attributes: Record<string, unknown>;
+        })[],
+      (found) => found.some((span) => span.kind === 'execution' && span.status !== 'running'),
+      { timeoutMs: SAGA_TIMEOUT_MS },
+    );
+    const authorize = spans.find((span) => span.kind === 'state' && span.name === 'AuthorizePayment');
+    expect(authorize).toMatchObject({ status: 'ok', orderId });
+    const attempts = spans.filter((span) => span.kind === 'invocation' && span.parentId === authorize?.id);
+    expect(Number(authorize?.attributes.retries)).toBe(attempts.length - 1);
+    expect(attempts.length).toBeGreaterThan(1);
+    expect(attempts.at(-1)?.status).toBe('ok');
+    expect(attempts.slice(0, -1).every((span) => span.status === 'error')).toBe(true);
+    expect(await local('trace', orderId)).toMatch(/state AuthorizePayment \[order\] {2}\(\d+ retr(y|ies)\)/);
+  });
 });

@@ -1,7 +1,7 @@
 import { type FaultInjector, NO_FAULTS } from '../faults/fault.types.ts';
 import { TooManyRequestsError } from '../lambda/lambda.errors.ts';
 import type { InvokeResult, LambdaInvoker } from '../lambda/lambda.types.ts';
-import type { ActiveSpan, SpanRecorder } from '../traces/span.recorder.ts';
+import { type ActiveSpan, nowMs, type SpanRecorder } from '../traces/span.recorder.ts';
 import type { SqsEngine } from './sqs.engine.ts';
 import type { ReceivedMessage } from './sqs.types.ts';
 
@@ -227,7 +227,7 @@ export const startSqsEventSource = (options: SqsEventSourceOptions): SqsEventSou
   /** A span per message for its time in the queue; ended once the consumer has answered for it. */
   const queueSpansOf = (messages: readonly ReceivedMessage[]): ActiveSpan[] => {
     if (!options.spans) return [];
-    const receivedAt = Date.now();
+    const receivedAt = nowMs();
     return messages.map((message) => {
       const attributes = message.Attributes ?? {};
       const sentAt = Number(attributes.SentTimestamp);

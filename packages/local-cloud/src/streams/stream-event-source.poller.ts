@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { functionArn, type InvokeResult, type LambdaInvoker, LOCAL_REGION } from '../lambda/lambda.types.ts';
-import type { ActiveSpan, SpanRecorder } from '../traces/span.recorder.ts';
+import { type ActiveSpan, nowMs, type SpanRecorder } from '../traces/span.recorder.ts';
 import type { WriteLinks } from '../traces/write-links.ts';
 import { toLambdaStreamRecord } from './stream-record.mapper.ts';
 
@@ -334,7 +334,7 @@ export const startStreamEventSource = (options: StreamEventSourceOptions): Strea
           sequenceNumber: record.dynamodb?.SequenceNumber ?? '',
         },
       });
-      span.set({ receivedAtMs: Date.now() });
+      span.set({ receivedAtMs: nowMs() });
       spans.set(record, span);
     }
     return spans;

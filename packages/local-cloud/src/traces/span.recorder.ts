@@ -63,7 +63,8 @@ export interface ActiveSpan {
 
 export const DEFAULT_SPAN_CAPACITY = 20_000;
 
-const nowMs = (): number => performance.timeOrigin + performance.now();
+/** Epoch milliseconds with fractions, the clock spans are timed with. */
+export const nowMs = (): number => performance.timeOrigin + performance.now();
 
 /**
  * Keeps the latest spans of the local stack in a ring (memory bounded by `capacity`), and finds a
@@ -129,7 +130,8 @@ export class SpanRecorder {
       },
       end(outcome = {}) {
         if (record.endMs !== undefined) return;
-        record.endMs = outcome.endMs ?? nowMs();
+        // Clocks of a millisecond (a message's SentTimestamp) and finer ones meet here: never end before the start.
+        record.endMs = Math.max(record.startMs, outcome.endMs ?? nowMs());
         record.status = outcome.status ?? 'ok';
         if (outcome.error) record.error = outcome.error;
       },
