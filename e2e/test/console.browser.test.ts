@@ -143,6 +143,26 @@ describe('the local console in a browser', () => {
     expect(catchEdge).toContain('taken');
   }, 120_000);
 
+  it("draws the order's trace as a waterfall: the request, the saga's states, the caught decline", async () => {
+    const { orderId } = await placeOrder('pm_card_declined');
+    await openConsole(`#/orders/${orderId}`);
+    const row = (kind: string, name: string) =>
+      `[data-testid="trace"] [data-span-kind="${kind}"][data-span-name="${name}"]`;
+    await page.waitForSelector(row('state', 'RejectPaymentDeclined'), { timeout: 15_000 });
+    expect(await page.getAttribute(row('request', 'POST /checkout'), 'data-span-status')).toBe('ok');
+    expect(await page.getAttribute(row('invocation', 'order-http'), 'data-span-status')).toBe('ok');
+    expect(await page.getAttribute(row('state', 'ReserveStock'), 'data-span-status')).toBe('ok');
+    // The declined card: AuthorizePayment's error is caught, and the compensation runs after it.
+    expect(await page.getAttribute(row('state', 'AuthorizePayment'), 'data-span-status')).toBe('error');
+    expect(await page.textContent(row('state', 'AuthorizePayment'))).toContain('caught');
+    expect(await page.getAttribute(row('state', 'ReleaseAfterDecline'), 'data-span-status')).toBe('ok');
+    expect(await page.$(row('state', 'ConfirmOrder'))).toBeNull();
+    // AWS calls are one click away.
+    expect(await page.$('[data-testid="trace"] [data-span-kind="api-call"]')).toBeNull();
+    await page.check('[data-testid="trace"] input[type="checkbox"]');
+    await page.waitForSelector(row('api-call', 'StepFunctions.StartExecution'));
+  }, 120_000);
+
   it('shows a poison message in its dead-letter queue and moves it back with one click', async () => {
     const sqs = new SQSClient({
       endpoint: shop.stack.edgeUrl,
@@ -206,6 +226,8 @@ describe('the local console in a browser', () => {
     await page.waitForSelector('tr[data-function="order-confirm-order"]');
     const invocations = await page.textContent('tr[data-function="order-confirm-order"] td:nth-child(2)');
     expect(Number(invocations)).toBeGreaterThan(0);
+    // The metrics the functions printed as EMF, beside them (the table is there even when none printed any).
+    await page.waitForSelector('[data-testid="metrics"]');
 
     await openConsole('#/tables');
     await page.waitForSelector('tr[data-table="shop-order"]');
@@ -215,7 +237,18 @@ describe('the local console in a browser', () => {
     await openConsole('#/logs');
     await page.fill('input[placeholder="order id"]', orderId);
     await page.press('input[placeholder="order id"]', 'Enter');
-    await page.waitForSelector('[data-testid="log"] .log-line', { timeout: 10_000 });
+    // The lines tailed before the filter applied go once it has: wait for the filtered tail.
+    await expect
+      .poll(
+        async () => {
+          const shown = await page.$$eval('[data-testid="log"] .log-line', (nodes) =>
+            nodes.map((n) => n.textContent ?? ''),
+          );
+          return shown.length > 0 && shown.every((line) => line.includes(orderId));
+        },
+        { timeout: 10_000, interval: 200 },
+      )
+      .toBe(true);
     const lines = await page.$$eval('[data-testid="log"] .log-line', (nodes) =>
       nodes.map((n) => n.textContent ?? ''),
     );

@@ -118,6 +118,24 @@ describe('npm start', () => {
     expect(readyAfterMs).toBeGreaterThan(0);
   });
 
+  it('shows its start-up phases as they happen, and the banner and ready line last', () => {
+    for (const phase of ['dynamodb, bundles, keys', 'edge, tables', 'gateway', 'seeds']) {
+      expect(output).toMatch(new RegExp(`^  ${phase}\\s+\\d+ ms`, 'm'));
+    }
+    const banner = output.indexOf('Shop is running locally');
+    expect(banner).toBeGreaterThan(output.indexOf('  seeds'));
+    // Nothing the functions logged comes between the banner and the ready line.
+    expect(output.slice(banner)).not.toMatch(/^\d\d:\d\d:\d\d\.\d{3} /m);
+    expect(output.trimEnd()).toMatch(/ready in \d+ ms[^\n]*$/);
+  });
+
+  it('prints one compact line per log event once running', async () => {
+    expect((await fetch(`http://127.0.0.1:${port}/health?compact-line`)).status).toBe(200);
+    await expect
+      .poll(() => shop?.output() ?? '', { timeout: 10_000, interval: 100 })
+      .toMatch(/^\d\d:\d\d:\d\d\.\d{3} gateway\s+GET \/health 200 \d+ ms$/m);
+  });
+
   it('is healthy and serves the API document', async () => {
     expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${port}/openapi.json`)).status).toBe(200);

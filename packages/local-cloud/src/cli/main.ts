@@ -8,6 +8,8 @@ const usage = `usage:
   npm start [-- --persist]            start the shop (PORT, EDGE_PORT override 3000 and 4566)
       [--visibility-timeout <s>]      subscriber queues' visibility timeout, for DLQ demos
                                       (or SHOP_LOCAL_VISIBILITY_TIMEOUT_SECONDS)
+      [--log-format pretty|json]      one compact line per log event (default), or the raw JSON
+      [--quiet]                       only warnings and errors
       SHOP_LOCAL_SCHEDULE_SECONDS=<s>  run every schedule this often (the reconcilers; default their rate)
       RECONCILE_AFTER_SECONDS=<s>     orders PENDING longer than this are reconciled (default 120)
       RESERVATION_HOLD_SECONDS=<s>    stock reservations expire after this (default 1200)
@@ -17,6 +19,9 @@ const usage = `usage:
   npm run local -- executions [status] saga executions, newest first (RUNNING, SUCCEEDED, FAILED, ...)
   npm run local -- history <execution-name-or-arn>   the events of one execution
   npm run local -- fault add|list|clear|kill ...      inject faults into the running shop (fault help)
+  npm run local -- trace <orderId|correlationId> [--json | --otlp <file>]
+                                      the spans of one order: a tree with offsets, durations, cold starts, retries, errors
+  npm run local -- metrics [name] [--json]   the functions' EMF metrics: count, sum, p50, p95
   npm run aws -- <aws CLI arguments>  the aws CLI against the running shop (endpoint, test credentials, region)
   npm run bench [-- --quick]          measure the budgets (packages/benchmarks); writes docs/benchmarks.md`;
 
@@ -38,6 +43,10 @@ try {
     await (await import('./fault.command.ts')).runFault(args, root);
   } else if (command && ['queues', 'dlq', 'redrive', 'executions', 'history'].includes(command)) {
     await (await import('./inspect.command.ts')).runInspect(command, args, root);
+  } else if (command === 'trace') {
+    await (await import('./observe.command.ts')).runTrace(args, root);
+  } else if (command === 'metrics') {
+    await (await import('./observe.command.ts')).runMetrics(args, root);
   } else if (command === 'aws') {
     process.exitCode = await (await import('./aws.command.ts')).runAws(args, root);
   } else {

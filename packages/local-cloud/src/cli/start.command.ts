@@ -1,7 +1,9 @@
 import { relative } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { DynamoDbLocal } from '../dynamodb/dynamodb-local.ts';
 import { portFromEnv, SHOP_PORTS } from '../preflight/preflight.checks.mjs';
 import { type LocalStack, startLocalStack } from '../stack/local-stack.ts';
+import { createLogPrinter, logOptionsFrom } from './log-printer.ts';
 import { removeShopState, shopStatePath, writeShopState } from './shop-state.file.mjs';
 
 /** `PORT` and `EDGE_PORT`, read once (the preflight has told the user about a bad value already). */
@@ -66,6 +68,26 @@ const scheduleSettingsFrom = (env: NodeJS.ProcessEnv) => {
     ...(Object.keys(functionEnvironment).length > 0 ? { functionEnvironment } : {}),
   };
 };
+/** The banner waits until the shop is idle and nothing was logged for this long, at most {@link SETTLE_MAX_MS}. */
+const QUIET_FOR_MS = 300;
+const SETTLE_MAX_MS = 15_000;
+
+/** No function running or waiting, no message waiting in (or in flight from) a non-DLQ queue. */
+const idle = (stack: LocalStack): boolean =>
+  stack.host.functions().every((fn) => fn.busyEnvironments === 0 && fn.queued === 0) &&
+  stack.sqs
+    .listQueues()
+    .filter((name) => !name.endsWith('-dlq'))
+    .every((name) => {
+      const attributes = stack.sqs.getQueueAttributes(name, [
+        'ApproximateNumberOfMessages',
+        'ApproximateNumberOfMessagesNotVisible',
+      ]);
+      return (
+        attributes.ApproximateNumberOfMessages === '0' &&
+        attributes.ApproximateNumberOfMessagesNotVisible === '0'
+      );
+    });
 
 const banner = (stack: LocalStack, token: string, statePath: string): string => {
   const api = stack.gatewayUrl.replace('127.0.0.1', 'localhost');
@@ -101,7 +123,25 @@ export const runStart = async (
   const concurrency = process.env.SHOP_LOCAL_CONCURRENCY;
   const visibilityTimeoutSeconds = visibilityTimeoutFrom(args);
   const schedules = scheduleSettingsFrom(process.env);
+  const logOptions = logOptionsFrom(args);
+  const write = (text: string) => void process.stdout.write(text);
+  const printLine = createLogPrinter({ ...logOptions, color: process.stdout.isTTY === true, write });
+  let lastLineAt = performance.now();
+  const startedAt = performance.now();
+  if (!logOptions.quiet) write('starting Shop...\n');
   const stack = await startLocalStack({
+    log: (line) => {
+      lastLineAt = performance.now();
+      printLine(line);
+    },
+    onPhase: (name, ms) => {
+      lastLineAt = performance.now();
+      if (!logOptions.quiet) {
+        write(
+          `  ${name.padEnd(44)} ${String(ms).padStart(5)} ms   (${Math.round(performance.now() - startedAt)} ms)\n`,
+        );
+      }
+    },
     root,
     ...portsFromEnv(),
     persist,
@@ -145,6 +185,15 @@ export const runStart = async (
     persist,
   });
   const { token } = await stack.devIssuer.mint({ sub: 'alice', roles: ['customer'] });
+  // What the seeds set off (outbox relays, replicas refreshed) logs for a moment after ready: the
+  // banner waits for that to settle, so it stays the last thing on the screen.
+  for (
+    let waited = 0;
+    waited < SETTLE_MAX_MS && (performance.now() - lastLineAt < QUIET_FOR_MS || !idle(stack));
+    waited += 50
+  ) {
+    await sleep(50);
+  }
   process.stdout.write(
     `${banner(stack, token, relative(process.cwd(), shopStatePath(root)) || shopStatePath(root))}\n`,
   );

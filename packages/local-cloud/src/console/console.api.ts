@@ -155,14 +155,18 @@ export const createConsoleApi = (options: ConsoleApiOptions) => {
     const orderId = c.req.param('orderId');
     const order = await publicApi(`/orders/${encodeURIComponent(orderId)}`);
     if (order.status !== 200) return c.json(order.body, order.status === 404 ? 404 : 502);
-    const [payments, executions] = await Promise.all([
+    const [payments, executions, trace] = await Promise.all([
       publicApi(`/payments?orderId=${encodeURIComponent(orderId)}`),
       executionsOf(orderId),
+      local(`/traces/${encodeURIComponent(orderId)}`).then(async (r) =>
+        r.ok ? ((await r.json()) as { spans: unknown[] }).spans : [],
+      ),
     ]);
     return c.json({
       order: order.body,
       payments: payments.status === 200 ? (payments.body as { items: unknown[] }).items : [],
       executions,
+      trace,
       logs: options.logs.query({ orderId, limit: 500 }),
     });
   });
@@ -268,6 +272,11 @@ export const createConsoleApi = (options: ConsoleApiOptions) => {
         ...byName.get(fn.FunctionName ?? ''),
       })).sort((a, b) => String(a.name).localeCompare(String(b.name))),
     });
+  });
+
+  app.get('/metrics', async (c) => {
+    const response = await local('/metrics');
+    return c.json(response.ok ? ((await response.json()) as { items: unknown[] }) : { items: [] });
   });
 
   app.get('/tables', async (c) => {

@@ -1,5 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { traceEdgeCall } from '../traces/edge-call.tracer.ts';
+import type { SpanRecorder } from '../traces/span.recorder.ts';
+import type { WriteLinks } from '../traces/write-links.ts';
 import { awsErrorResponse } from './aws-protocol.ts';
 import type { EdgeHandler, EdgeRequest, EdgeResponse } from './edge.types.ts';
 import { notEmulatedResponse } from './not-emulated.ts';
@@ -62,11 +65,43 @@ const requestUrl = (req: IncomingMessage): URL => {
  * handler that claims it (by `X-Amz-Target`, path or `Action` parameter); a request none claims gets
  * a "not emulated" error in the protocol its client speaks.
  */
-export const createEdgeServer = (handlers: readonly EdgeHandler[]): Server => {
+export interface EdgeTracing {
+  readonly spans: SpanRecorder;
+  /** Remembers DynamoDB writes for the stream records they cause. */
+  readonly writes?: WriteLinks;
+}
+
+/** The AWS error type of a response (`x-amzn-errortype`, or the JSON body's `__type`). */
+const errorTypeOf = (response: EdgeResponse): string | undefined => {
+  const header = response.headers?.['x-amzn-errortype'];
+  if (header) return header.split(':')[0];
+  const body =
+    typeof response.body === 'string'
+      ? response.body
+      : response.body && response.body.byteLength < 4096
+        ? Buffer.from(response.body).toString('utf8')
+        : '';
+  if (!body.includes('__type')) return undefined;
+  return /"__type"\s*:\s*"(?:[^"#]*#)?([^"]+)"/.exec(body)?.[1];
+};
+
+export const createEdgeServer = (handlers: readonly EdgeHandler[], tracing?: EdgeTracing): Server => {
   const served = handlers.map((h) => h.name);
-  const route = async (request: EdgeRequest): Promise<EdgeResponse> => {
+  const dispatch = async (request: EdgeRequest): Promise<EdgeResponse> => {
     const handler = handlers.find((h) => h.canHandle(request));
     return handler ? handler.handle(request) : notEmulatedResponse(request, { served });
+  };
+  const route = async (request: EdgeRequest): Promise<EdgeResponse> => {
+    const traced = tracing ? traceEdgeCall(tracing.spans, request, tracing.writes) : undefined;
+    if (!traced) return dispatch(request);
+    try {
+      const response = await dispatch(traced.request);
+      traced.end(response.status, response.status >= 400 ? errorTypeOf(response) : undefined);
+      return response;
+    } catch (error) {
+      traced.end(500, error instanceof Error ? error.name : 'InternalFailure');
+      throw error;
+    }
   };
   return createServer(async (req, res) => {
     let request: EdgeRequest;
@@ -101,5 +136,8 @@ export const createEdgeServer = (handlers: readonly EdgeHandler[]): Server => {
   });
 };
 
-export const startEdge = (handlers: readonly EdgeHandler[], port = 0): Promise<StartedServer> =>
-  listen(createEdgeServer(handlers), port);
+export const startEdge = (
+  handlers: readonly EdgeHandler[],
+  port = 0,
+  tracing?: EdgeTracing,
+): Promise<StartedServer> => listen(createEdgeServer(handlers, tracing), port);

@@ -47,6 +47,17 @@ const requestLineAndHeadersBytes = (req: IncomingMessage): number => {
 };
 export const DEFAULT_API_ID = 'local';
 
+const ORDER_PATH = /\/orders\/([^/?#]+)/;
+
+/** The order a request is about: `/orders/{orderId}...`. */
+const orderIdInPath = (path: string): string | undefined => ORDER_PATH.exec(path)?.[1];
+
+/** The order a response created: its `Location` (`/orders/{orderId}`, as checkout answers 202). */
+const orderIdOfResponse = (response: GatewayResponse): string | undefined => {
+  const location = response.headers?.location ?? response.headers?.Location;
+  return typeof location === 'string' ? orderIdInPath(location) : undefined;
+};
+
 export interface Gateway {
   readonly server: Server;
   /** Starts listening (port 0 picks a free port); `close()` stops the server and its connections. */
@@ -61,6 +72,8 @@ interface AccessLogFields {
   integrationStatus?: number;
   integrationErrorMessage?: string;
   authorizerError?: string;
+  /** Not logged: the X-Ray header that makes the invocation a child of the request's span. */
+  traceHeader?: string;
 }
 
 type BodyRead = { readonly ok: true; readonly body: Buffer } | { readonly ok: false };
@@ -223,7 +236,10 @@ export const createGateway = (options: GatewayOptions): Gateway => {
     const invokedAt = performance.now();
     let result: Awaited<ReturnType<typeof options.invoker.invoke>>;
     try {
-      result = await options.invoker.invoke(match.route.functionName, event, { requestId });
+      result = await options.invoker.invoke(match.route.functionName, event, {
+        requestId,
+        ...(fields.traceHeader ? { traceId: fields.traceHeader } : {}),
+      });
     } catch (error) {
       fields.integrationErrorMessage = error instanceof Error ? error.message : String(error);
       if (error instanceof TooManyRequestsError) {
@@ -337,6 +353,19 @@ export const createGateway = (options: GatewayOptions): Gateway => {
     };
     const origin = request.headers.origin?.[0];
     const fields: AccessLogFields = { routeKey: '-' };
+    // The console's own polling is not what a trace is for.
+    const fromConsole =
+      request.rawPath.startsWith('/console') || request.headers[CONSOLE_HEADER] !== undefined;
+    const span = fromConsole
+      ? undefined
+      : options.spans?.start({
+          name: `${method} ${request.rawPath}`,
+          kind: 'request',
+          service: 'gateway',
+          correlationId: request.headers['x-correlation-id']?.[0],
+          attributes: { requestId },
+        });
+    if (span) fields.traceHeader = span.header;
 
     let response: GatewayResponse;
     if (requestLineAndHeadersBytes(req) > MAX_REQUEST_LINE_AND_HEADERS_BYTES) {
@@ -378,8 +407,13 @@ export const createGateway = (options: GatewayOptions): Gateway => {
         else res.destroy();
       }
     }
+    if (span) {
+      span.set({ routeKey: fields.routeKey, httpStatus: response.status });
+      span.tag({ orderId: orderIdOfResponse(response) ?? orderIdInPath(request.rawPath) });
+      span.end(response.status >= 500 ? { status: 'error', error: `HTTP ${response.status}` } : {});
+    }
     // The console's own polling would drown what it is there to show: it is not logged.
-    if (request.rawPath.startsWith('/console') || request.headers[CONSOLE_HEADER] !== undefined) return;
+    if (fromConsole) return;
     log(
       JSON.stringify({
         requestId,

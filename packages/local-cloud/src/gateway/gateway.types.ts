@@ -1,4 +1,5 @@
 import type { LambdaInvoker } from '../lambda/lambda.types.ts';
+import type { SpanRecorder } from '../traces/span.recorder.ts';
 
 export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
 
@@ -52,6 +53,8 @@ export interface GatewayOptions {
   readonly region?: string;
   /** Receives one JSON access-log line per request (no trailing newline); defaults to stdout. */
   readonly log?: (line: string) => void;
+  /** Records a span per request (the root of what it causes); the console's own calls are left out. */
+  readonly spans?: SpanRecorder;
 }
 
 /** `requestContext.authorizer` of a route protected by a JWT authorizer. */

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, extname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type FaultInjector, type FunctionFaults, NO_FAULTS } from '../faults/fault.types.ts';
+import { type ActiveSpan, idsInText, type SpanRecorder } from '../traces/span.recorder.ts';
 import { ExecutionEnvironment, type RawInvokeResult } from './execution-environment.ts';
 import {
   FunctionNotFoundError,
@@ -52,6 +53,11 @@ export interface LambdaHostOptions {
   readonly idleTimeoutMs?: number;
   /** Receives each line the functions print, prefixed with `[function-name]`. Default: the parent's stdout. */
   readonly log?: (line: string) => void;
+  /**
+   * Records a span per invocation (cold or warm, errors, throttles), the child of the span its
+   * `traceId` header names; the function's `_X_AMZN_TRACE_ID` then names the invocation's span.
+   */
+  readonly spans?: SpanRecorder;
 }
 
 /** A registered function, as the host and the Lambda API describe it. */
@@ -147,6 +153,7 @@ interface QueuedInvocation {
   readonly invokedFunctionArn: string;
   readonly faults: FunctionFaults;
   readonly captureLog: boolean;
+  readonly span: ActiveSpan | undefined;
   readonly resolve: (result: InvokeResult) => void;
 }
 
@@ -210,6 +217,19 @@ const newLogStreamName = (): string => {
   return `${day}/[$LATEST]${hex(16)}`;
 };
 
+/** The service a function belongs to: its Powertools service name, else the first part of its name. */
+const serviceOf = (spec: FunctionSpec): string =>
+  spec.environment.POWERTOOLS_SERVICE_NAME ?? spec.name.split('-')[0] ?? spec.name;
+
+const endInvocationSpan = (span: ActiveSpan, result: InvokeResult): void => {
+  if (result.ok) {
+    span.end();
+    return;
+  }
+  if (result.timedOut) span.set({ timedOut: true });
+  span.end({ status: 'error', error: result.error.errorType });
+};
+
 const exitResult = (errorMessage: string): InvokeResult => ({
   ok: false,
   error: { errorType: 'Runtime.ExitError', errorMessage },
@@ -242,6 +262,9 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
     throw new Error(`maxQueuedPerFunction must be a non-negative integer, got ${maxQueued}`);
   }
   const slots = new Map<string, FunctionSlot>();
+  const spans = options.spans;
+  /** The span of the invocation an environment is running: what it prints may name the order. */
+  const runningSpans = new WeakMap<ExecutionEnvironment, ActiveSpan>();
   let closed = false;
   /** Environments between worker start and the end of their init phase, across all functions. */
   let initializing = 0;
@@ -316,7 +339,11 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
       },
       env: environmentOf(slot, logStreamName),
       memoryMb: slot.spec.memoryMb,
-      log: (line) => writeLine(prefix + line),
+      log: (line) => {
+        writeLine(prefix + line);
+        const span = runningSpans.get(environment);
+        if (span && (!span.record.orderId || !span.record.correlationId)) span.tag(idsInText(line));
+      },
       onExit: (exited) => {
         if (!slot.environments.has(exited)) return;
         retire(slot, exited);
@@ -365,7 +392,16 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
     return { ...log, ok: true, payload: JSON.parse(raw.payloadJson) };
   };
 
-  const run = async (slot: FunctionSlot, environment: ExecutionEnvironment, job: QueuedInvocation) => {
+  const run = async (
+    slot: FunctionSlot,
+    environment: ExecutionEnvironment,
+    job: QueuedInvocation,
+    coldStart: boolean,
+  ) => {
+    if (job.span) {
+      job.span.set({ coldStart });
+      runningSpans.set(environment, job.span);
+    }
     const state = slot.environments.get(environment);
     if (state?.idleTimer) clearTimeout(state.idleTimer);
     const timeoutMs = slot.spec.timeoutSeconds * 1000;
@@ -397,6 +433,10 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
     }
     if (!result.ok) slot.counters.errors += 1;
     slot.durations.add(performance.now() - startedAt);
+    if (job.span) {
+      runningSpans.delete(environment);
+      endInvocationSpan(job.span, result);
+    }
     job.resolve(result);
     release(slot, environment);
     dispatch(slot);
@@ -407,13 +447,14 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
     while (!closed && slot.queue.length > 0) {
       let environment = slot.idle.pop();
       while (environment && !environment.alive) environment = slot.idle.pop();
+      const coldStart = !environment;
       if (!environment) {
         if (slot.environments.size >= limitOf(slot) || initializing >= maxInits) return;
         environment = spawn(slot);
       }
       const job = slot.queue.shift();
       if (!job) return;
-      void run(slot, environment, job);
+      void run(slot, environment, job, coldStart);
     }
   };
 
@@ -511,8 +552,18 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
       }
       if (closed) return exitResult('The local Lambda host is shut down');
       const async = invokeOptions.async === true;
+      const span = spans?.startUnder(invokeOptions.traceId, {
+        name: slot.spec.name,
+        kind: 'invocation',
+        service: serviceOf(slot.spec),
+        function: slot.spec.name,
+        ...idsInText(eventJson),
+        ...(async ? { attributes: { invocationType: 'Event' } } : {}),
+      });
       if (!async && overLimit(slot)) {
         slot.counters.throttles += 1;
+        span?.set({ throttled: true });
+        span?.end({ status: 'error', error: 'TooManyRequestsException' });
         throw new TooManyRequestsError(
           slot.spec.reservedConcurrency !== undefined
             ? 'ReservedFunctionConcurrentInvocationLimitExceeded'
@@ -528,6 +579,8 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
         if (outcome?.kind === 'error') {
           // As FIS's invocation-error action: the caller sees the failure; the handler does not run.
           slot.counters.errors += 1;
+          span?.set({ faultId: outcome.faultId });
+          span?.end({ status: 'error', error: outcome.errorType });
           writeLine(
             `[${slot.spec.name}] ${awsRequestId} ${outcome.errorType}: ${outcome.errorMessage} (${outcome.faultId})`,
           );
@@ -541,10 +594,11 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
           slot.queue.push({
             awsRequestId,
             eventJson,
-            traceId: invokeOptions.traceId ?? newTraceId(),
+            traceId: span?.header ?? invokeOptions.traceId ?? newTraceId(),
             invokedFunctionArn,
             faults: injected,
             captureLog: invokeOptions.captureLog === true && !async,
+            span,
             resolve,
           });
           dispatch(slot);

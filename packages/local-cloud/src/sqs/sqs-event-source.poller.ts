@@ -1,6 +1,7 @@
 import { type FaultInjector, NO_FAULTS } from '../faults/fault.types.ts';
 import { TooManyRequestsError } from '../lambda/lambda.errors.ts';
 import type { InvokeResult, LambdaInvoker } from '../lambda/lambda.types.ts';
+import { type ActiveSpan, nowMs, type SpanRecorder } from '../traces/span.recorder.ts';
 import type { SqsEngine } from './sqs.engine.ts';
 import type { ReceivedMessage } from './sqs.types.ts';
 
@@ -23,6 +24,11 @@ export interface SqsEventSourceOptions {
   readonly onError?: (error: unknown) => void;
   /** `queue-duplicate` and `queue-redeliver` faults: at-least-once delivery, made visible. */
   readonly faults?: FaultInjector;
+  /**
+   * Records each message's time in the queue (from its send to this receive) as a span under its
+   * `AWSTraceHeader`, and invokes the function under the batch's first one.
+   */
+  readonly spans?: SpanRecorder;
 }
 
 export interface SqsEventSource {
@@ -218,11 +224,33 @@ export const startSqsEventSource = (options: SqsEventSourceOptions): SqsEventSou
     }
   };
 
+  /** A span per message for its time in the queue; ended once the consumer has answered for it. */
+  const queueSpansOf = (messages: readonly ReceivedMessage[]): ActiveSpan[] => {
+    if (!options.spans) return [];
+    const receivedAt = nowMs();
+    return messages.map((message) => {
+      const attributes = message.Attributes ?? {};
+      const sentAt = Number(attributes.SentTimestamp);
+      const span = (options.spans as SpanRecorder).startUnder(attributes.AWSTraceHeader, {
+        name: queueName,
+        kind: 'queue',
+        ...(Number.isFinite(sentAt) && sentAt <= receivedAt ? { startMs: sentAt } : {}),
+        attributes: {
+          queue: queueName,
+          messageId: message.MessageId,
+          receiveCount: Number(attributes.ApproximateReceiveCount ?? 1),
+        },
+      });
+      span.set({ receivedAtMs: receivedAt });
+      return span;
+    });
+  };
+
   /** Invokes the function, backing off and retrying while it is throttled. */
-  const invokeWithBackoff = async (event: SqsEvent): Promise<InvokeResult> => {
+  const invokeWithBackoff = async (event: SqsEvent, traceId?: string): Promise<InvokeResult> => {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await invoker.invoke(functionName, event);
+        return await invoker.invoke(functionName, event, traceId ? { traceId } : {});
       } catch (error) {
         if (!(error instanceof TooManyRequestsError) || attempt >= THROTTLE_RETRIES) throw error;
         await sleep(Math.random() * THROTTLE_BASE_DELAY_MS * 2 ** attempt, controller.signal);
@@ -234,23 +262,44 @@ export const startSqsEventSource = (options: SqsEventSourceOptions): SqsEventSou
     const event: SqsEvent = { Records: messages.map((m) => toSqsEventRecord(m, queueArn, region)) };
     // A duplicate fault: some records arrive a second time, in an invocation of their own.
     const duplicates = event.Records.filter(() => faults.duplicatesDelivery(queueName));
+    const queueSpans = queueSpansOf(messages);
+    const endQueueSpans = (failed: ReadonlySet<string> | 'all' | 'none', error?: string) => {
+      queueSpans.forEach((span, i) => {
+        const id = messages[i]?.MessageId ?? '';
+        const endMs = Number(span.record.attributes.receivedAtMs);
+        const didFail = failed === 'all' || (failed !== 'none' && failed.has(id));
+        span.end(didFail ? { endMs, status: 'error', error: error ?? 'BatchItemFailure' } : { endMs });
+      });
+    };
     let result: InvokeResult;
     try {
-      result = await invokeWithBackoff(event);
+      result = await invokeWithBackoff(event, queueSpans[0]?.header);
     } catch (error) {
+      endQueueSpans('all', error instanceof Error ? error.name : 'InvokeFailed');
       onError(error);
       return;
     } finally {
       if (duplicates.length > 0) {
-        await invoker.invoke(functionName, { Records: duplicates }).catch(onError);
+        await invoker
+          .invoke(
+            functionName,
+            { Records: duplicates },
+            queueSpans[0] ? { traceId: queueSpans[0].header } : {},
+          )
+          .catch(onError);
       }
     }
-    if (!result.ok) return;
+    if (!result.ok) {
+      endQueueSpans('all', result.error.errorType);
+      return;
+    }
     if (!reportBatchItemFailures) {
+      endQueueSpans('none');
       deleteMessages(messages);
       return;
     }
     const failed = failedMessageIds(result.payload, new Set(messages.map((m) => m.MessageId)));
+    endQueueSpans(failed);
     if (failed === 'all') return;
     if (fifo) {
       // After a failure in a group, Lambda treats that group's later records as not processed.

@@ -362,6 +362,42 @@ describe('messages', () => {
     expect(Object.keys(none?.Attributes ?? {})).toEqual(['SentTimestamp']);
   });
 
+  it("keeps a traced sender's X-Amzn-Trace-Id as the message's AWSTraceHeader, unless it set one itself", async () => {
+    const url = await createQueue('traced');
+    const header = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1';
+    // Inside a Lambda function the SDK sends its _X_AMZN_TRACE_ID as X-Amzn-Trace-Id.
+    const saved = { name: process.env.AWS_LAMBDA_FUNCTION_NAME, trace: process.env._X_AMZN_TRACE_ID };
+    process.env.AWS_LAMBDA_FUNCTION_NAME = 'sender';
+    process.env._X_AMZN_TRACE_ID = header;
+    try {
+      await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'traced' }));
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: url,
+          MessageBody: 'own header',
+          MessageSystemAttributes: { AWSTraceHeader: { DataType: 'String', StringValue: 'Root=1-own' } },
+        }),
+      );
+    } finally {
+      for (const [variable, value] of [
+        ['AWS_LAMBDA_FUNCTION_NAME', saved.name],
+        ['_X_AMZN_TRACE_ID', saved.trace],
+      ] as const) {
+        if (value === undefined) delete process.env[variable];
+        else process.env[variable] = value;
+      }
+    }
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'untraced' }));
+    const messages = await receive(url, {
+      MaxNumberOfMessages: 10,
+      MessageSystemAttributeNames: ['AWSTraceHeader'],
+    });
+    const traceOf = (body: string) => messages.find((m) => m.Body === body)?.Attributes?.AWSTraceHeader;
+    expect(traceOf('traced')).toBe(header);
+    expect(traceOf('own header')).toBe('Root=1-own');
+    expect(traceOf('untraced')).toBeUndefined();
+  });
+
   it('refuses invalid attributes and invalid body characters', async () => {
     const url = await createQueue('invalid');
     const invalid: Record<string, MessageAttributeValue>[] = [

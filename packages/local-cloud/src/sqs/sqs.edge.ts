@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EdgeHandler, EdgeRequest, EdgeResponse } from '../edge/edge.types.ts';
+import { traceHeaderOf } from '../traces/trace-header.ts';
 import type { SqsEngine } from './sqs.engine.ts';
 import { invalidParameter, missingParameter, queueDoesNotExist, SqsApiError } from './sqs.errors.ts';
 import type {
@@ -111,7 +112,23 @@ const encodeAttributes = (attributes: MessageAttributes): JsonObject =>
     ]),
   );
 
-const sendInput = (input: JsonObject, senderId: string | undefined): SendMessageInput => {
+/**
+ * The sender's X-Ray trace header: SQS keeps the `X-Amzn-Trace-Id` of a traced SendMessage as the
+ * message's `AWSTraceHeader` unless the sender set that system attribute itself.
+ */
+const withTraceHeader = (
+  systemAttributes: SendMessageInput['MessageSystemAttributes'],
+  traceHeader: string | undefined,
+): SendMessageInput['MessageSystemAttributes'] =>
+  traceHeader === undefined || systemAttributes?.AWSTraceHeader !== undefined
+    ? systemAttributes
+    : { ...systemAttributes, AWSTraceHeader: { DataType: 'String', StringValue: traceHeader } };
+
+const sendInput = (
+  input: JsonObject,
+  senderId: string | undefined,
+  traceHeader?: string,
+): SendMessageInput => {
   const body = input.MessageBody;
   if (body !== undefined && body !== null && typeof body !== 'string') {
     throw invalidParameter('MessageBody', body, 'MessageBody must be a string.');
@@ -120,7 +137,10 @@ const sendInput = (input: JsonObject, senderId: string | undefined): SendMessage
   const groupId = stringParam(input, 'MessageGroupId');
   const deduplicationId = stringParam(input, 'MessageDeduplicationId');
   const attributes = decodeAttributes(input.MessageAttributes, 'MessageAttributes');
-  const systemAttributes = decodeAttributes(input.MessageSystemAttributes, 'MessageSystemAttributes');
+  const systemAttributes = withTraceHeader(
+    decodeAttributes(input.MessageSystemAttributes, 'MessageSystemAttributes'),
+    traceHeader,
+  );
   return {
     MessageBody: body ?? '',
     ...(delaySeconds !== undefined ? { DelaySeconds: delaySeconds } : {}),
@@ -314,14 +334,17 @@ export const createSqsEdgeHandler = (engine: SqsEngine): EdgeHandler => {
       return {};
     },
     SendMessage: (ctx) =>
-      ctx.engine.sendMessage(queueOf(ctx), sendInput(ctx.input, ctx.senderId)) as unknown as JsonObject,
+      ctx.engine.sendMessage(
+        queueOf(ctx),
+        sendInput(ctx.input, ctx.senderId, traceHeaderOf(ctx.request)),
+      ) as unknown as JsonObject,
     SendMessageBatch: (ctx) => {
       const name = queueOf(ctx);
       return ctx.engine.sendMessageBatch(
         name,
         entries(ctx.input).map((entry) => ({
           Id: String(entry.Id ?? ''),
-          ...sendInput(entry, ctx.senderId),
+          ...sendInput(entry, ctx.senderId, traceHeaderOf(ctx.request)),
         })),
       ) as unknown as JsonObject;
     },

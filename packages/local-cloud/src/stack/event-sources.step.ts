@@ -24,6 +24,8 @@ import {
 import { stableUuid } from '../lambda/stable-uuid.ts';
 import { type SqsEngine, startSqsEventSource } from '../sqs/index.ts';
 import { startStreamEventSource } from '../streams/index.ts';
+import type { SpanRecorder } from '../traces/span.recorder.ts';
+import type { WriteLinks } from '../traces/write-links.ts';
 
 export interface EventSourcesOptions {
   readonly services: readonly ServiceDefinition[];
@@ -35,6 +37,8 @@ export interface EventSourcesOptions {
   readonly log: (line: string) => void;
   /** Where each mapping is described for the Lambda API's ListEventSourceMappings. */
   readonly registry?: EventSourceMappingRegistry;
+  /** Spans for queue and stream hops; `writes` links a stream record to the call that wrote its item. */
+  readonly tracing?: { readonly spans: SpanRecorder; readonly writes: WriteLinks };
 }
 
 export interface EventSource {
@@ -127,6 +131,7 @@ export const startEventSources = (options: EventSourcesOptions): EventSource[] =
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT_ID,
       ...(options.faults ? { faults: options.faults } : {}),
+      ...(options.tracing ? { spans: options.tracing.spans } : {}),
       onError: (error) => options.log(`[sqs:${fn.name}] ${String(error)}`),
     });
     options.registry?.add(mapping.describe);
@@ -174,6 +179,7 @@ export const startEventSources = (options: EventSourcesOptions): EventSource[] =
         // (consumers de-duplicate, so a replay is harmless).
         startingPosition: 'TRIM_HORIZON',
         region: LOCAL_REGION,
+        ...(options.tracing ? { tracing: options.tracing } : {}),
         onError: (error) => options.log(`[stream:${fn.name}] ${String(error)}`),
         // The CDK's `onFailure: new SqsDlq(...)`: the invocation record goes to the relay's stream DLQ.
         onFailure: (record) => {

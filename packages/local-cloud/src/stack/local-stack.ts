@@ -19,9 +19,11 @@ import {
   type LambdaHost,
 } from '../lambda/index.ts';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../lambda/lambda.types.ts';
+import { createMetricsApi, EmfCollector } from '../metrics/index.ts';
 import { createLocalSqsEdgeHandler, createSqsEdgeHandler, SqsEngine } from '../sqs/index.ts';
 import { createStepFunctionsEdgeHandler, StepFunctionsEmulator } from '../stepfunctions/index.ts';
 import { createStsEdgeHandler } from '../sts/index.ts';
+import { createTracesApi, SpanRecorder, WriteLinks } from '../traces/index.ts';
 import { createCleanup, removeOrphanBuilds } from './cleanup.ts';
 import { startEventSources } from './event-sources.step.ts';
 import { assertPortsFree, portInUseErrorOf } from './listen-ports.check.ts';
@@ -67,6 +69,13 @@ export interface LocalStackOptions {
   readonly services?: readonly ServiceDefinition[];
   /** Where the stack's own lines and the functions' logs go. Default: stdout. */
   readonly log?: (line: string) => void;
+  /**
+   * Record spans (gateway requests, invocations, saga states, edge calls, queue and stream hops).
+   * Default true; false leaves `/_local/traces` empty (to measure what recording costs).
+   */
+  readonly tracing?: boolean;
+  /** Told of each start-up phase as it ends, with its milliseconds (`npm start` prints them). */
+  readonly onPhase?: (name: string, ms: number) => void;
   /** Gateway throttling; generous by default so local load tests measure the system, not the limiter. */
   readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
   /** Scales saga Wait states and Retry intervals (1 = real time). */
@@ -105,6 +114,10 @@ export interface LocalStack {
   readonly logs: LogHub;
   /** The scheduled functions' timers (EventBridge Scheduler's part). */
   readonly schedules: Schedules;
+  /** The latest spans (`npm run local -- trace`, `/_local/traces` on the edge). */
+  readonly spans: SpanRecorder;
+  /** The functions' EMF metrics (`npm run local -- metrics`, `/_local/metrics` on the edge). */
+  readonly metrics: EmfCollector;
   /** Milliseconds from the call to ready. */
   readonly startupMs: number;
   /** Milliseconds per start-up phase. */
@@ -127,12 +140,16 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     const now = performance.now();
     phases[name] = Math.round(now - phaseStart);
     phaseStart = now;
+    options.onPhase?.(name, phases[name]);
   };
   const print = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   // Every line is also kept for the console's live tail.
   const logs = new LogHub();
+  // The EMF lines functions print are CloudWatch metrics in AWS; here they are collected.
+  const metrics = new EmfCollector();
   const log = (line: string) => {
     logs.push(line);
+    metrics.ingest(line);
     print(line);
   };
   const ports = { port: options.port ?? DEFAULT_PORT, edgePort: options.edgePort ?? DEFAULT_EDGE_PORT };
@@ -169,6 +186,12 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     ]);
     phase('dynamodb, bundles, keys');
 
+    const spans = new SpanRecorder();
+    // What records spans: nothing when tracing is off (the API still answers, with no spans).
+    const recording = options.tracing === false ? undefined : spans;
+    const keyNames = new Map<string, readonly string[]>();
+    const writes = new WriteLinks((table) => keyNames.get(table));
+
     const sqs = new SqsEngine({
       accountId: LOCAL_ACCOUNT_ID,
       region: LOCAL_REGION,
@@ -196,10 +219,12 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       },
       log,
+      ...(recording ? { spans: recording } : {}),
     });
     cleanup.add(() => host.close());
     const stepFunctions = new StepFunctionsEmulator({
       invoker: host,
+      ...(recording ? { spans: recording } : {}),
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT_ID,
       integrations: { sqs: sqsMessageSenderOf(sqs) },
@@ -213,6 +238,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     const edge: StartedServer = await startEdge(
       [
         createFaultsApi(faults),
+        createTracesApi(spans),
+        createMetricsApi(metrics),
         createLambdaLocalApi(host),
         createDynamoDbProxy(ddb.endpoint, faults),
         createSqsEdgeHandler(sqs),
@@ -222,6 +249,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         createStsEdgeHandler({ accountId: LOCAL_ACCOUNT_ID }),
       ],
       ports.edgePort,
+      recording ? { spans: recording, writes } : undefined,
     ).catch(portInUseErrorOf(options.root, 'edgePort', ports.edgePort));
     cleanup.add(() => edge.close());
     const edgeUrl = edge.url;
@@ -235,6 +263,15 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     // The optimized DynamoDB integration calls DynamoDB Local through the edge, with the real client.
     stepFunctions.connect({ dynamoDb: dynamodb });
     tables = await createServiceTables(dynamodb, services);
+    for (const table of tables) {
+      const definition = services.find((service) => service.name === table.service)?.table;
+      if (definition) {
+        keyNames.set(table.tableName, [
+          definition.partitionKey.name,
+          ...(definition.sortKey ? [definition.sortKey.name] : []),
+        ]);
+      }
+    }
     phase('edge, tables');
 
     createSubscriptionQueues(sqs, services, {
@@ -253,6 +290,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       log,
       edgeUrl,
       logs,
+      ...(recording ? { spans: recording } : {}),
     });
     cleanup.add(() => shopApi.closeConsole());
     const api = await shopApi.listen(ports.port).catch(portInUseErrorOf(options.root, 'port', ports.port));
@@ -305,6 +343,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       faults,
       log,
       registry: eventSourceMappings,
+      ...(recording ? { tracing: { spans: recording, writes } } : {}),
     });
     for (const source of sources) {
       cleanup.add(() => source.stop());
@@ -337,6 +376,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       faults,
       logs,
       schedules,
+      spans,
+      metrics,
       startupMs: Math.round(performance.now() - started),
       stop: cleanup.run,
     };

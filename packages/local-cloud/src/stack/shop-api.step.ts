@@ -11,6 +11,7 @@ import {
   type GatewayRoute,
 } from '../gateway/index.ts';
 import type { LambdaInvoker } from '../lambda/lambda.types.ts';
+import type { SpanRecorder } from '../traces/span.recorder.ts';
 import type { LogHub } from './log-hub.ts';
 
 export const API_TITLE = 'Shop API';
@@ -58,6 +59,8 @@ export interface ShopApiOptions {
   /** The console reads the shop through the edge's AWS APIs. */
   readonly edgeUrl: string;
   readonly logs: LogHub;
+  /** Where the gateway records a span per request (and the console reads traces). */
+  readonly spans?: SpanRecorder;
 }
 
 /** An admin token for the console's own calls to the public API, minted again before it expires. */
@@ -131,6 +134,7 @@ export const createShopApi = (options: ShopApiOptions): Gateway & { readonly clo
     },
     throttle: options.throttle,
     log: options.log,
+    ...(options.spans ? { spans: options.spans } : {}),
   });
   return {
     server: gateway.server,

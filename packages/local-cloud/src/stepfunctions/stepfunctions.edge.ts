@@ -1,4 +1,5 @@
 import type { EdgeHandler, EdgeRequest, EdgeResponse } from '../edge/edge.types.ts';
+import { traceHeaderOf } from '../traces/trace-header.ts';
 import { isRecord, type JsonRecord } from './asl-definition.util.ts';
 import type { StepFunctionsEmulator } from './stepfunctions.emulator.ts';
 import { StepFunctionsApiError } from './stepfunctions.errors.ts';
@@ -276,11 +277,13 @@ export const createStepFunctionsEdgeHandler = (emulator: StepFunctionsEmulator):
       return {};
     },
     ListTagsForResource: (body) => ({ tags: emulator.listTagsForResource(required(body, 'resourceArn')) }),
-    StartExecution: (body) => {
+    StartExecution: (body, request) => {
+      const traceHeader = optional(body, 'traceHeader', 'string') ?? traceHeaderOf(request);
       const started = emulator.startExecution({
         stateMachineArn: required(body, 'stateMachineArn'),
         name: optional(body, 'name', 'string'),
         input: optional(body, 'input', 'string'),
+        ...(traceHeader ? { traceHeader } : {}),
       });
       return { executionArn: started.executionArn, startDate: seconds(started.startDate) };
     },

@@ -3,6 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { LambdaInvoker } from '../lambda/lambda.types.ts';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../lambda/lambda.types.ts';
+import { ExecutionTracer } from '../traces/execution.tracer.ts';
+import type { SpanRecorder } from '../traces/span.recorder.ts';
 import {
   collectStates,
   isRecord,
@@ -177,6 +179,9 @@ export class StepFunctionsEmulator {
   private readonly tokens = new TaskTokenRegistry();
   private readonly store: StepFunctionsStore | undefined;
   private readonly taskDeps: TaskRunnerDeps;
+  private readonly spans: SpanRecorder | undefined;
+  /** The caller's trace header of an execution being started, read when it launches. */
+  private readonly startingTraceHeaders = new Map<string, string>();
   private integrations: TaskIntegrations;
   private seq = 0;
 
@@ -186,6 +191,7 @@ export class StepFunctionsEmulator {
     if (!Number.isFinite(scale) || scale < 0)
       throw new Error('StepFunctionsEmulator "waitTimeScale" must be >= 0');
     this.invoker = options.invoker;
+    this.spans = options.spans;
     this.region = options.region ?? LOCAL_REGION;
     this.accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
     this.waitTimeScale = scale;
@@ -657,6 +663,7 @@ export class StepFunctionsEmulator {
       input: parsed.text,
       startDate: record.startDate,
     });
+    if (input.traceHeader) this.startingTraceHeaders.set(executionArn, input.traceHeader);
     this.launch(record, revision, parsed.value);
     return { executionArn, startDate: record.startDate };
   }
@@ -699,7 +706,23 @@ export class StepFunctionsEmulator {
   ): Promise<void> {
     const { recorder, executionArn } = record;
     const tokenContext = new TaskTokenContext(this.tokens);
-    const handlers = taskHandlersFor(this.taskDeps, revision.tasks, { executionArn, recorder, tokenContext });
+    const machineName = STATE_MACHINE_ARN.exec(record.stateMachineArn)?.[2] ?? '';
+    const traceHeader = this.startingTraceHeaders.get(executionArn);
+    this.startingTraceHeaders.delete(executionArn);
+    const tracer = this.spans
+      ? new ExecutionTracer(this.spans, {
+          name: record.name,
+          machine: machineName,
+          input: record.input,
+          traceHeader,
+        })
+      : undefined;
+    const handlers = taskHandlersFor(this.taskDeps, revision.tasks, {
+      executionArn,
+      recorder,
+      tokenContext,
+      ...(tracer ? { traceHeaderOf: (stateName: string) => tracer.headerFor(stateName) } : {}),
+    });
     const engine = resume
       ? new StateMachine(
           resumedAt(revision.runnable, resume.state, resume.input) as unknown as EngineDefinition,
@@ -708,7 +731,6 @@ export class StepFunctionsEmulator {
           },
         )
       : revision.engine;
-    const machineName = STATE_MACHINE_ARN.exec(record.stateMachineArn)?.[2] ?? '';
     const run = engine.run(input, {
       overrides: { taskResourceLocalHandlers: handlers },
       noThrowOnAbort: true,
@@ -729,7 +751,10 @@ export class StepFunctionsEmulator {
       },
     });
     const consume = async (): Promise<void> => {
-      for await (const event of run.eventLogs) recorder.onEngineEvent(event);
+      for await (const event of run.eventLogs) {
+        recorder.onEngineEvent(event);
+        tracer?.onEvent(event);
+      }
     };
     // The result's own rejection (failure, timeout) is already in the event log; only an engine that ends
     // without a terminal event needs handling here.
@@ -742,6 +767,7 @@ export class StepFunctionsEmulator {
         error instanceof Error ? error.message : 'The local engine ended the execution unexpectedly',
       );
       this.tokens.closeExecution(executionArn);
+      tracer?.finish(recorder.outcome?.status, recorder.outcome?.error);
     });
     record.attempt = { run, settled };
     record.settled = settled;

@@ -1,4 +1,5 @@
 import type { LambdaInvoker } from '../lambda/lambda.types.ts';
+import type { SpanRecorder } from '../traces/span.recorder.ts';
 import type { TaskIntegrations } from './service-task.adapter.ts';
 
 export type StateMachineType = 'STANDARD' | 'EXPRESS';
@@ -8,6 +9,11 @@ export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' |
 export interface StepFunctionsEmulatorOptions {
   /** Runs every Lambda task (both `arn:aws:lambda:...:function:x` and `arn:aws:states:::lambda:invoke`). */
   readonly invoker: LambdaInvoker;
+  /**
+   * Records a span per execution (under the StartExecution call that started it) and per state; a
+   * Task's invocation is the child of its state's span.
+   */
+  readonly spans?: SpanRecorder;
   readonly region?: string;
   readonly accountId?: string;
   /**
@@ -96,6 +102,11 @@ export interface StartExecutionInput {
   readonly name?: string;
   /** JSON text; `{}` when absent. */
   readonly input?: string;
+  /**
+   * The caller's X-Ray trace header (StartExecution's `traceHeader`, else the request's
+   * `X-Amzn-Trace-Id`): the execution's span is its child.
+   */
+  readonly traceHeader?: string;
 }
 
 /** What StartSyncExecution returns once the Express execution has ended; dates in epoch milliseconds. */

@@ -57,6 +57,8 @@ export interface TaskAttemptScope {
   readonly executionArn: string;
   readonly recorder: ExecutionRecorder;
   readonly tokenContext: TaskTokenContext;
+  /** The X-Ray header a state's Lambda invocation runs under, when the execution is traced. */
+  readonly traceHeaderOf?: (stateName: string) => string;
 }
 
 interface PreparedCall {
@@ -66,7 +68,12 @@ interface PreparedCall {
 }
 
 /** Checks the task's Parameters and picks the service call; a bad request is States.Runtime, as in AWS. */
-const prepare = (deps: TaskRunnerDeps, spec: TaskSpec, input: JsonValue): PreparedCall => {
+const prepare = (
+  deps: TaskRunnerDeps,
+  spec: TaskSpec,
+  input: JsonValue,
+  traceHeader: string | undefined,
+): PreparedCall => {
   const { integration } = spec;
   if (integration.service === 'lambda') {
     const lambdaSpec = { stateName: spec.stateName, style: integration.style, resource: spec.resource };
@@ -75,7 +82,11 @@ const prepare = (deps: TaskRunnerDeps, spec: TaskSpec, input: JsonValue): Prepar
       call: async () => {
         const outcome = taskOutcome(
           lambdaSpec,
-          await deps.invoker.invoke(request.functionName, request.payload),
+          await deps.invoker.invoke(
+            request.functionName,
+            request.payload,
+            traceHeader ? { traceId: traceHeader } : {},
+          ),
         );
         if (!outcome.ok) throw new TaskFailedError(outcome.failure.error, outcome.failure.cause);
         return outcome.output;
@@ -115,7 +126,7 @@ const runTask = async (
   await nextTurn();
   let prepared: PreparedCall;
   try {
-    prepared = prepare(deps, spec, input);
+    prepared = prepare(deps, spec, input, scope.traceHeaderOf?.(spec.stateName));
   } catch (error) {
     if (error instanceof StatesRuntimeTaskError) throw error;
     throw new StatesRuntimeTaskError((error as Error).message);

@@ -12,6 +12,8 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { functionArn, type InvokeResult, type LambdaInvoker, LOCAL_REGION } from '../lambda/lambda.types.ts';
+import { type ActiveSpan, nowMs, type SpanRecorder } from '../traces/span.recorder.ts';
+import type { WriteLinks } from '../traces/write-links.ts';
 import { toLambdaStreamRecord } from './stream-record.mapper.ts';
 
 export interface StreamEventSourceOptions {
@@ -40,6 +42,11 @@ export interface StreamEventSourceOptions {
    * up on (not the records themselves), as an SQS `onFailure` destination does in AWS.
    */
   readonly onFailure?: (record: StreamFailureRecord) => Promise<void> | void;
+  /**
+   * Records each stream record's way from its write to the function as a span under the API call
+   * that wrote the item (found in `writes`), and invokes the function under the batch's first one.
+   */
+  readonly tracing?: { readonly spans: SpanRecorder; readonly writes: WriteLinks };
 }
 
 /**
@@ -304,41 +311,99 @@ export const startStreamEventSource = (options: StreamEventSourceOptions): Strea
     }
   };
 
+  const tableName = /:table\/([^/]+)\/stream\//.exec(streamArn)?.[1] ?? '';
+  /** A span per record, from the end of the write that caused it; ended when the function is done with it. */
+  const recordSpansOf = (records: readonly DynamoDBRecord[]): Map<DynamoDBRecord, ActiveSpan> => {
+    const spans = new Map<DynamoDBRecord, ActiveSpan>();
+    if (!options.tracing) return spans;
+    const { spans: recorder, writes } = options.tracing;
+    for (const record of records) {
+      const writerId = writes.writerOf(
+        tableName,
+        record.dynamodb?.Keys as Record<string, unknown> | undefined,
+      );
+      const writer = writerId ? recorder.get(writerId) : undefined;
+      const span = recorder.start({
+        name: `${tableName} ${record.eventName ?? 'record'}`,
+        kind: 'stream',
+        parent: writer ? { traceId: writer.traceId, spanId: writer.id } : undefined,
+        ...(writer ? { startMs: writer.endMs ?? writer.startMs } : {}),
+        attributes: {
+          table: tableName,
+          eventName: record.eventName ?? '',
+          sequenceNumber: record.dynamodb?.SequenceNumber ?? '',
+        },
+      });
+      span.set({ receivedAtMs: nowMs() });
+      spans.set(record, span);
+    }
+    return spans;
+  };
+  const endRecordSpans = (
+    spans: ReadonlyMap<DynamoDBRecord, ActiveSpan>,
+    records: readonly DynamoDBRecord[],
+    attempts: number,
+    error?: string,
+  ): void => {
+    for (const record of records) {
+      const span = spans.get(record);
+      if (!span) continue;
+      span.set({ attempts });
+      const endMs = Number(span.record.attributes.receivedAtMs);
+      span.end(error ? { endMs, status: 'error', error } : { endMs });
+    }
+  };
+
   const deliver = async (records: readonly SdkStreamRecord[], shardId: string): Promise<void> => {
     let batch = records.map((record) => toLambdaStreamRecord(record, streamArn, region));
+    const recordSpans = recordSpansOf(batch);
     // Invocations that included the batch's first record.
     let attempts = 0;
-    while (batch.length > 0 && !signal.aborted) {
-      attempts += 1;
-      stats.invocations += 1;
-      let outcome: Outcome;
-      try {
-        outcome = outcomeOf(await invoker.invoke(functionName, { Records: batch }), batch);
-      } catch (error) {
-        outcome = { kind: 'error', cause: error instanceof Error ? error.message : String(error) };
-      }
-      if (outcome.kind === 'success') {
-        stats.records += batch.length;
-        return;
-      }
-      if (outcome.kind === 'partial' && outcome.position > 0) {
-        // Progress: the records before the failure are done, and the failed one has had one attempt.
-        stats.records += outcome.position;
-        batch = batch.slice(outcome.position);
-        attempts = 1;
-      }
-      if (attempts >= maxAttempts) {
-        if (outcome.kind === 'partial') {
-          await discard(batch.slice(0, 1), attempts, outcome, shardId);
-          batch = batch.slice(1);
-          attempts = 0;
-          continue;
+    try {
+      await deliverBatch();
+    } finally {
+      endRecordSpans(recordSpans, [...recordSpans.keys()], attempts);
+    }
+
+    async function deliverBatch(): Promise<void> {
+      while (batch.length > 0 && !signal.aborted) {
+        attempts += 1;
+        stats.invocations += 1;
+        let outcome: Outcome;
+        const parent = batch[0] ? recordSpans.get(batch[0]) : undefined;
+        try {
+          outcome = outcomeOf(
+            await invoker.invoke(functionName, { Records: batch }, parent ? { traceId: parent.header } : {}),
+            batch,
+          );
+        } catch (error) {
+          outcome = { kind: 'error', cause: error instanceof Error ? error.message : String(error) };
         }
-        await discard(batch, attempts, outcome, shardId);
-        return;
+        if (outcome.kind === 'success') {
+          stats.records += batch.length;
+          return;
+        }
+        if (outcome.kind === 'partial' && outcome.position > 0) {
+          // Progress: the records before the failure are done, and the failed one has had one attempt.
+          stats.records += outcome.position;
+          batch = batch.slice(outcome.position);
+          attempts = 1;
+        }
+        if (attempts >= maxAttempts) {
+          if (outcome.kind === 'partial') {
+            endRecordSpans(recordSpans, batch.slice(0, 1), attempts, 'RetryAttemptsExhausted');
+            await discard(batch.slice(0, 1), attempts, outcome, shardId);
+            batch = batch.slice(1);
+            attempts = 0;
+            continue;
+          }
+          endRecordSpans(recordSpans, batch, attempts, 'RetryAttemptsExhausted');
+          await discard(batch, attempts, outcome, shardId);
+          return;
+        }
+        stats.retries += 1;
+        await sleep(Math.min(MAX_RETRY_DELAY_MS, retryDelayMs * 2 ** (attempts - 1)), signal);
       }
-      stats.retries += 1;
-      await sleep(Math.min(MAX_RETRY_DELAY_MS, retryDelayMs * 2 ** (attempts - 1)), signal);
     }
   };
 

@@ -18,6 +18,73 @@ interface FunctionRow {
 
 const ms = (value: number | undefined) => (value === undefined ? '' : `${value.toFixed(1)} ms`);
 
+interface MetricRow {
+  readonly namespace: string;
+  readonly name: string;
+  readonly unit: string;
+  readonly dimensions: Record<string, string>;
+  readonly count: number;
+  readonly sum: number;
+  readonly p50: number;
+  readonly p95: number;
+  readonly functions: readonly string[];
+}
+
+const figure = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(1));
+
+/** The EMF metrics the functions printed (Powertools Metrics), as `npm run local -- metrics` shows them. */
+const MetricsTable = () => {
+  const { data, error } = usePoll<{ items: MetricRow[] }>('/metrics', 3000);
+  return (
+    <>
+      <h2>Metrics</h2>
+      {error && <p class="error">{error}</p>}
+      {data && (
+        <table data-testid="metrics">
+          <thead>
+            <tr>
+              <th>Metric</th>
+              <th>Dimensions</th>
+              <th class="num">Count</th>
+              <th class="num">Sum</th>
+              <th class="num">p50</th>
+              <th class="num">p95</th>
+              <th>From</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.items.length === 0 && (
+              <tr>
+                <td colSpan={7} class="empty">
+                  No function has printed a metric yet.
+                </td>
+              </tr>
+            )}
+            {data.items.map((metric) => {
+              const dimensions = Object.entries(metric.dimensions)
+                .map(([key, value]) => `${key}=${value}`)
+                .join(' ');
+              return (
+                <tr key={`${metric.namespace}/${metric.name}/${dimensions}`} data-metric={metric.name}>
+                  <td>
+                    {metric.name} <span class="muted">{metric.unit}</span>
+                  </td>
+                  <td>{dimensions}</td>
+                  <td class="num">{metric.count}</td>
+                  <td class="num">{figure(metric.sum)}</td>
+                  <td class="num">{figure(metric.p50)}</td>
+                  <td class="num">{figure(metric.p95)}</td>
+                  <td class="muted">{metric.functions.join(', ')}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+};
+
 /** Every function with what the local host measured of it. */
 export const FunctionsPage = () => {
   const { data, error } = usePoll<{ items: FunctionRow[] }>('/functions', 2000);
@@ -65,6 +132,7 @@ export const FunctionsPage = () => {
           </tbody>
         </table>
       )}
+      <MetricsTable />
     </section>
   );
 };

@@ -3,6 +3,7 @@ import { executionViewOf, type HistoryEventLike } from '../../saga/execution-vie
 import { stateGraphOf } from '../../saga/state-graph.ts';
 import { money, since, usePoll } from '../api.ts';
 import { SagaGraph } from './saga-graph.tsx';
+import { type TimelineSpan, TraceTimeline } from './trace-timeline.tsx';
 
 interface Execution {
   readonly machine: string;
@@ -33,6 +34,7 @@ interface OrderDetail {
     paymentMethod: string;
   }[];
   readonly executions: Execution[];
+  readonly trace: TimelineSpan[];
   readonly logs: { seq: number; at: string; source: string; level?: string; message: string }[];
 }
 
@@ -86,7 +88,7 @@ const ExecutionPanel = ({ execution }: { execution: Execution }) => {
   );
 };
 
-/** One order: its saga executions drawn as graphs, its payments, its history and its log lines. */
+/** One order: its saga executions drawn as graphs, its payments, its history, its trace and its log lines. */
 export const OrderPage = ({ orderId }: { orderId: string }) => {
   const { data, error } = usePoll<OrderDetail>(`/orders/${encodeURIComponent(orderId)}`, 1500);
   if (error) return <p class="error">{error}</p>;
@@ -140,6 +142,7 @@ export const OrderPage = ({ orderId }: { orderId: string }) => {
       {data.executions.map((execution) => (
         <ExecutionPanel key={execution.executionArn} execution={execution} />
       ))}
+      <TraceTimeline spans={data.trace} />
       <h2>Log lines about this order</h2>
       <div class="log">
         {data.logs.map((line) => (
