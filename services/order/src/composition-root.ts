@@ -83,6 +83,12 @@ export const createTasksFromEnv = () => {
   return createOrderTasks(createOrderDeps({ tableName: env.TABLE_NAME, source: env.SERVICE_NAME }));
 };
 
+/** The orders alone, built from the environment: what the internal `orderView` function reads. */
+export const createOrderDepsFromEnv = (): OrderDeps => {
+  const env = taskEnv();
+  return createOrderDeps({ tableName: env.TABLE_NAME, source: env.SERVICE_NAME });
+};
+
 /** The `payment.refunded` consumer's dependencies. */
 export const createConsumerDepsFromEnv = () => {
   const env = taskEnv();

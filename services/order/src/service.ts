@@ -1,7 +1,7 @@
 import { CHECKOUT_VIEW_FUNCTION } from '@shop/contracts/cart';
-import { ORDER_TASKS, OrderCancelled, OrderConfirmed } from '@shop/contracts/order';
+import { ORDER_TASKS, OrderCancelled, OrderConfirmed, OrderRejected } from '@shop/contracts/order';
 import { PaymentRefunded } from '@shop/contracts/payment';
-import { defineService, OUTBOX_RELAY, sagaTask, singleTable } from '@shop/platform/service';
+import { defineService, internalFunction, OUTBOX_RELAY, sagaTask, singleTable } from '@shop/platform/service';
 import { routes } from './api/routes.ts';
 
 /**
@@ -32,9 +32,11 @@ export default defineService({
       timeoutSeconds: 10,
       triggers: [{ type: 'sqs', events: [PaymentRefunded.type], batchSize: 10 }],
     },
+    // Internal: the notifications service reads the order an event names (Lambda Invoke).
+    orderView: internalFunction('src/handlers/order-view.function.ts'),
     outboxRelay: OUTBOX_RELAY,
   },
-  publishes: [OrderConfirmed.type, OrderCancelled.type],
+  publishes: [OrderConfirmed.type, OrderRejected.type, OrderCancelled.type],
   stateMachines: {
     checkout: { definitionFile: 'src/saga/checkout.asl.json' },
     cancel: { definitionFile: 'src/saga/cancel.asl.json' },

@@ -45,7 +45,9 @@ beforeAll(async () => {
     }),
     auth: createAuth({ issuer: issuer.issuer, audience: issuer.audience, jwks: issuer.jwks }),
   });
-  tokens.alice = (await issuer.mint({ sub: 'alice', roles: ['customer'] })).token;
+  tokens.alice = (
+    await issuer.mint({ sub: 'alice', roles: ['customer'], claims: { email: 'alice@example.com' } })
+  ).token;
   tokens.bob = (await issuer.mint({ sub: 'bob', roles: ['customer'] })).token;
   tokens.carol = (await issuer.mint({ sub: 'carol', roles: ['customer'] })).token;
   tokens.admin = (await issuer.mint({ sub: 'ops', roles: ['admin'] })).token;
@@ -101,6 +103,7 @@ describe('POST /checkout', () => {
     expect(sagas.checkouts.at(-1)).toMatchObject({
       orderId: accepted.orderId,
       customerId: 'alice',
+      email: 'alice@example.com',
       paymentMethod: 'pm_card_visa',
       stockLines: [
         { sku: 'SKU-1', quantity: 2 },
@@ -113,6 +116,7 @@ describe('POST /checkout', () => {
       id: accepted.orderId,
       customerId: 'alice',
       status: 'PENDING',
+      email: 'alice@example.com',
       shippingAddress: address,
       paymentMethod: 'pm_card_visa',
       lines: [
@@ -123,6 +127,12 @@ describe('POST /checkout', () => {
       totals: { subtotal: usd(3599), shipping: usd(599), tax: usd(288), total: usd(4486) },
       statusHistory: [{ status: 'PENDING', reason: 'ORDER_PLACED' }],
     });
+  });
+
+  it("records no email when the customer's token has none", async () => {
+    const orderId = await placeOrder('bob');
+    expect(sagas.checkouts.at(-1)).not.toHaveProperty('email');
+    expect(await (await get(`/orders/${orderId}`, 'bob')).json()).not.toHaveProperty('email');
   });
 
   it('replays the first response for the same key and body, without a second order or saga', async () => {

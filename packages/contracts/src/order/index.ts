@@ -4,11 +4,14 @@ export {
   type OrderCancelledData,
   OrderConfirmed,
   type OrderConfirmedData,
+  OrderRejected,
+  type OrderRejectedData,
 } from './order.events.ts';
 export {
   AdminListOrdersQuery,
   CheckoutAccepted,
   CheckoutRequest,
+  CustomerEmail,
   IdempotencyKey,
   ListOrdersQuery,
   Order,
@@ -36,3 +39,9 @@ export {
   PriceOrderOutput,
   RejectOrderInput,
 } from './order-saga.schemas.ts';
+export {
+  ORDER_VIEW_FUNCTION,
+  OrderView,
+  type OrderViewInput,
+  type OrderViewOutput,
+} from './order-view.schema.ts';

@@ -1,7 +1,14 @@
 import * as z from 'zod';
 import { Money } from '../money/money.schema.ts';
 import { TASK_INPUT_INVALID, TRANSIENT_ERROR } from '../saga/saga-task-errors.ts';
-import { OrderId, OrderLine, OrderStatus, OrderTotals, ShippingAddress } from './order.schemas.ts';
+import {
+  CustomerEmail,
+  OrderId,
+  OrderLine,
+  OrderStatus,
+  OrderTotals,
+  ShippingAddress,
+} from './order.schemas.ts';
 
 /** Names under which the order service's saga tasks are invoked (the ASL's `${<Name>FunctionArn}`). */
 export const ORDER_TASKS = {
@@ -49,6 +56,8 @@ export const CheckoutSagaInput = z.object({
   placedAt: z.iso.datetime(),
   /** Hash of the checkout request body, to tell a replay from a reused idempotency key. */
   requestHash: z.string().min(1),
+  /** The `email` claim of the customer's token, when it has one: the order's emails go there. */
+  email: CustomerEmail.optional(),
 });
 export type CheckoutSagaInput = z.infer<typeof CheckoutSagaInput>;
 

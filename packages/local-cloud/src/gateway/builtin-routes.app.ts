@@ -11,6 +11,8 @@ export interface DevTokenInput {
   readonly sub: string;
   readonly roles?: readonly string[];
   readonly expiresInSeconds?: number;
+  /** Extra claims of the token, e.g. `email`. */
+  readonly claims?: Readonly<Record<string, unknown>>;
 }
 
 /** The part of the local dev token issuer (`@shop/auth`'s `createDevIssuer`) the gateway serves. */

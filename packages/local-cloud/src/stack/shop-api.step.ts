@@ -106,7 +106,10 @@ export const createShopApi = (options: ShopApiOptions): Gateway & { readonly clo
   const builtins = createBuiltinRoutes({
     openapi: () => (openapi ??= documentFor('http://127.0.0.1')),
     devIssuer,
-    parseDevTokenRequest: (body) => DevTokenRequest.parse(body),
+    parseDevTokenRequest: (body) => {
+      const { email, ...request } = DevTokenRequest.parse(body);
+      return email ? { ...request, claims: { email } } : request;
+    },
     title: API_TITLE,
   });
   let gatewayUrl = '';

@@ -53,6 +53,7 @@ export const buildApp = (deps: OrderAppDeps) => {
       const result = await deps.checkout(
         {
           customerId: user.sub,
+          ...(user.email ? { email: user.email } : {}),
           idempotencyKey: c.req.valid('header')['idempotency-key'],
           body: c.req.valid('json'),
         },

@@ -12,6 +12,8 @@ export const MAX_ORDER_LINES = 99;
 
 export interface CheckoutCommand {
   readonly customerId: string;
+  /** The `email` claim of the customer's token, when it has one. */
+  readonly email?: string;
   readonly idempotencyKey: string;
   readonly body: CheckoutRequest;
 }
@@ -72,6 +74,7 @@ export const checkout = async (deps: CheckoutDeps, command: CheckoutCommand): Pr
     shippingAddress: command.body.shippingAddress,
     placedAt: nowOf(deps).toISOString(),
     requestHash,
+    ...(command.email ? { email: command.email } : {}),
   };
   const existing = await deps.orders.get(orderId);
   if (existing) {

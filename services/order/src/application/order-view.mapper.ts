@@ -11,6 +11,7 @@ export const toOrderDto = (order: Order): OrderDto => ({
   totals: order.totals,
   shippingAddress: order.shippingAddress,
   paymentMethod: order.paymentMethod,
+  ...(order.email ? { email: order.email } : {}),
   ...(order.refundedAmount ? { refundedAmount: order.refundedAmount } : {}),
   statusHistory: order.statusHistory.map((entry) => ({ ...entry })),
   createdAt: order.createdAt,

@@ -7,6 +7,7 @@ import {
   ORDER_TASKS,
   OrderCancelled,
   OrderConfirmed,
+  OrderRejected,
   type OrderTaskOutput,
   PriceOrderInput,
   type PriceOrderOutput,
@@ -102,12 +103,32 @@ export const createOrderTasks = (deps: OrderDeps) => {
       },
     ),
 
-    /** `PENDING -> REJECTED` with the saga's reason. */
+    /** `PENDING -> REJECTED` with the saga's reason, publishing `order.rejected`. */
     rejectOrder: task(
       ORDER_TASKS.rejectOrder,
       RejectOrderInput,
       async ({ orderId, reason }): Promise<OrderTaskOutput> => {
-        return output(await changeOrder(deps, orderId, (current) => reject(current, reason, nowOf(deps))));
+        const now = nowOf(deps);
+        const order = await changeOrder(
+          deps,
+          orderId,
+          (current) => reject(current, reason, now),
+          (next) => [
+            createEvent(
+              OrderRejected,
+              {
+                orderId: next.id,
+                customerId: next.customerId,
+                reason,
+                lines: eventLines(next),
+                total: next.totals.total,
+              },
+              origin(next.id),
+              now,
+            ),
+          ],
+        );
+        return output(order);
       },
     ),
 

@@ -21,6 +21,8 @@ export interface Order {
   readonly totals: OrderTotals;
   readonly shippingAddress: ShippingAddress;
   readonly paymentMethod: string;
+  /** Where the order's emails go: the `email` claim of the customer's token at checkout. */
+  readonly email?: string;
   readonly statusHistory: readonly OrderStatusEntry[];
   readonly createdAt: string;
   readonly updatedAt: string;
@@ -71,6 +73,7 @@ export const placeOrder = (input: CheckoutSagaInput): Order => ({
   totals: input.totals,
   shippingAddress: input.shippingAddress,
   paymentMethod: input.paymentMethod,
+  ...(input.email ? { email: input.email } : {}),
   statusHistory: [{ status: 'PENDING', at: input.placedAt, reason: 'ORDER_PLACED' }],
   createdAt: input.placedAt,
   updatedAt: input.placedAt,

@@ -1,5 +1,6 @@
 import { Money } from '@shop/contracts';
 import {
+  CustomerEmail,
   OrderLine,
   OrderStatus,
   OrderStatusEntry,
@@ -23,6 +24,7 @@ const OrderItem = z.object({
   totals: OrderTotals,
   shippingAddress: ShippingAddress,
   paymentMethod: z.string(),
+  email: CustomerEmail.optional(),
   statusHistory: z.array(OrderStatusEntry),
   createdAt: z.string(),
   updatedAt: z.string(),
