@@ -19,6 +19,7 @@ import {
   type LambdaHost,
 } from '../lambda/index.ts';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../lambda/lambda.types.ts';
+import { createSesEdgeHandler, Mailbox } from '../ses/index.ts';
 import { createLocalSqsEdgeHandler, createSqsEdgeHandler, SqsEngine } from '../sqs/index.ts';
 import { createStepFunctionsEdgeHandler, StepFunctionsEmulator } from '../stepfunctions/index.ts';
 import { createStsEdgeHandler } from '../sts/index.ts';
@@ -26,7 +27,13 @@ import { createCleanup, removeOrphanBuilds } from './cleanup.ts';
 import { startEventSources } from './event-sources.step.ts';
 import { assertPortsFree, portInUseErrorOf } from './listen-ports.check.ts';
 import { dataDirOf, localDataDirs } from './local-data.ts';
-import { DEFAULT_EDGE_PORT, DEFAULT_PORT, LOCAL_AUDIENCE, LOCAL_CREDENTIALS } from './local-defaults.ts';
+import {
+  DEFAULT_EDGE_PORT,
+  DEFAULT_PORT,
+  LOCAL_AUDIENCE,
+  LOCAL_CREDENTIALS,
+  LOCAL_EMAIL_FROM_ADDRESS,
+} from './local-defaults.ts';
 import { localSecretsOf } from './local-secrets.ts';
 import { LogHub } from './log-hub.ts';
 import {
@@ -42,7 +49,13 @@ import {
   queueUrlOf,
 } from './subscription-queues.step.ts';
 
-export { DEFAULT_EDGE_PORT, DEFAULT_PORT, LOCAL_AUDIENCE, LOCAL_CREDENTIALS } from './local-defaults.ts';
+export {
+  DEFAULT_EDGE_PORT,
+  DEFAULT_PORT,
+  LOCAL_AUDIENCE,
+  LOCAL_CREDENTIALS,
+  LOCAL_EMAIL_FROM_ADDRESS,
+} from './local-defaults.ts';
 
 export interface LocalStackOptions {
   /** Repository root: services are discovered in `<root>/services`, builds go to `<root>/.shop`. */
@@ -99,6 +112,8 @@ export interface LocalStack {
   readonly faults: FaultRegistry;
   /** The recent lines the stack and its functions printed (the console tails them). */
   readonly logs: LogHub;
+  /** What the edge's SES sent (`GET /dev/mailbox`, the console's Mailbox). */
+  readonly mailbox: Mailbox;
   /** Milliseconds from the call to ready. */
   readonly startupMs: number;
   /** Milliseconds per start-up phase. */
@@ -204,6 +219,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
 
     // Filled when the event sources start, read by the Lambda API whenever it is asked.
     const eventSourceMappings = createEventSourceMappingRegistry();
+    const mailbox = new Mailbox();
     const edge: StartedServer = await startEdge(
       [
         createFaultsApi(faults),
@@ -214,6 +230,11 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         createStepFunctionsEdgeHandler(stepFunctions),
         createLambdaApi(host, { eventSourceMappings }),
         createStsEdgeHandler({ accountId: LOCAL_ACCOUNT_ID }),
+        createSesEdgeHandler({
+          mailbox,
+          verifiedIdentities: [LOCAL_EMAIL_FROM_ADDRESS],
+          region: LOCAL_REGION,
+        }),
       ],
       ports.edgePort,
     ).catch(portInUseErrorOf(options.root, 'edgePort', ports.edgePort));
@@ -247,6 +268,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       log,
       edgeUrl,
       logs,
+      mailbox,
     });
     cleanup.add(() => shopApi.closeConsole());
     const api = await shopApi.listen(ports.port).catch(portInUseErrorOf(options.root, 'port', ports.port));
@@ -273,6 +295,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         jwksUrl: `${api.url}/.well-known/jwks.json`,
       },
       secrets,
+      emailFromAddress: LOCAL_EMAIL_FROM_ADDRESS,
       logLevel: process.env.LOG_LEVEL ?? 'INFO',
     });
 
@@ -321,6 +344,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       tables,
       faults,
       logs,
+      mailbox,
       startupMs: Math.round(performance.now() - started),
       stop: cleanup.run,
     };

@@ -11,6 +11,7 @@ import {
   type GatewayRoute,
 } from '../gateway/index.ts';
 import type { LambdaInvoker } from '../lambda/lambda.types.ts';
+import type { Mailbox } from '../ses/index.ts';
 import type { LogHub } from './log-hub.ts';
 
 export const API_TITLE = 'Shop API';
@@ -58,6 +59,8 @@ export interface ShopApiOptions {
   /** The console reads the shop through the edge's AWS APIs. */
   readonly edgeUrl: string;
   readonly logs: LogHub;
+  /** What the edge's SES sent: `GET /dev/mailbox` and the console list it. */
+  readonly mailbox: Mailbox;
 }
 
 /** An admin token for the console's own calls to the public API, minted again before it expires. */
@@ -83,7 +86,7 @@ export const createShopApi = (options: ShopApiOptions): Gateway & { readonly clo
     httpRoutesOf(fn).map((route) => ({ ...route, functionName: fn.name })),
   );
   const documentedRoutes = [
-    ...builtinRouteConfigs({ devTokenRequest: DevTokenRequest }),
+    ...builtinRouteConfigs({ devTokenRequest: DevTokenRequest, mailbox: true }),
     ...functions.flatMap((fn) => fn.triggers.flatMap((t) => (t.type === 'http' ? t.routes : []))),
   ];
   // Built once the gateway listens: its `servers` entry is the address it actually listens on.
@@ -111,6 +114,7 @@ export const createShopApi = (options: ShopApiOptions): Gateway & { readonly clo
       return email ? { ...request, claims: { email } } : request;
     },
     title: API_TITLE,
+    mailbox: options.mailbox,
   });
   let gatewayUrl = '';
   const shopConsole = createConsoleRoutes({
