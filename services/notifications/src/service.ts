@@ -1,22 +1,29 @@
-import { NotificationsEntryCreated } from '@shop/contracts/notifications';
-import { defineService, internalFunction, OUTBOX_RELAY, singleTable } from '@shop/platform/service';
-import { routes } from './api/routes.ts';
+import { ORDER_VIEW_FUNCTION, OrderCancelled, OrderConfirmed, OrderRejected } from '@shop/contracts/order';
+import { PaymentRefunded } from '@shop/contracts/payment';
+import { defineService, singleTable } from '@shop/platform/service';
 
-/** The notifications service: entries, one event, one internal function. Data only (both runtimes import it). */
+/**
+ * The notifications service: one email per order event to the address the order was placed with,
+ * through Amazon SES. Its table keeps the consumer's idempotency records and the sent-email log.
+ * Data only (both runtimes import it): no clients, no environment.
+ */
 export default defineService({
   name: 'notifications',
   root: new URL('..', import.meta.url),
-  table: singleTable({ outbox: true }),
+  table: singleTable(),
   functions: {
-    http: {
-      entry: 'src/handlers/http.ts',
-      memoryMb: 512,
-      timeoutSeconds: 10,
-      triggers: [{ type: 'http', routes }],
+    orderEvents: {
+      entry: 'src/handlers/order-events.consumer.ts',
+      timeoutSeconds: 15,
+      triggers: [
+        {
+          type: 'sqs',
+          events: [OrderConfirmed.type, OrderRejected.type, OrderCancelled.type, PaymentRefunded.type],
+          batchSize: 10,
+        },
+      ],
+      invokes: [ORDER_VIEW_FUNCTION],
+      sendsEmail: true,
     },
-    // Internal: other services invoke it directly (Lambda Invoke, `invokes: ['notifications.getEntry']`).
-    getEntry: internalFunction('src/handlers/get-entry.function.ts'),
-    outboxRelay: OUTBOX_RELAY,
   },
-  publishes: [NotificationsEntryCreated.type],
 });

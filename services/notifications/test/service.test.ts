@@ -1,16 +1,29 @@
-import { httpRoutesOf } from '@shop/platform/service';
+import { EMAIL_FROM_ADDRESS_VARIABLE, invokedFunctionVariable } from '@shop/platform/service';
 import { describe, expect, it } from 'vitest';
+import { EMAIL_FROM_VARIABLE, ORDER_VIEW_FUNCTION_VARIABLE } from '../src/env.ts';
 import service from '../src/service.ts';
 
 describe('notifications service definition', () => {
-  it('declares one public route behind the JWT authorizer, one internal function and the relay', () => {
-    const http = service.functions.find((fn) => fn.id === 'http');
-    expect(http && httpRoutesOf(http)).toEqual([{ method: 'POST', path: '/notifications', auth: 'jwt' }]);
-    expect(service.functions.find((fn) => fn.id === 'getEntry')?.triggers).toEqual([{ type: 'invoke' }]);
-    expect(service.functions.find((fn) => fn.id === 'outboxRelay')?.triggers).toEqual([
-      { type: 'stream', batchSize: 100 },
+  it('consumes the four order events in one function that reads orders and sends email', () => {
+    expect(service.functions.map((fn) => fn.id)).toEqual(['orderEvents']);
+    const [consumer] = service.functions;
+    expect(consumer?.triggers).toEqual([
+      {
+        type: 'sqs',
+        events: ['order.confirmed', 'order.rejected', 'order.cancelled', 'payment.refunded'],
+        batchSize: 10,
+      },
     ]);
-    expect(service.table?.stream).toBe('NEW_AND_OLD_IMAGES');
-    expect(service.publishes).toEqual(['notifications.entry-created']);
+    expect(consumer?.invokes).toEqual(['order.orderView']);
+    expect(consumer?.sendsEmail).toBe(true);
+    expect(service.publishes ?? []).toEqual([]);
+    // No stream: it publishes nothing, so it needs no outbox relay.
+    expect(service.table?.stream).toBeUndefined();
+    expect(service.table?.timeToLiveAttribute).toBe('expiresAt');
+  });
+
+  it('reads the variables the platform derives for the order function and the sender', () => {
+    expect(ORDER_VIEW_FUNCTION_VARIABLE).toBe(invokedFunctionVariable('order.orderView'));
+    expect(EMAIL_FROM_VARIABLE).toBe(EMAIL_FROM_ADDRESS_VARIABLE);
   });
 });

@@ -1,11 +1,12 @@
 import type { Clock } from '@shop/platform/clock';
-import type { NotificationsRepository } from '../domain/notifications.repository.port.ts';
+import type { EmailSender } from '../domain/email-sender.port.ts';
+import type { OrderReader } from '../domain/order-reader.port.ts';
+import type { SentEmailLog } from '../domain/sent-email.port.ts';
 
-/** What the use cases need; the composition root builds it. */
+/** What the event handlers need; the composition root builds it. */
 export interface NotificationsDeps {
-  readonly entries: NotificationsRepository;
-  /** The events' `source`: the service name. */
-  readonly source: string;
+  readonly orders: OrderReader;
+  readonly emails: EmailSender;
+  readonly sent: SentEmailLog;
   readonly clock?: Clock;
-  readonly newId?: () => string;
 }

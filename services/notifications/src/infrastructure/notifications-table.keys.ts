@@ -1,11 +1,5 @@
-import type { NotificationsEntry } from '../domain/notifications.entity.ts';
+/** The sent-email log: one item per handled event. */
+export const sentEmailKey = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EMAIL' });
 
-/** Key layout of the notifications table (see the README). */
-export const entryKey = (entryId: string) => ({ pk: `ENTRY#${entryId}`, sk: 'ENTRY' });
-
-/** The item of an entry: its key and `kind`, then the entry itself. */
-export const entryItemOf = (entry: NotificationsEntry): Record<string, unknown> => ({
-  ...entryKey(entry.id),
-  kind: 'entry',
-  ...entry,
-});
+/** How long the log remembers an event: far beyond any redelivery or DLQ redrive. */
+export const SENT_EMAIL_RETENTION_SECONDS = 90 * 24 * 60 * 60;

@@ -1,13 +1,16 @@
 import * as z from 'zod';
-import type { NotificationsEntry } from '../domain/notifications.entity.ts';
+import type { SentEmailRecord } from '../domain/sent-email.port.ts';
 
-/** The stored entry: a read checks what it got instead of trusting a cast. Keys and `kind` are dropped. */
-const EntryItem = z.object({
-  id: z.string(),
-  authorId: z.string(),
-  text: z.string(),
-  createdAt: z.string(),
-  version: z.number().int().min(1),
+const SentEmailItem = z.object({
+  eventId: z.string(),
+  eventType: z.string(),
+  orderId: z.string(),
+  outcome: z.enum(['SENT', 'SKIPPED', 'REJECTED']),
+  to: z.string().optional(),
+  messageId: z.string().optional(),
+  detail: z.string().optional(),
+  at: z.string(),
 });
 
-export const entryOf = (item: Record<string, unknown>): NotificationsEntry => EntryItem.parse(item);
+/** A stored log entry, checked rather than cast; keys, `kind` and the TTL are dropped. */
+export const sentEmailOf = (item: Record<string, unknown>): SentEmailRecord => SentEmailItem.parse(item);

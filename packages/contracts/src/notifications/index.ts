@@ -1,8 +1,0 @@
-export {
-  CreateNotificationsEntryRequest,
-  GET_NOTIFICATIONS_ENTRY_FUNCTION,
-  GetNotificationsEntry,
-  NotificationsEntry,
-  NotificationsEntryCreated,
-  NotificationsEntryId,
-} from './notifications.schemas.ts';
