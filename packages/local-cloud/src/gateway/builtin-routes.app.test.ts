@@ -217,7 +217,7 @@ describe('GET /dev/mailbox', () => {
     expect(await nobody?.json()).toEqual({ items: [] });
     const all = await mailboxRoutes()(new Request('http://gateway/dev/mailbox'));
     expect(await all?.json()).toMatchObject({
-      items: [{ to: 'alice@example.com' }, { to: 'bob@example.com' }],
+      items: [{ to: 'bob@example.com' }, { to: 'alice@example.com' }],
     });
   });
 
