@@ -22,6 +22,7 @@ import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambd
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DeadLetterQueue } from './constructs/dead-letter-queue.construct.ts';
+import { EmailSender } from './constructs/email-sender.construct.ts';
 import { SagaStateMachine } from './constructs/saga-state-machine.construct.ts';
 import { ServiceFunction } from './constructs/service-function.construct.ts';
 import { ServiceTable } from './constructs/service-table.construct.ts';
@@ -52,7 +53,15 @@ export interface ShopStackProps extends StackProps {
   readonly services: readonly ServiceDefinition[];
   /** Repository root: esbuild's project root and the lock file's folder. */
   readonly repoRoot: string;
+  /** Who functions that send email send as; created only when a function declares `sendsEmail`. */
+  readonly email?: {
+    readonly fromAddress: string;
+    readonly sandboxRecipients?: readonly string[];
+  };
 }
+
+/** The sender when the context names none: a deployment that sends email sets `-c emailFrom=...`. */
+export const DEFAULT_EMAIL_FROM_ADDRESS = 'orders@example.com';
 
 const functionKey = (fn: Pick<ResolvedFunction, 'service' | 'id'>): string => `${fn.service}.${fn.id}`;
 
@@ -78,6 +87,8 @@ export class ShopStack extends Stack {
   readonly queues = new Map<string, SubscriptionQueue>();
   readonly relayDeadLetterQueues = new Map<string, DeadLetterQueue>();
   readonly stateMachines = new Map<string, SagaStateMachine>();
+  /** The SES identities and grant, when a function sends email. */
+  readonly email: EmailSender | undefined;
   /** One nested stack per service (CloudFormation allows 500 resources per stack). */
   readonly serviceStacks = new Map<string, NestedStack>();
 
@@ -87,6 +98,12 @@ export class ShopStack extends Stack {
     this.stage = stage;
 
     this.api = new ShopApi(this, 'Api', { stage });
+    this.email = services.some((service) => service.functions.some((fn) => fn.sendsEmail))
+      ? new EmailSender(this, 'Email', {
+          fromAddress: props.email?.fromAddress ?? DEFAULT_EMAIL_FROM_ADDRESS,
+          ...(props.email?.sandboxRecipients ? { sandboxRecipients: props.email.sandboxRecipients } : {}),
+        })
+      : undefined;
 
     // A nested stack per service: each stays far below CloudFormation's 500 resources however many
     // services there are. Everything of a service carries its `service` tag (cost allocation, consoles).
@@ -203,6 +220,7 @@ export class ShopStack extends Stack {
         ]),
       ),
       logLevel: this.stage.logLevel,
+      ...(this.email ? { emailFromAddress: this.email.fromAddress } : {}),
       secretValues: this.createSecrets(service),
       invokedFunctionNames: Object.fromEntries(
         service.functions
@@ -270,6 +288,7 @@ export class ShopStack extends Stack {
           new PolicyStatement({ actions: ['states:StartExecution'], resources: stateMachineArns }),
         );
       }
+      if (fn.sendsEmail && this.email) created.role.addToPrincipalPolicy(this.email.sendStatement());
       if (fn.invokes.length > 0) {
         created.role.addToPrincipalPolicy(
           new PolicyStatement({
