@@ -47,7 +47,7 @@ const Page = ({ route }: { route: string[] }) => {
     case 'faults':
       return <FaultsPage />;
     case 'mailbox':
-      return <MailboxPage />;
+      return <MailboxPage {...(id ? { open: id } : {})} />;
     case 'logs':
       return <LogsPage />;
     default:

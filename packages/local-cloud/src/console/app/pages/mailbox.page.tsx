@@ -15,9 +15,8 @@ interface MailboxMessage {
  * What the local SES sent (`GET /dev/mailbox`), newest first, refreshed every second: filter by
  * recipient, open a message for its plain-text and HTML bodies (the HTML in a sandboxed frame).
  */
-export const MailboxPage = () => {
+export const MailboxPage = ({ open }: { open?: string }) => {
   const [to, setTo] = useState('');
-  const [open, setOpen] = useState<string | undefined>(undefined);
   const { data, error } = usePoll<{ items: MailboxMessage[] }>(
     `/mailbox${to ? `?to=${encodeURIComponent(to)}` : ''}`,
     1000,
@@ -54,15 +53,7 @@ export const MailboxPage = () => {
               <tr key={keyOf(message)} data-message-id={message.id}>
                 <td>{message.to}</td>
                 <td>
-                  <a
-                    href="#/mailbox"
-                    onClick={(event) => {
-                      event.preventDefault();
-                      setOpen(open === keyOf(message) ? undefined : keyOf(message));
-                    }}
-                  >
-                    {message.subject}
-                  </a>
+                  <a href={`#/mailbox/${encodeURIComponent(keyOf(message))}`}>{message.subject}</a>
                 </td>
                 <td title={message.sentAt}>{since(message.sentAt)}</td>
               </tr>
