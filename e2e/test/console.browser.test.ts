@@ -256,6 +256,26 @@ describe('the local console in a browser', () => {
     expect(lines.every((line) => line.includes(orderId))).toBe(true);
   }, 120_000);
 
+  it('lists the emails the local SES sent in Mailbox and opens one with its text and HTML bodies', async () => {
+    const { sku } = await fx.stockedSku(2);
+    const buyer = await fx.shopperWithEmail('console-mail');
+    await fx.putInCart(buyer, sku, 1);
+    const { orderId } = await fx.checkoutRetrying(buyer, 'pm_card_visa');
+    await fx.settledOrder(buyer, orderId, undefined, 60_000);
+    await openConsole('#/mailbox');
+    await page.fill('.filters input', buyer.email);
+    await page.press('.filters input', 'Enter');
+    const row = `[data-testid="mailbox"] tr:has-text("${orderId}")`;
+    await page.waitForSelector(row, { timeout: 30_000 });
+    await page.click(`${row} a`);
+    await page.waitForSelector('[data-testid="mail"] iframe.mail-html');
+    const mail = await page.textContent('[data-testid="mail"]');
+    expect(mail).toContain(`Your Shop order ${orderId} is confirmed`);
+    expect(mail).toContain(`to ${buyer.email}`);
+    const html = await page.frameLocator('[data-testid="mail"] iframe').locator('body').textContent();
+    expect(html).toContain(`Order ${orderId}`);
+  }, 120_000);
+
   it('renders the API reference with every operation, with the network cut off', async () => {
     const document = (await (await fetch(`${shop.gatewayUrl}/openapi.json`)).json()) as {
       paths: Record<string, Record<string, unknown>>;

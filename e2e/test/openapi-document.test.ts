@@ -58,7 +58,7 @@ describe('the OpenAPI document the gateway serves', () => {
     shop = await startShopStack();
     doc = (await (await fetch(`${shop.gatewayUrl}/openapi.json`)).json()) as Json;
     const routes = [
-      ...builtinRouteConfigs({ devTokenRequest: DevTokenRequest }),
+      ...builtinRouteConfigs({ devTokenRequest: DevTokenRequest, mailbox: true }),
       ...shop.stack.services.flatMap((service) =>
         service.functions.flatMap((fn) => fn.triggers.flatMap((t) => (t.type === 'http' ? t.routes : []))),
       ),

@@ -281,6 +281,71 @@ describe('cancel', () => {
   });
 });
 
+describe('order emails', () => {
+  const mailsTo = (address: string, count: number) =>
+    eventually(
+      `${count} email(s) to ${address}`,
+      () => fx.mailbox(address),
+      (items) => items.length >= count,
+      { timeoutMs: SAGA_TIMEOUT_MS },
+    );
+
+  it('emails the confirmation with the lines and totals, then the cancellation and the refund, once each', async () => {
+    const { sku } = await fx.stockedSku(3, 2750);
+    const buyer = await fx.shopperWithEmail('mailed');
+    await fx.putInCart(buyer, sku, 2);
+    const orderId = await fx.checkout(buyer);
+    const confirmed = await fx.settledOrder(buyer, orderId);
+    expect(confirmed).toMatchObject({ status: 'CONFIRMED', email: buyer.email });
+
+    const [confirmation] = await mailsTo(buyer.email, 1);
+    expect(confirmation).toMatchObject({
+      to: buyer.email,
+      from: 'orders@shop.localhost',
+      subject: `Your Shop order ${orderId} is confirmed`,
+    });
+    expect(confirmation?.text).toContain(`2 x E2E product ${sku} (One size) (${sku}) at $27.50: $55.00`);
+    const total = `$${(confirmed.totals.total.amount / 100).toFixed(2)}`;
+    expect(confirmation?.text).toContain(total);
+    expect(confirmation?.html).toContain(`<strong>${total}</strong>`);
+
+    await fx.paymentOnceItIs(buyer, orderId, 'CAPTURED');
+    await cartEmptied(buyer);
+    expectJson(await api.request('POST', `/orders/${orderId}/cancel`, { token: buyer.token }), 202);
+    await fx.settledOrder(buyer, orderId, 'CANCELLED');
+
+    const mails = await mailsTo(buyer.email, 3);
+    expect(mails.map((mail) => mail.subject).sort()).toEqual(
+      [
+        `A refund of ${total} for your Shop order ${orderId}`,
+        `Your Shop order ${orderId} is cancelled`,
+        `Your Shop order ${orderId} is confirmed`,
+      ].sort(),
+    );
+    expect(mails.find((mail) => mail.subject.endsWith('is cancelled'))?.text).toContain('as you asked');
+  }, 90_000);
+
+  it('emails a declined checkout that it could not be placed, and records no address for a token without one', async () => {
+    const { sku } = await fx.stockedSku(2);
+    const buyer = await fx.shopperWithEmail('declined');
+    await fx.putInCart(buyer, sku, 1);
+    const orderId = await fx.checkout(buyer, 'pm_card_declined');
+    expect((await fx.settledOrder(buyer, orderId)).status).toBe('REJECTED');
+    const [rejection] = await mailsTo(buyer.email, 1);
+    expect(rejection?.subject).toBe(`Your Shop order ${orderId} could not be placed`);
+    expect(rejection?.text).toContain('your payment method was declined');
+
+    const anonymous = await fx.shopper('no-email');
+    await fx.putInCart(anonymous, sku, 1);
+    const order = await fx.settledOrder(anonymous, await fx.checkout(anonymous));
+    expect(order.email).toBeUndefined();
+  }, 60_000);
+
+  it('answers a mailbox query whose address is not one with a 400 problem', async () => {
+    expectProblem(await api.request('GET', '/dev/mailbox?to=not-an-address'), 400);
+  });
+});
+
 describe('idempotent replay', () => {
   it('answers a repeated checkout with the first 202 and one order; the same key with another body is a 422', async () => {
     const { sku } = await fx.stockedSku(5);

@@ -1,4 +1,5 @@
 export { DeadLetterQueue } from './constructs/dead-letter-queue.construct.ts';
+export { EmailSender, type EmailSenderProps } from './constructs/email-sender.construct.ts';
 export { placeholdersOf, SagaStateMachine } from './constructs/saga-state-machine.construct.ts';
 export { ServiceFunction } from './constructs/service-function.construct.ts';
 export { ServiceTable } from './constructs/service-table.construct.ts';
@@ -7,6 +8,7 @@ export { SubscriptionQueue } from './constructs/subscription-queue.construct.ts'
 export { acknowledgeNag, addNagChecks } from './nag.ts';
 export { LIVE_ALIAS, liveAliasArnOf, physicalName, stateMachineArnOf } from './naming.ts';
 export {
+  DEFAULT_EMAIL_FROM_ADDRESS,
   ShopStack,
   type ShopStackProps,
   TABLE_DATA_ACTIONS,

@@ -1,7 +1,7 @@
 import { loadServiceDefinitions, type ServiceDefinition } from '@shop/platform/service';
 import { App } from 'aws-cdk-lib';
 import { addNagChecks } from './nag.ts';
-import { ShopStack } from './shop.stack.ts';
+import { DEFAULT_EMAIL_FROM_ADDRESS, ShopStack } from './shop.stack.ts';
 import { type StageConfig, stageConfigOf } from './stage.config.ts';
 
 export interface ShopAppOptions {
@@ -26,6 +26,25 @@ export interface ShopApp {
   readonly services: readonly ServiceDefinition[];
 }
 
+const listOf = (value: unknown): string[] =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean)
+    : Array.isArray(value)
+      ? value.map(String)
+      : [];
+
+/** `-c emailFrom=orders@yourdomain.com -c emailSandboxRecipients=you@example.com,qa@example.com`. */
+const emailOptionsOf = (app: App) => {
+  const from: unknown = app.node.tryGetContext('emailFrom');
+  return {
+    fromAddress: typeof from === 'string' && from !== '' ? from : DEFAULT_EMAIL_FROM_ADDRESS,
+    sandboxRecipients: listOf(app.node.tryGetContext('emailSandboxRecipients')),
+  };
+};
+
 /**
  * Builds the CDK app: the stage from the `stage` context (`-c stage=prod`, else `defaultStage`, else
  * `dev`), one stack `Shop-<Stage>` holding every service found in the repository, and the cdk-nag
@@ -48,6 +67,7 @@ export const createShopApp = async (options: ShopAppOptions): Promise<ShopApp> =
     stage,
     services,
     repoRoot: options.repoRoot,
+    email: emailOptionsOf(app),
     // Account and region from the CLI's credentials when deploying; environment-agnostic offline.
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
     tags: { project: 'shop', stage: stage.name },

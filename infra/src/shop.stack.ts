@@ -28,6 +28,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DeadLetterQueue } from './constructs/dead-letter-queue.construct.ts';
+import { EmailSender } from './constructs/email-sender.construct.ts';
 import { ShopObservability } from './constructs/observability.construct.ts';
 import { SagaStateMachine } from './constructs/saga-state-machine.construct.ts';
 import { ServiceFunction } from './constructs/service-function.construct.ts';
@@ -59,7 +60,15 @@ export interface ShopStackProps extends StackProps {
   readonly services: readonly ServiceDefinition[];
   /** Repository root: esbuild's project root and the lock file's folder. */
   readonly repoRoot: string;
+  /** Who functions that send email send as; created only when a function declares `sendsEmail`. */
+  readonly email?: {
+    readonly fromAddress: string;
+    readonly sandboxRecipients?: readonly string[];
+  };
 }
+
+/** The sender when the context names none: a deployment that sends email sets `-c emailFrom=...`. */
+export const DEFAULT_EMAIL_FROM_ADDRESS = 'orders@example.com';
 
 const functionKey = (fn: Pick<ResolvedFunction, 'service' | 'id'>): string => `${fn.service}.${fn.id}`;
 
@@ -87,6 +96,8 @@ export class ShopStack extends Stack {
   /** By `service.functionId`: where a scheduled function's failed runs go. */
   readonly scheduleDeadLetterQueues = new Map<string, DeadLetterQueue>();
   readonly stateMachines = new Map<string, SagaStateMachine>();
+  /** The SES identities and grant, when a function sends email. */
+  readonly email: EmailSender | undefined;
   /** One nested stack per service (CloudFormation allows 500 resources per stack). */
   readonly serviceStacks = new Map<string, NestedStack>();
   /** The stage's dashboard, X-Ray groups and business alarms. */
@@ -98,6 +109,12 @@ export class ShopStack extends Stack {
     this.stage = stage;
 
     this.api = new ShopApi(this, 'Api', { stage });
+    this.email = services.some((service) => service.functions.some((fn) => fn.sendsEmail))
+      ? new EmailSender(this, 'Email', {
+          fromAddress: props.email?.fromAddress ?? DEFAULT_EMAIL_FROM_ADDRESS,
+          ...(props.email?.sandboxRecipients ? { sandboxRecipients: props.email.sandboxRecipients } : {}),
+        })
+      : undefined;
 
     // A nested stack per service: each stays far below CloudFormation's 500 resources however many
     // services there are. Everything of a service carries its `service` tag (cost allocation, consoles).
@@ -232,6 +249,7 @@ export class ShopStack extends Stack {
         ]),
       ),
       logLevel: this.stage.logLevel,
+      ...(this.email ? { emailFromAddress: this.email.fromAddress } : {}),
       secretValues: this.createSecrets(service),
       invokedFunctionNames: Object.fromEntries(
         service.functions
@@ -325,6 +343,7 @@ export class ShopStack extends Stack {
           );
         }
       }
+      if (fn.sendsEmail && this.email) created.role.addToPrincipalPolicy(this.email.sendStatement());
       if (fn.invokes.length > 0) {
         created.role.addToPrincipalPolicy(
           new PolicyStatement({

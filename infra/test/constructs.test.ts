@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineService, visibilityTimeoutOf } from '@shop/platform/service';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { afterAll, describe, expect, it } from 'vitest';
+import { EmailSender } from '../src/constructs/email-sender.construct.ts';
 import { placeholdersOf, SagaStateMachine } from '../src/constructs/saga-state-machine.construct.ts';
 import { ShopApi } from '../src/constructs/shop-api.construct.ts';
 import { physicalName } from '../src/naming.ts';
@@ -164,5 +166,40 @@ describe('app', () => {
     expect(fromDefault.stack.stackName).toBe('Shop-Prod');
     const plain = await createShopApp({ repoRoot: '/nowhere', services: [], nag: false });
     expect(plain.stack.stackName).toBe('Shop-Dev');
+  });
+});
+
+describe('EmailSender', () => {
+  it('verifies the sender and each sandbox recipient, and grants sending from the sender only', () => {
+    const stack = new Stack(new App(), 'Email');
+    const sender = new EmailSender(stack, 'Email', {
+      fromAddress: 'orders@shop.example',
+      sandboxRecipients: ['qa@shop.example', 'qa@shop.example', 'orders@shop.example'],
+    });
+    const template = Template.fromStack(stack);
+    expect(
+      Object.values(template.findResources('AWS::SES::EmailIdentity')).map((r) => r.Properties.EmailIdentity),
+    ).toEqual(['orders@shop.example', 'qa@shop.example']);
+    const statement = sender.sendStatement().toStatementJson() as {
+      Action: string;
+      Resource: unknown[];
+      Condition: unknown;
+    };
+    expect(statement.Action).toBe('ses:SendEmail');
+    expect(statement.Resource).toHaveLength(2);
+    expect(statement.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'orders@shop.example' } });
+  });
+
+  it('refuses a sender or a recipient that is no email address', () => {
+    expect(() => new EmailSender(new Stack(new App(), 'A'), 'Email', { fromAddress: 'orders' })).toThrow(
+      /emailFrom=.*"orders" is not an email address/,
+    );
+    expect(
+      () =>
+        new EmailSender(new Stack(new App(), 'B'), 'Email', {
+          fromAddress: 'orders@shop.example',
+          sandboxRecipients: ['nobody'],
+        }),
+    ).toThrow(/sandbox recipient/);
   });
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { functionEnvironment, LAMBDA_RUNTIME_ENVIRONMENT } from '@shop/platform/service';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TABLE_DATA_ACTIONS } from '../src/shop.stack.ts';
+import { DEFAULT_EMAIL_FROM_ADDRESS, TABLE_DATA_ACTIONS } from '../src/shop.stack.ts';
 import { type SynthesizedShop, synthShop } from './support/shop-test-app.ts';
 import {
   actionsOf,
@@ -193,6 +193,7 @@ describe('functions', () => {
           ),
           invokedFunctionNames: Object.fromEntries(fn.invokes.map((ref) => [ref, 'name'])),
           secretValues: Object.fromEntries(fn.secrets.map((name) => [name, 'secret'])),
+          emailFromAddress: 'sender',
         });
         expect(Object.keys(variables.Variables).sort()).toEqual(
           [
@@ -401,6 +402,38 @@ describe('least privilege', () => {
     expect(grantedResources(statements, 'states:DescribeExecution')).toEqual([executions]);
     expect(grantedResources(statements, 'states:RedriveExecution')).toEqual([executions]);
     expect(grantedResources(statementsOf('dev-ledger-http'), 'states:DescribeExecution')).toEqual([]);
+  });
+
+  it('lets only the functions that send email send, from the sender address through its SES identity', () => {
+    const identities = resourcesOfType(shop.json, 'AWS::SES::EmailIdentity');
+    expect(identities.map(({ resource }) => resource.Properties.EmailIdentity)).toEqual([
+      DEFAULT_EMAIL_FROM_ADDRESS,
+    ]);
+    const consumer = functionNamed(shop.json, 'dev-notifications-order-events');
+    const variables = consumer.resource.Properties.Environment as { Variables: Record<string, unknown> };
+    expect(variables.Variables.EMAIL_FROM_ADDRESS).toBe(DEFAULT_EMAIL_FROM_ADDRESS);
+    const sends = statementsOfRole(shop.json, roleOf(consumer)).filter((s) =>
+      actionsOf(s).includes('ses:SendEmail'),
+    );
+    const [send] = sends;
+    if (!send || sends.length > 1) throw new Error(`${sends.length} ses:SendEmail statements`);
+    expect(actionsOf(send)).toEqual(['ses:SendEmail']);
+    expect(JSON.stringify(send)).toContain(
+      `"Condition":{"StringEquals":{"ses:FromAddress":"${DEFAULT_EMAIL_FROM_ADDRESS}"}}`,
+    );
+    expect(resourcesOf(send).map(flatten)).toEqual([
+      expect.stringMatching(
+        /^arn:\{Ref:AWS::Partition\}:ses:\{Ref:AWS::Region\}:\{Ref:AWS::AccountId\}:identity\/\{Ref:EmailSenderIdentity\w+\}$/,
+      ),
+    ]);
+    for (const fn of resourcesOfType(shop.json, 'AWS::Lambda::Function')) {
+      if (fn.id === consumer.id) continue;
+      const statements = statementsOfRole(shop.json, roleOf(fn));
+      expect(
+        statements.some((s) => actionsOf(s).some((a) => a.startsWith('ses:'))),
+        fn.id,
+      ).toBe(false);
+    }
   });
 
   it('lets a function invoke exactly the live aliases of the functions it declares', () => {

@@ -57,6 +57,16 @@ export const expectProblem = (response: ApiResponse, status: number, code?: stri
 };
 
 /** A customer of one journey: its own `sub`, token and helpers over the public API. */
+export interface MailboxMessage {
+  readonly id: string;
+  readonly from: string;
+  readonly to: string;
+  readonly subject: string;
+  readonly text?: string;
+  readonly html?: string;
+  readonly sentAt: string;
+}
+
 export interface Shopper {
   readonly sub: string;
   readonly token: string;
@@ -79,6 +89,23 @@ export class ShopFixtures {
   async shopper(prefix = 'shopper', roles: readonly Role[] = ['customer']): Promise<Shopper> {
     const sub = unique(prefix);
     return { sub, token: await this.api.tokenFor(sub, roles) };
+  }
+
+  /** A customer whose token carries an email address of its own (`<sub>@example.com`): orders' emails go there. */
+  async shopperWithEmail(prefix = 'mailed'): Promise<Shopper & { readonly email: string }> {
+    const sub = unique(prefix);
+    const email = `${sub}@example.com`.toLowerCase();
+    const response = await this.api.request('POST', '/dev/token', {
+      json: { sub, roles: ['customer'], email },
+    });
+    const { token } = expectJson(response, 200) as { token: string };
+    return { sub, token, email };
+  }
+
+  /** What the local SES delivered to an address (`GET /dev/mailbox?to=`), newest first. */
+  async mailbox(address: string): Promise<MailboxMessage[]> {
+    const response = await this.api.request('GET', `/dev/mailbox?to=${encodeURIComponent(address)}`);
+    return (expectJson(response, 200) as { items: MailboxMessage[] }).items;
   }
 
   /** An active product with one SKU of its own, `onHand` units in stock (set by an admin). */

@@ -4,6 +4,8 @@ import { BEARER_AUTH, BEARER_OR_CART_TOKEN, buildOpenApiDocument, jsonResponse }
 import {
   assertNoClashes,
   defineService,
+  EMAIL_FROM_ADDRESS_VARIABLE,
+  functionEnvironment,
   functionName,
   httpRoutesOf,
   taskSubstitutionsOf,
@@ -91,6 +93,42 @@ describe('defineService', () => {
 
   it('refuses names that are not kebab-case', () => {
     expect(() => defineService({ name: 'Things', root: '/srv', functions: {} })).toThrowError(/kebab-case/);
+  });
+});
+
+describe('sendsEmail', () => {
+  const mailer = defineService({
+    name: 'mailer',
+    root: new URL('file:///srv/mailer/'),
+    functions: {
+      send: {
+        entry: 'src/handlers/send.consumer.ts',
+        triggers: [{ type: 'sqs', events: ['a.b'] }],
+        sendsEmail: true,
+      },
+      quiet: { entry: 'src/handlers/quiet.consumer.ts', triggers: [{ type: 'sqs', events: ['a.c'] }] },
+    },
+  });
+  const auth = { issuer: 'i', audience: 'a', jwksUrl: 'j' };
+
+  it('gives a function that sends email the bound sender address, and only that function', () => {
+    const [send, quiet] = mailer.functions;
+    if (!send || !quiet) throw new Error('two functions expected');
+    expect([send.sendsEmail, quiet.sendsEmail]).toEqual([true, false]);
+    expect(functionEnvironment(mailer, send, { auth, emailFromAddress: 'orders@shop.test' })).toMatchObject({
+      [EMAIL_FROM_ADDRESS_VARIABLE]: 'orders@shop.test',
+    });
+    expect(
+      functionEnvironment(mailer, quiet, { auth, emailFromAddress: 'orders@shop.test' }),
+    ).not.toHaveProperty(EMAIL_FROM_ADDRESS_VARIABLE);
+  });
+
+  it('refuses to wire a function that sends email without a sender address', () => {
+    const [send] = mailer.functions;
+    if (!send) throw new Error('a function expected');
+    expect(() => functionEnvironment(mailer, send, { auth })).toThrow(
+      /mailer-send: sends email, but no sender/,
+    );
   });
 });
 

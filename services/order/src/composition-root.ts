@@ -85,6 +85,12 @@ export const createTasksFromEnv = () => {
   return createOrderTasks(createOrderDeps({ tableName: env.TABLE_NAME, source: env.SERVICE_NAME }));
 };
 
+/** The orders alone, built from the environment: what the internal `orderView` and `orderStatuses` read. */
+export const createOrderDepsFromEnv = (): OrderDeps => {
+  const env = taskEnv();
+  return createOrderDeps({ tableName: env.TABLE_NAME, source: env.SERVICE_NAME });
+};
+
 /** The `payment.refunded` consumer's dependencies. */
 export const createConsumerDepsFromEnv = () => {
   const env = taskEnv();
@@ -103,10 +109,4 @@ export const createReconcileDepsFromEnv = (): ReconcileDeps => {
     }),
     reconcileAfterSeconds: env.RECONCILE_AFTER_SECONDS,
   };
-};
-
-/** What `orderStatuses` needs: the orders. */
-export const createOrderDepsFromEnv = (): OrderDeps => {
-  const env = taskEnv();
-  return createOrderDeps({ tableName: env.TABLE_NAME, source: env.SERVICE_NAME });
 };

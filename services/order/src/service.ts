@@ -1,5 +1,5 @@
 import { CHECKOUT_VIEW_FUNCTION } from '@shop/contracts/cart';
-import { ORDER_TASKS, OrderCancelled, OrderConfirmed } from '@shop/contracts/order';
+import { ORDER_TASKS, OrderCancelled, OrderConfirmed, OrderRejected } from '@shop/contracts/order';
 import { PaymentRefunded } from '@shop/contracts/payment';
 import {
   defineService,
@@ -43,9 +43,11 @@ export default defineService({
     reconcileOrders: scheduledFunction('src/handlers/reconcile-orders.schedule.ts', 'rate(1 minute)'),
     // Internal: the catalog asks where the orders of its expired reservations stand.
     orderStatuses: internalFunction('src/handlers/order-statuses.function.ts'),
+    // Internal: the notifications service reads the order an event names (Lambda Invoke).
+    orderView: internalFunction('src/handlers/order-view.function.ts'),
     outboxRelay: OUTBOX_RELAY,
   },
-  publishes: [OrderConfirmed.type, OrderCancelled.type],
+  publishes: [OrderConfirmed.type, OrderRejected.type, OrderCancelled.type],
   stateMachines: {
     checkout: { definitionFile: 'src/saga/checkout.asl.json' },
     cancel: { definitionFile: 'src/saga/cancel.asl.json' },

@@ -46,7 +46,9 @@ beforeAll(async () => {
     }),
     auth: createAuth({ issuer: issuer.issuer, audience: issuer.audience, jwks: issuer.jwks }),
   });
-  tokens.alice = (await issuer.mint({ sub: 'alice', roles: ['customer'] })).token;
+  tokens.alice = (
+    await issuer.mint({ sub: 'alice', roles: ['customer'], claims: { email: 'alice@example.com' } })
+  ).token;
   tokens.bob = (await issuer.mint({ sub: 'bob', roles: ['customer'] })).token;
   tokens.carol = (await issuer.mint({ sub: 'carol', roles: ['customer'] })).token;
   tokens.admin = (await issuer.mint({ sub: 'ops', roles: ['admin'] })).token;
@@ -140,6 +142,7 @@ describe('POST /checkout', () => {
     expect(sagas.checkouts.at(-1)).toMatchObject({
       orderId: accepted.orderId,
       customerId: 'alice',
+      email: 'alice@example.com',
       paymentMethod: 'pm_card_visa',
       stockLines: [
         { sku: 'SKU-1', quantity: 2 },
@@ -152,6 +155,7 @@ describe('POST /checkout', () => {
       id: accepted.orderId,
       customerId: 'alice',
       status: 'PENDING',
+      email: 'alice@example.com',
       shippingAddress: address,
       paymentMethod: 'pm_card_visa',
       lines: [
@@ -177,6 +181,12 @@ describe('POST /checkout', () => {
     } finally {
       cart.promotionCodes.delete('carol');
     }
+  });
+
+  it("records no email when the customer's token has none", async () => {
+    const orderId = await placeOrder('bob');
+    expect(sagas.checkouts.at(-1)).not.toHaveProperty('email');
+    expect(await (await get(`/orders/${orderId}`, 'bob')).json()).not.toHaveProperty('email');
   });
 
   it('replays the first response for the same key and body, without a second order or saga', async () => {

@@ -160,7 +160,10 @@ describe('checkout saga (the real ASL on the local Step Functions engine)', () =
     expect(tasks).toEqual(['PlaceOrder', 'ReserveStock', 'RejectOrder']);
     expect(order.status).toBe('REJECTED');
     expect(order.statusReason).toBe('OUT_OF_STOCK');
-    expect(await outboxEvents(db, input.orderId)).toEqual([]);
+    // Only the rejection is announced (notifications): nothing was confirmed.
+    const events = await outboxEvents(db, input.orderId);
+    expect(events.map((event) => event.type)).toEqual(['order.rejected']);
+    expect(events[0]?.data).toMatchObject({ reason: 'OUT_OF_STOCK' });
   });
 
   it('releases the stock and rejects the order as PAYMENT_DECLINED when the payment is declined', async () => {

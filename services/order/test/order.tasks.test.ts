@@ -2,6 +2,7 @@ import type { TestDynamoDb } from '@shop/local-cloud/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderDeps } from '../src/application/order.deps.ts';
 import { createOrderTasks, type OrderTasks } from '../src/application/order.tasks.ts';
+import { createOrderViewFunction } from '../src/application/order-view.use-case.ts';
 import { depsFor, failure, outboxEvents, sagaInput, startOrderDb, usd } from './order.fixtures.ts';
 
 let db: TestDynamoDb;
@@ -90,7 +91,22 @@ describe('order saga tasks', () => {
     expect(order.statusHistory.filter((entry) => entry.status === 'CONFIRMED')).toHaveLength(1);
   });
 
-  it('RejectOrder records the reason; confirming a rejected order is a final error', async () => {
+  it('PlaceOrder keeps the email of the checkout for the order and its view', async () => {
+    const input = sagaInput({ email: 'alice@example.com' });
+    await tasks.placeOrder(input);
+    expect((await stored(input.orderId)).email).toBe('alice@example.com');
+    const view = await createOrderViewFunction(deps)({ orderId: input.orderId });
+    expect(view).toMatchObject({
+      order: { id: input.orderId, email: 'alice@example.com', status: 'PENDING' },
+    });
+    expect(await createOrderViewFunction(deps)({ orderId: 'ord_missing' })).toEqual({
+      order: null,
+    });
+    const noEmail = await placed();
+    expect((await stored(noEmail.orderId)).email).toBeUndefined();
+  });
+
+  it('RejectOrder records the reason and publishes order.rejected once; confirming a rejected order is a final error', async () => {
     const input = await placed();
     expect(await tasks.rejectOrder({ orderId: input.orderId, reason: 'PAYMENT_DECLINED' })).toEqual({
       orderId: input.orderId,
@@ -100,6 +116,20 @@ describe('order saga tasks', () => {
     const order = await stored(input.orderId);
     expect(order.statusReason).toBe('PAYMENT_DECLINED');
     expect(order.statusHistory.filter((entry) => entry.status === 'REJECTED')).toHaveLength(1);
+    const events = await outboxEvents(db, input.orderId);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      type: 'order.rejected',
+      version: 1,
+      correlationId: input.orderId,
+      data: {
+        orderId: input.orderId,
+        customerId: 'alice',
+        reason: 'PAYMENT_DECLINED',
+        lines: [{ sku: 'SKU-1', quantity: 2 }],
+        total: input.totals.total,
+      },
+    });
     expect((await failure(tasks.confirmOrder({ orderId: input.orderId }))).name).toBe(
       'OrderInvalidTransition',
     );

@@ -110,8 +110,14 @@ describe('order service definition', () => {
     expect(statuses?.triggers).toEqual([{ type: 'invoke' }]);
   });
 
-  it('publishes order.confirmed and order.cancelled and consumes payment.refunded', () => {
-    expect(orderService.publishes).toEqual(['order.confirmed', 'order.cancelled']);
+  it('offers the orderView internal function', () => {
+    expect(orderService.functions.find((fn) => fn.id === 'orderView')?.triggers).toEqual([
+      { type: 'invoke' },
+    ]);
+  });
+
+  it('publishes order.confirmed, order.rejected and order.cancelled and consumes payment.refunded', () => {
+    expect(orderService.publishes).toEqual(['order.confirmed', 'order.rejected', 'order.cancelled']);
     const consumer = orderService.functions.find((fn) => fn.id === 'paymentRefunded');
     expect(consumer?.triggers).toEqual([{ type: 'sqs', events: ['payment.refunded'], batchSize: 10 }]);
   });

@@ -110,7 +110,16 @@ describe('DevTokenRequest', () => {
     });
   });
 
+  it('accepts an email address for the email claim', () => {
+    expect(DevTokenRequest.parse({ sub: 'alice', email: 'alice@example.com' })).toEqual({
+      sub: 'alice',
+      roles: ['customer'],
+      email: 'alice@example.com',
+    });
+  });
+
   it.each([
+    ['an email that is no address', { sub: 'alice', email: 'alice' }],
     ['an empty sub', { sub: '' }],
     ['a sub with spaces', { sub: 'al ice' }],
     ['a sub longer than 128', { sub: 'a'.repeat(129) }],

@@ -1,6 +1,7 @@
 export {
   type AuthUser,
   createJwtVerifier,
+  emailOf,
   type JwtAlgorithm,
   type JwtVerifier,
   type JwtVerifierOptions,

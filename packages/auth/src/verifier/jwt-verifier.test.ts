@@ -109,6 +109,26 @@ describe('createJwtVerifier', () => {
     expect(Object.isFrozen(user.claims)).toBe(true);
   });
 
+  it("carries a well-formed `email` claim as the user's email, unless the issuer marked it unverified", async () => {
+    const verifier = createJwtVerifier(options);
+    const mint = async (claims: Record<string, unknown>) =>
+      verifier.verify((await dev.mint({ sub: 'alice', claims })).token);
+    await expect(mint({ email: 'alice@example.com' })).resolves.toMatchObject({ email: 'alice@example.com' });
+    await expect(mint({ email: 'alice@example.com', email_verified: true })).resolves.toMatchObject({
+      email: 'alice@example.com',
+    });
+    for (const claims of [
+      {},
+      { email: 'not-an-address' },
+      { email: 42 },
+      { email: `${'a'.repeat(250)}@example.com` },
+      { email: 'alice@example.com', email_verified: false },
+      { email: 'alice@example.com', email_verified: 'false' },
+    ]) {
+      expect((await mint(claims)).email).toBeUndefined();
+    }
+  });
+
   describe('verified-token cache', () => {
     let signer: TokenSigner;
 

@@ -38,8 +38,24 @@ export type JwtVerifierOptions = {
 export type AuthUser = Readonly<{
   sub: string;
   roles: readonly Role[];
+  /**
+   * The `email` claim, when the token carries a well-formed address that its issuer has not marked
+   * unverified (`email_verified: false`): Cognito's ID tokens and local dev tokens carry one.
+   */
+  email?: string;
   claims: Readonly<JWTPayload>;
 }>;
+
+// zod's `z.email()` pattern, so that what the verifier accepts the contracts accept too.
+const EMAIL =
+  /^(?!\.)(?!.*\.\.)([A-Za-z0-9_'+\-.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
+
+/** The caller's address from a token's claims, or undefined; see {@link AuthUser.email}. */
+export const emailOf = (claims: JWTPayload): string | undefined => {
+  const { email } = claims;
+  if (typeof email !== 'string' || email.length > 254 || !EMAIL.test(email)) return undefined;
+  return claims.email_verified === false || claims.email_verified === 'false' ? undefined : email;
+};
 
 /** Verifies bearer tokens; see {@link createJwtVerifier}. */
 export type JwtVerifier = {
@@ -243,9 +259,11 @@ export const createJwtVerifier = (options: JwtVerifierOptions): JwtVerifier => {
       }
       if (!audienceMatches(payload, audience)) throw new InvalidTokenError('wrong audience');
 
+      const email = emailOf(payload);
       const user: AuthUser = Object.freeze({
         sub,
         roles: Object.freeze(rolesFromClaims(payload.roles, payload['cognito:groups'])),
+        ...(email ? { email } : {}),
         claims: Object.freeze(payload),
       });
       const expiresAtMs = exp * 1000;

@@ -4,11 +4,14 @@ export {
   type OrderCancelledData,
   OrderConfirmed,
   type OrderConfirmedData,
+  OrderRejected,
+  type OrderRejectedData,
 } from './order.events.ts';
 export {
   AdminListOrdersQuery,
   CheckoutAccepted,
   CheckoutRequest,
+  CustomerEmail,
   IdempotencyKey,
   ListOrdersQuery,
   Order,
@@ -44,3 +47,9 @@ export {
   OrderStatusesInput,
   OrderStatusesOutput,
 } from './order-statuses.schema.ts';
+export {
+  ORDER_VIEW_FUNCTION,
+  OrderView,
+  type OrderViewInput,
+  type OrderViewOutput,
+} from './order-view.schema.ts';

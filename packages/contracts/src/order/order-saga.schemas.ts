@@ -2,7 +2,14 @@ import * as z from 'zod';
 import { CorrelationId } from '../internal/internal-function.ts';
 import { Money } from '../money/money.schema.ts';
 import { TASK_INPUT_INVALID, TRANSIENT_ERROR } from '../saga/saga-task-errors.ts';
-import { OrderId, OrderLine, OrderStatus, OrderTotals, ShippingAddress } from './order.schemas.ts';
+import {
+  CustomerEmail,
+  OrderId,
+  OrderLine,
+  OrderStatus,
+  OrderTotals,
+  ShippingAddress,
+} from './order.schemas.ts';
 
 /** Names under which the order service's saga tasks are invoked (the ASL's `${<Name>FunctionArn}`). */
 export const ORDER_TASKS = {
@@ -57,6 +64,8 @@ export const CheckoutSagaInput = z.object({
    * every task, which logs it and puts it on the events it publishes.
    */
   correlationId: CorrelationId,
+  /** The `email` claim of the customer's token, when it has one: the order's emails go there. */
+  email: CustomerEmail.optional(),
 });
 export type CheckoutSagaInput = z.infer<typeof CheckoutSagaInput>;
 

@@ -35,6 +35,7 @@ const EXAMPLE_ORDER = {
   totals: { subtotal: usd(4400), discount: usd(0), shipping: usd(599), tax: usd(352), total: usd(5351) },
   shippingAddress: EXAMPLE_ADDRESS,
   paymentMethod: 'pm_card_visa',
+  email: 'alice@example.com',
   statusHistory: [
     { status: 'PENDING', at: '2026-12-01T10:16:00.000Z' },
     { status: 'CONFIRMED', at: '2026-12-01T10:16:00.180Z' },
@@ -49,6 +50,9 @@ export const OrderId = z
   .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 of A-Z, a-z, 0-9, _ and -')
   .meta({ example: EXAMPLE_ORDER_ID });
 export type OrderId = z.infer<typeof OrderId>;
+
+/** A customer's email address, as a token's `email` claim carries it (RFC 5321 caps it at 254). */
+export const CustomerEmail = z.email().max(254);
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -135,6 +139,10 @@ export const Order = z
     promotionCode: z.string().optional().meta({ description: 'The promotion code the order redeemed.' }),
     shippingAddress: ShippingAddress,
     paymentMethod: z.string().meta({ description: 'The provider token (not a secret), e.g. pm_card_visa.' }),
+    email: CustomerEmail.optional().meta({
+      description:
+        "The `email` claim of the customer's token at checkout: where the order's emails go. Absent when the token had none.",
+    }),
     /** What `payment.refunded` events reported so far, when any. */
     refundedAmount: Money.optional(),
     statusHistory: z.array(OrderStatusEntry),

@@ -101,10 +101,11 @@ const banner = (stack: LocalStack, token: string, statePath: string): string => 
     `  API docs    ${api}/docs   (OpenAPI: ${api}/openapi.json)`,
     `  AWS edge    ${edge}   (npm run aws -- <command>, or export AWS_ENDPOINT_URL=${edge})`,
     `  services    ${services}`,
+    `  mailbox     ${api}/dev/mailbox?to=alice@example.com   (what the local SES sent; also in the console)`,
     `  state       ${statePath}   (how \`npm run local\` and \`npm run aws\` find this Shop)`,
     `  functions   ${stack.host.functions().length}, state machines ${stack.stepFunctions.listStateMachines().stateMachines.length}, tables ${stack.tables.length}`,
     '',
-    '  Try it (this token for "alice", a customer, is valid for an hour; POST /dev/token mints more):',
+    '  Try it (this token for "alice", a customer with the email alice@example.com, is valid for an hour; POST /dev/token mints more):',
     `    curl -s ${api}/products`,
     `    curl -s ${api}/cart -H "Authorization: Bearer ${token}"`,
     '    npm run aws -- dynamodb list-tables',
@@ -184,7 +185,11 @@ export const runStart = async (
     startedAt: new Date().toISOString(),
     persist,
   });
-  const { token } = await stack.devIssuer.mint({ sub: 'alice', roles: ['customer'] });
+  const { token } = await stack.devIssuer.mint({
+    sub: 'alice',
+    roles: ['customer'],
+    claims: { email: 'alice@example.com' },
+  });
   // What the seeds set off (outbox relays, replicas refreshed) logs for a moment after ready: the
   // banner waits for that to settle, so it stays the last thing on the screen.
   for (

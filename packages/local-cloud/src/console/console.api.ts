@@ -338,6 +338,13 @@ export const createConsoleApi = (options: ConsoleApiOptions) => {
     proxyFaults(`/faults/${encodeURIComponent(c.req.param('id'))}`, { method: 'DELETE' }),
   );
 
+  // What the edge's SES sent, from the public API's `GET /dev/mailbox`.
+  app.get('/mailbox', async (c) => {
+    const to = c.req.query('to');
+    const { status, body } = await publicApi(`/dev/mailbox${to ? `?to=${encodeURIComponent(to)}` : ''}`);
+    return c.json(body as object, status as 200 | 400);
+  });
+
   app.get('/logs', (c) => {
     const after = Number(c.req.query('after') ?? 0);
     const orderId = c.req.query('orderId') || undefined;

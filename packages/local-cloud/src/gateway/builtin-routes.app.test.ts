@@ -1,6 +1,7 @@
 import { createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StartedServer } from '../edge/edge.server.ts';
+import { Mailbox } from '../ses/ses.mailbox.ts';
 import { createBuiltinRoutes, type DevTokenInput, type DevTokenIssuer } from './builtin-routes.app.ts';
 import { createGateway } from './gateway.server.ts';
 import { createRecordingInvoker, lastEvent } from './gateway.test-support.ts';
@@ -178,5 +179,57 @@ describe('the API root', () => {
     const res = await fetch(`${url}/`, { redirect: 'manual' });
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe('/docs');
+  });
+});
+
+describe('GET /dev/mailbox', () => {
+  const mailboxRoutes = () => {
+    const mailbox = new Mailbox();
+    mailbox.deliver({
+      id: 'm-1',
+      from: 'orders@shop.localhost',
+      recipients: ['alice@example.com', 'bob@example.com'],
+      subject: 'Order confirmed',
+      text: 'Thanks',
+      html: '<p>Thanks</p>',
+      sentAt: '2026-12-02T10:00:00.000Z',
+    });
+    return createBuiltinRoutes({ openapi: () => OPENAPI, mailbox });
+  };
+
+  it("lists a recipient's copies, the address compared case-insensitively", async () => {
+    const response = await mailboxRoutes()(new Request('http://gateway/dev/mailbox?to=Alice%40Example.com'));
+    expect(response?.status).toBe(200);
+    expect(await response?.json()).toEqual({
+      items: [
+        {
+          id: 'm-1',
+          from: 'orders@shop.localhost',
+          to: 'alice@example.com',
+          subject: 'Order confirmed',
+          text: 'Thanks',
+          html: '<p>Thanks</p>',
+          sentAt: '2026-12-02T10:00:00.000Z',
+        },
+      ],
+    });
+    const nobody = await mailboxRoutes()(new Request('http://gateway/dev/mailbox?to=carol%40example.com'));
+    expect(await nobody?.json()).toEqual({ items: [] });
+    const all = await mailboxRoutes()(new Request('http://gateway/dev/mailbox'));
+    expect(await all?.json()).toMatchObject({
+      items: [{ to: 'bob@example.com' }, { to: 'alice@example.com' }],
+    });
+  });
+
+  it('answers 400 problem+json when `to` is no email address', async () => {
+    const response = await mailboxRoutes()(new Request('http://gateway/dev/mailbox?to=alice'));
+    expect(response?.status).toBe(400);
+    expect(response?.headers.get('content-type')).toBe('application/problem+json');
+    expect(await response?.json()).toMatchObject({ status: 400, errors: [{ pointer: '/query/to' }] });
+  });
+
+  it('is left to the routes without a mailbox', async () => {
+    const builtins = createBuiltinRoutes({ openapi: () => OPENAPI });
+    expect(await builtins(new Request('http://gateway/dev/mailbox'))).toBeUndefined();
   });
 });

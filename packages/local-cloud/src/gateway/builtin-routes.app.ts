@@ -3,6 +3,7 @@ import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE } from '@shop/contracts';
 import { jsonBody, jsonResponse, problemResponses } from '@shop/platform/http';
 import { Hono } from 'hono';
 import * as z from 'zod';
+import type { MailboxItem } from '../ses/ses.mailbox.ts';
 import { apiReferencePage, serveApiReferenceAsset } from './api-reference.page.ts';
 import type { BuiltinHandler } from './gateway.types.ts';
 
@@ -11,6 +12,8 @@ export interface DevTokenInput {
   readonly sub: string;
   readonly roles?: readonly string[];
   readonly expiresInSeconds?: number;
+  /** Extra claims of the token, e.g. `email`. */
+  readonly claims?: Readonly<Record<string, unknown>>;
 }
 
 /** The part of the local dev token issuer (`@shop/auth`'s `createDevIssuer`) the gateway serves. */
@@ -28,6 +31,8 @@ export interface BuiltinRoutesOptions {
   readonly parseDevTokenRequest?: (body: unknown) => DevTokenInput;
   /** Title of the `/docs` page. */
   readonly title?: string;
+  /** Enables `GET /dev/mailbox`: what the edge's SES sent. */
+  readonly mailbox?: { list(to?: string): readonly MailboxItem[] };
 }
 
 const DefaultDevTokenRequest = z.object({
@@ -120,6 +125,40 @@ const OpenApiDocument = z
     example: { openapi: '3.1.0', info: { title: 'Shop API', version: '1.0.0' }, paths: {} },
   });
 
+const EXAMPLE_MAIL = {
+  id: '0f8fad5bd9cb469f-6d7b3c1e-2a4b-4c5d-8e9f-0a1b2c3d4e5f-000000',
+  from: 'orders@shop.localhost',
+  to: 'alice@example.com',
+  subject: 'Order ord_5f2c9a7e1b3d4c6a8e0f2b4d confirmed',
+  text: 'Thank you for your order.',
+  html: '<p>Thank you for your order.</p>',
+  sentAt: '2026-12-01T10:16:00.412Z',
+};
+
+/** `GET /dev/mailbox?to=`: whose copies to list. */
+export const MailboxQuery = z.object({
+  to: z.email().max(320).optional().meta({
+    description: 'A recipient address (case-insensitive); absent, every copy is listed.',
+    example: 'alice@example.com',
+  }),
+});
+
+const MailboxMessage = z
+  .object({
+    id: z.string().meta({ description: 'The SES MessageId SendEmail answered.' }),
+    from: z.string(),
+    to: z.string().meta({ description: 'The recipient whose copy this is.' }),
+    subject: z.string(),
+    text: z.string().optional(),
+    html: z.string().optional(),
+    sentAt: z.iso.datetime(),
+  })
+  .meta({ id: 'MailboxMessage', example: EXAMPLE_MAIL });
+
+export const MailboxPage = z
+  .object({ items: z.array(MailboxMessage) })
+  .meta({ id: 'MailboxPage', description: 'Newest first.', example: { items: [EXAMPLE_MAIL] } });
+
 const throttled = problemResponses(429);
 
 /**
@@ -128,7 +167,7 @@ const throttled = problemResponses(429);
  * it, the dev-token endpoints are left out (as they are from the gateway).
  */
 export const builtinRouteConfigs = (
-  options: { readonly devTokenRequest?: z.ZodType } = {},
+  options: { readonly devTokenRequest?: z.ZodType; readonly mailbox?: boolean } = {},
 ): RouteConfig[] => [
   createRoute({
     method: 'get',
@@ -186,6 +225,21 @@ export const builtinRouteConfigs = (
         }),
       ]
     : []),
+  ...(options.mailbox
+    ? [
+        createRoute({
+          method: 'get',
+          path: '/dev/mailbox',
+          operationId: 'devMailbox',
+          summary: 'The emails the local SES sent (local only; in AWS, SES delivers them)',
+          description:
+            'Every email a function sent through SESv2 `SendEmail` to the local AWS edge, one copy per recipient, newest first (the last 1000; a restart empties it). The notifications service sends one per order event to the address of the token used at checkout (`POST /dev/token` with `email`).',
+          tags,
+          request: { query: MailboxQuery },
+          responses: { 200: jsonResponse(MailboxPage, 'The copies'), ...problemResponses(400, 429) },
+        }),
+      ]
+    : []),
 ];
 
 /**
@@ -227,6 +281,30 @@ export const createBuiltinRoutes = (options: BuiltinRoutesOptions): BuiltinHandl
         return validationProblem('The body is not a valid dev token request', error);
       }
       return c.json(await issuer.mint(input));
+    });
+  }
+
+  const { mailbox } = options;
+  if (mailbox) {
+    app.get('/dev/mailbox', (c) => {
+      const query = MailboxQuery.safeParse(c.req.query());
+      if (!query.success) {
+        const errors = query.error.issues.map((issue) => ({
+          pointer: `/query${issue.path.map((part) => `/${String(part)}`).join('')}`,
+          detail: issue.message,
+        }));
+        return new Response(
+          JSON.stringify({
+            type: `${PROBLEM_TYPE_BASE}validation`,
+            title: 'Bad Request',
+            status: 400,
+            detail: 'The query is not valid: `to` must be an email address',
+            errors,
+          }),
+          { status: 400, headers: { 'content-type': PROBLEM_CONTENT_TYPE } },
+        );
+      }
+      return c.json({ items: mailbox.list(query.data.to) });
     });
   }
 

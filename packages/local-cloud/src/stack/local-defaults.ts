@@ -6,6 +6,12 @@ export { DEFAULT_EDGE_PORT, DEFAULT_PORT } from '../preflight/preflight.checks.m
 export const LOCAL_AUDIENCE = 'shop';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
+/**
+ * The address functions that send email send from locally, and the one identity the local SES has
+ * verified (`EMAIL_FROM_ADDRESS`; in AWS the CDK app's SES identity).
+ */
+export const LOCAL_EMAIL_FROM_ADDRESS = 'orders@shop.localhost';
+
 /** Local table name of a service (in AWS the CDK app names it). */
 export const localTableName = (service: string): string => `shop-${service}`;
 

@@ -20,6 +20,7 @@ import {
 } from '../lambda/index.ts';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../lambda/lambda.types.ts';
 import { createMetricsApi, EmfCollector } from '../metrics/index.ts';
+import { createSesEdgeHandler, Mailbox } from '../ses/index.ts';
 import { createLocalSqsEdgeHandler, createSqsEdgeHandler, SqsEngine } from '../sqs/index.ts';
 import { createStepFunctionsEdgeHandler, StepFunctionsEmulator } from '../stepfunctions/index.ts';
 import { createStsEdgeHandler } from '../sts/index.ts';
@@ -28,7 +29,13 @@ import { createCleanup, removeOrphanBuilds } from './cleanup.ts';
 import { startEventSources } from './event-sources.step.ts';
 import { assertPortsFree, portInUseErrorOf } from './listen-ports.check.ts';
 import { dataDirOf, localDataDirs } from './local-data.ts';
-import { DEFAULT_EDGE_PORT, DEFAULT_PORT, LOCAL_AUDIENCE, LOCAL_CREDENTIALS } from './local-defaults.ts';
+import {
+  DEFAULT_EDGE_PORT,
+  DEFAULT_PORT,
+  LOCAL_AUDIENCE,
+  LOCAL_CREDENTIALS,
+  LOCAL_EMAIL_FROM_ADDRESS,
+} from './local-defaults.ts';
 import { localSecretsOf } from './local-secrets.ts';
 import { LogHub } from './log-hub.ts';
 import {
@@ -41,7 +48,13 @@ import { registerServiceFunctions, runSeeds, seedFunctionsOf, specOf } from './s
 import { createShopApi } from './shop-api.step.ts';
 import { createFailureQueues, createSubscriptionQueues, queueUrlOf } from './subscription-queues.step.ts';
 
-export { DEFAULT_EDGE_PORT, DEFAULT_PORT, LOCAL_AUDIENCE, LOCAL_CREDENTIALS } from './local-defaults.ts';
+export {
+  DEFAULT_EDGE_PORT,
+  DEFAULT_PORT,
+  LOCAL_AUDIENCE,
+  LOCAL_CREDENTIALS,
+  LOCAL_EMAIL_FROM_ADDRESS,
+} from './local-defaults.ts';
 
 export interface LocalStackOptions {
   /** Repository root: services are discovered in `<root>/services`, builds go to `<root>/.shop`. */
@@ -118,6 +131,8 @@ export interface LocalStack {
   readonly spans: SpanRecorder;
   /** The functions' EMF metrics (`npm run local -- metrics`, `/_local/metrics` on the edge). */
   readonly metrics: EmfCollector;
+  /** What the edge's SES sent (`GET /dev/mailbox`, the console's Mailbox). */
+  readonly mailbox: Mailbox;
   /** Milliseconds from the call to ready. */
   readonly startupMs: number;
   /** Milliseconds per start-up phase. */
@@ -235,6 +250,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
 
     // Filled when the event sources start, read by the Lambda API whenever it is asked.
     const eventSourceMappings = createEventSourceMappingRegistry();
+    const mailbox = new Mailbox();
     const edge: StartedServer = await startEdge(
       [
         createFaultsApi(faults),
@@ -247,6 +263,11 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         createStepFunctionsEdgeHandler(stepFunctions),
         createLambdaApi(host, { eventSourceMappings }),
         createStsEdgeHandler({ accountId: LOCAL_ACCOUNT_ID }),
+        createSesEdgeHandler({
+          mailbox,
+          verifiedIdentities: [LOCAL_EMAIL_FROM_ADDRESS],
+          region: LOCAL_REGION,
+        }),
       ],
       ports.edgePort,
       recording ? { spans: recording, writes } : undefined,
@@ -291,6 +312,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       edgeUrl,
       logs,
       ...(recording ? { spans: recording } : {}),
+      mailbox,
     });
     cleanup.add(() => shopApi.closeConsole());
     const api = await shopApi.listen(ports.port).catch(portInUseErrorOf(options.root, 'port', ports.port));
@@ -317,6 +339,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         jwksUrl: `${api.url}/.well-known/jwks.json`,
       },
       secrets,
+      emailFromAddress: LOCAL_EMAIL_FROM_ADDRESS,
       logLevel: process.env.LOG_LEVEL ?? 'INFO',
       ...(options.functionEnvironment ? { overrides: options.functionEnvironment } : {}),
     });
@@ -378,6 +401,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       schedules,
       spans,
       metrics,
+      mailbox,
       startupMs: Math.round(performance.now() - started),
       stop: cleanup.run,
     };

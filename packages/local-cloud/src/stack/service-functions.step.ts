@@ -38,6 +38,7 @@ export const seedFunctionsOf = (services: readonly ServiceDefinition[]): Resolve
             triggers: [],
             invokes: [],
             secrets: [],
+            sendsEmail: false,
           },
         ]
       : [],
@@ -55,6 +56,8 @@ export interface ServiceFunctionsOptions {
   readonly stateMachineArnsOf: (service: ServiceDefinition) => Record<string, string>;
   readonly auth: FunctionBindings['auth'];
   readonly secrets: LocalSecrets;
+  /** The sender of functions that send email: the local SES's verified identity. */
+  readonly emailFromAddress: string;
   readonly logLevel: string;
   /** Set on every function after the platform's variables (local tunables). */
   readonly overrides?: Readonly<Record<string, string>>;
@@ -76,6 +79,7 @@ export const registerServiceFunctions = (options: ServiceFunctionsOptions) => {
       stateMachineArns: options.stateMachineArnsOf(service),
       logLevel: options.logLevel,
       secretValues: options.secrets[service.name] ?? {},
+      emailFromAddress: options.emailFromAddress,
       invokedFunctionNames: Object.fromEntries(
         service.functions
           .flatMap((fn) => fn.invokes)

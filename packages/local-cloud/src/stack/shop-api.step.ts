@@ -11,6 +11,7 @@ import {
   type GatewayRoute,
 } from '../gateway/index.ts';
 import type { LambdaInvoker } from '../lambda/lambda.types.ts';
+import type { Mailbox } from '../ses/index.ts';
 import type { SpanRecorder } from '../traces/span.recorder.ts';
 import type { LogHub } from './log-hub.ts';
 
@@ -61,6 +62,8 @@ export interface ShopApiOptions {
   readonly logs: LogHub;
   /** Where the gateway records a span per request (and the console reads traces). */
   readonly spans?: SpanRecorder;
+  /** What the edge's SES sent: `GET /dev/mailbox` and the console list it. */
+  readonly mailbox: Mailbox;
 }
 
 /** An admin token for the console's own calls to the public API, minted again before it expires. */
@@ -86,7 +89,7 @@ export const createShopApi = (options: ShopApiOptions): Gateway & { readonly clo
     httpRoutesOf(fn).map((route) => ({ ...route, functionName: fn.name })),
   );
   const documentedRoutes = [
-    ...builtinRouteConfigs({ devTokenRequest: DevTokenRequest }),
+    ...builtinRouteConfigs({ devTokenRequest: DevTokenRequest, mailbox: true }),
     ...functions.flatMap((fn) => fn.triggers.flatMap((t) => (t.type === 'http' ? t.routes : []))),
   ];
   // Built once the gateway listens: its `servers` entry is the address it actually listens on.
@@ -109,8 +112,12 @@ export const createShopApi = (options: ShopApiOptions): Gateway & { readonly clo
   const builtins = createBuiltinRoutes({
     openapi: () => (openapi ??= documentFor('http://127.0.0.1')),
     devIssuer,
-    parseDevTokenRequest: (body) => DevTokenRequest.parse(body),
+    parseDevTokenRequest: (body) => {
+      const { email, ...request } = DevTokenRequest.parse(body);
+      return email ? { ...request, claims: { email } } : request;
+    },
     title: API_TITLE,
+    mailbox: options.mailbox,
   });
   let gatewayUrl = '';
   const shopConsole = createConsoleRoutes({

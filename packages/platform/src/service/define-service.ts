@@ -68,6 +68,7 @@ const resolveFunction = (
     triggers: fn.triggers,
     invokes: fn.invokes ?? [],
     secrets: fn.secrets ?? [],
+    sendsEmail: fn.sendsEmail ?? false,
   };
 };
 

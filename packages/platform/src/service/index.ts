@@ -48,6 +48,7 @@ export {
   DEFAULT_MAX_RECEIVE_COUNT,
   DLQ_RETENTION_SECONDS,
   deadLetterQueueNameOf,
+  EMAIL_FROM_ADDRESS_VARIABLE,
   eventRoutesOf,
   type FunctionBindings,
   functionEnvironment,

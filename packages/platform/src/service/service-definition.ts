@@ -122,6 +122,12 @@ export interface FunctionDefinition {
    * it; in AWS a Secrets Manager secret) and sets the variable.
    */
   readonly secrets?: readonly string[];
+  /**
+   * Sends email through Amazon SES (SESv2 `SendEmail`). The function gets the stack's sender address
+   * as `EMAIL_FROM_ADDRESS` and, in AWS, permission to send from exactly that identity; locally the
+   * edge's SES keeps what it sends (`GET /dev/mailbox`).
+   */
+  readonly sendsEmail?: boolean;
 }
 
 export interface StateMachineDefinition {
@@ -164,6 +170,7 @@ export interface ResolvedFunction {
   readonly triggers: readonly Trigger[];
   readonly invokes: readonly string[];
   readonly secrets: readonly string[];
+  readonly sendsEmail: boolean;
 }
 
 export interface ServiceDefinition extends Omit<ServiceDefinitionInput, 'root' | 'functions'> {

@@ -128,7 +128,17 @@ export interface FunctionBindings {
   readonly invokedFunctionNames?: Record<string, string>;
   /** The value (locally) or token (CDK) of each secret a function of the service declares. */
   readonly secretValues?: Record<string, string>;
+  /** The address functions that send email send from (`EMAIL_FROM_ADDRESS`). */
+  readonly emailFromAddress?: string;
 }
+
+/** The variable through which a function that sends email finds its sender address. */
+export const EMAIL_FROM_ADDRESS_VARIABLE = 'EMAIL_FROM_ADDRESS';
+
+const emailFromAddressOf = (fn: ResolvedFunction, bindings: FunctionBindings): string => {
+  if (!bindings.emailFromAddress) throw new Error(`${fn.name}: sends email, but no sender address is bound`);
+  return bindings.emailFromAddress;
+};
 
 /**
  * The environment of a function, the same in both runtimes (the CDK app passes tokens, the local
@@ -163,6 +173,7 @@ export const functionEnvironment = (
         return [invokedFunctionVariable(ref), name];
       }),
     ),
+    ...(fn.sendsEmail ? { [EMAIL_FROM_ADDRESS_VARIABLE]: emailFromAddressOf(fn, bindings) } : {}),
     ...Object.fromEntries(
       fn.secrets.map((secret) => {
         const value = bindings.secretValues?.[secret];

@@ -56,6 +56,7 @@ export const buildApp = (deps: OrderAppDeps) => {
         const result = await deps.checkout(
           {
             customerId: user.sub,
+            ...(user.email ? { email: user.email } : {}),
             idempotencyKey: c.req.valid('header')['idempotency-key'],
             body: c.req.valid('json'),
             correlationId: c.get('correlationId'),

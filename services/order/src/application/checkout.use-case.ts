@@ -13,6 +13,8 @@ export const MAX_ORDER_LINES = 99;
 
 export interface CheckoutCommand {
   readonly customerId: string;
+  /** The `email` claim of the customer's token, when it has one. */
+  readonly email?: string;
   readonly idempotencyKey: string;
   readonly body: CheckoutRequest;
   /** The shopper request's correlation id: the saga and every event of the order carry it. */
@@ -77,6 +79,7 @@ export const checkout = async (deps: CheckoutDeps, command: CheckoutCommand): Pr
     requestHash,
     ...(cart.promotionCode ? { promotionCode: cart.promotionCode } : {}),
     correlationId: command.correlationId,
+    ...(command.email ? { email: command.email } : {}),
   };
   const existing = await deps.orders.get(orderId);
   if (existing) {

@@ -12,6 +12,7 @@ export const toOrderDto = (order: Order): OrderDto => ({
   ...(order.promotionCode ? { promotionCode: order.promotionCode } : {}),
   shippingAddress: order.shippingAddress,
   paymentMethod: order.paymentMethod,
+  ...(order.email ? { email: order.email } : {}),
   ...(order.refundedAmount ? { refundedAmount: order.refundedAmount } : {}),
   statusHistory: order.statusHistory.map((entry) => ({ ...entry })),
   createdAt: order.createdAt,

@@ -7,6 +7,7 @@ import {
   ORDER_TASKS,
   OrderCancelled,
   OrderConfirmed,
+  OrderRejected,
   type OrderTaskOutput,
   PriceOrderInput,
   type PriceOrderOutput,
@@ -119,17 +120,30 @@ export const createOrderTasks = (deps: OrderDeps) => {
       },
     ),
 
-    /** `PENDING -> REJECTED` with the saga's reason. */
+    /** `PENDING -> REJECTED` with the saga's reason, publishing `order.rejected`. */
     rejectOrder: task(
       ORDER_TASKS.rejectOrder,
       RejectOrderInput,
-      async ({ orderId, reason, detail }): Promise<OrderTaskOutput> => {
+      async ({ orderId, reason, detail }, invocation): Promise<OrderTaskOutput> => {
         const now = nowOf(deps);
         const order = await changeOrder(
           deps,
           orderId,
           (current) => reject(current, reason, now, detail),
-          () => [],
+          (next) => [
+            createEvent(
+              OrderRejected,
+              {
+                orderId: next.id,
+                customerId: next.customerId,
+                reason,
+                lines: eventLines(next),
+                total: next.totals.total,
+              },
+              origin(invocation),
+              now,
+            ),
+          ],
           (next) => {
             recordMetric(SHOP_METRICS.ordersRejected, 1, { reason });
             recordSettled(next, 'rejected', now);

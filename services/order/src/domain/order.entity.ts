@@ -23,6 +23,8 @@ export interface Order {
   readonly promotionCode?: string;
   readonly shippingAddress: ShippingAddress;
   readonly paymentMethod: string;
+  /** Where the order's emails go: the `email` claim of the customer's token at checkout. */
+  readonly email?: string;
   readonly statusHistory: readonly OrderStatusEntry[];
   readonly createdAt: string;
   readonly updatedAt: string;
@@ -74,6 +76,7 @@ export const placeOrder = (input: CheckoutSagaInput): Order => ({
   ...(input.promotionCode ? { promotionCode: input.promotionCode } : {}),
   shippingAddress: input.shippingAddress,
   paymentMethod: input.paymentMethod,
+  ...(input.email ? { email: input.email } : {}),
   statusHistory: [{ status: 'PENDING', at: input.placedAt, reason: 'ORDER_PLACED' }],
   createdAt: input.placedAt,
   updatedAt: input.placedAt,

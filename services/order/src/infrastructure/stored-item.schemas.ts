@@ -1,5 +1,6 @@
 import { Money } from '@shop/contracts';
 import {
+  CustomerEmail,
   OrderLine,
   OrderStatus,
   OrderStatusEntry,
@@ -30,6 +31,7 @@ const OrderItem = z.object({
   promotionCode: z.string().optional(),
   shippingAddress: ShippingAddress,
   paymentMethod: z.string(),
+  email: CustomerEmail.optional(),
   statusHistory: z.array(OrderStatusEntry),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { FaultsPage } from './pages/faults.page.tsx';
 import { FunctionsPage } from './pages/functions.page.tsx';
 import { LogsPage } from './pages/logs.page.tsx';
+import { MailboxPage } from './pages/mailbox.page.tsx';
 import { OrderPage } from './pages/order.page.tsx';
 import { OrdersPage } from './pages/orders.page.tsx';
 import { QueuesPage } from './pages/queues.page.tsx';
@@ -15,6 +16,7 @@ const SECTIONS = [
   ['functions', 'Functions'],
   ['tables', 'Tables'],
   ['faults', 'Faults'],
+  ['mailbox', 'Mailbox'],
   ['logs', 'Logs'],
 ] as const;
 
@@ -44,6 +46,8 @@ const Page = ({ route }: { route: string[] }) => {
       return <TablesPage {...(id ? { table: id } : {})} />;
     case 'faults':
       return <FaultsPage />;
+    case 'mailbox':
+      return <MailboxPage {...(id ? { open: id } : {})} />;
     case 'logs':
       return <LogsPage />;
     default:

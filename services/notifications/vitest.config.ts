@@ -1,0 +1,3 @@
+import { shopVitestConfig } from '../../vitest.shared.ts';
+
+export default shopVitestConfig(import.meta.dirname);
