@@ -22,6 +22,7 @@ export {
 } from './definition-helpers.ts';
 export { assertNoClashes, loadServiceDefinitions } from './load-services.ts';
 export type {
+  BucketDefinition,
   FunctionDefinition,
   GatewayAuth,
   GlobalSecondaryIndex,
@@ -31,6 +32,7 @@ export type {
   InvokeTrigger,
   KeyAttribute,
   ResolvedFunction,
+  S3Trigger,
   SeedDefinition,
   ServiceDefinition,
   ServiceDefinitionInput,
@@ -54,6 +56,8 @@ export {
   SQS_EVENT_SOURCE_DEFAULTS,
   STREAM_EVENT_SOURCE_BATCH_SIZE,
   STREAM_RETRY_ATTEMPTS,
+  type S3Subscription,
+  s3SubscriptionsOf,
   type Subscription,
   stateMachineArnVariable,
   stateMachineNameOf,
