@@ -4,8 +4,8 @@ import { BEARER_AUTH, BEARER_OR_CART_TOKEN, buildOpenApiDocument, jsonResponse }
 import {
   assertNoClashes,
   defineService,
-  functionName,
   functionEnvironment,
+  functionName,
   httpRoutesOf,
   s3SubscriptionsOf,
   taskSubstitutionsOf,
@@ -50,7 +50,10 @@ describe('defineService', () => {
         name: 'things',
         root: '/srv/things',
         functions: {
-          onUpload: { entry: 'src/handlers/on-upload.ts', triggers: [{ type: 's3', events: ['ObjectCreated'] }] },
+          onUpload: {
+            entry: 'src/handlers/on-upload.ts',
+            triggers: [{ type: 's3', events: ['ObjectCreated'] }],
+          },
         },
       }),
     ).toThrow('things-on-upload: an s3 trigger needs a bucket');
@@ -79,7 +82,10 @@ describe('defineService', () => {
         auth: { issuer: 'i', audience: 'a', jwksUrl: 'https://i/jwks' },
         bucket: { name: 'things-bucket', publicUrl: 'https://cdn.example/things' },
       });
-    expect(env).toMatchObject({ BUCKET_NAME: 'things-bucket', BUCKET_PUBLIC_URL: 'https://cdn.example/things' });
+    expect(env).toMatchObject({
+      BUCKET_NAME: 'things-bucket',
+      BUCKET_PUBLIC_URL: 'https://cdn.example/things',
+    });
   });
 
   it('resolves names, entries and defaults', () => {

@@ -13,6 +13,8 @@ export default defineService({
   // gsi1: every active product, by name (sparse: archived products carry no gsi1 attributes);
   // gsi2: active products of one category, by name.
   table: singleTable({ indexes: [{}, {}], outbox: true }),
+  // Product images: uploaded with presigned PUTs, served through the content delivery URL.
+  bucket: {},
   functions: {
     http: {
       entry: 'src/handlers/http.ts',
@@ -29,6 +31,12 @@ export default defineService({
       entry: 'src/handlers/order-confirmed.consumer.ts',
       timeoutSeconds: 10,
       triggers: [{ type: 'sqs', events: ['order.confirmed'], batchSize: 10 }],
+    },
+    // S3 notifies it of every object created under products/: the upload is checked and listed, or deleted.
+    recordImage: {
+      entry: 'src/handlers/image-uploaded.notification.ts',
+      timeoutSeconds: 15,
+      triggers: [{ type: 's3', events: ['ObjectCreated'], prefix: 'products/' }],
     },
     outboxRelay: OUTBOX_RELAY,
   },

@@ -19,6 +19,7 @@ import {
   type LambdaHost,
 } from '../lambda/index.ts';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../lambda/lambda.types.ts';
+import { createS3EdgeHandler, S3ObjectStore } from '../s3/index.ts';
 import { createLocalSqsEdgeHandler, createSqsEdgeHandler, SqsEngine } from '../sqs/index.ts';
 import { createStepFunctionsEdgeHandler, StepFunctionsEmulator } from '../stepfunctions/index.ts';
 import { createStsEdgeHandler } from '../sts/index.ts';
@@ -34,6 +35,7 @@ import {
   sqsMessageSenderOf,
   stateMachineArnsOf,
 } from './saga-state-machines.step.ts';
+import { configureServiceBuckets, serviceBucketsOf } from './service-buckets.step.ts';
 import { registerServiceFunctions, runSeeds, seedFunctionsOf, specOf } from './service-functions.step.ts';
 import { createShopApi } from './shop-api.step.ts';
 import {
@@ -202,6 +204,19 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     });
     cleanup.add(() => stepFunctions.close());
 
+    const objects = new S3ObjectStore(dataDirs ? { dataDir: dataDirs.s3 } : {});
+    const s3 = createS3EdgeHandler({
+      store: objects,
+      credentials: { [LOCAL_CREDENTIALS.accessKeyId]: LOCAL_CREDENTIALS.secretAccessKey },
+      region: LOCAL_REGION,
+      // S3 invokes a notified function asynchronously (Lambda's own retries, then nothing).
+      notify: (functionName, event) => {
+        host.invoke(functionName, event, { async: true }).catch((error: unknown) => {
+          log(`[local-cloud] notifying ${functionName} of an object failed: ${String(error)}`);
+        });
+      },
+    });
+
     // Filled when the event sources start, read by the Lambda API whenever it is asked.
     const eventSourceMappings = createEventSourceMappingRegistry();
     const edge: StartedServer = await startEdge(
@@ -214,6 +229,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         createStepFunctionsEdgeHandler(stepFunctions),
         createLambdaApi(host, { eventSourceMappings }),
         createStsEdgeHandler({ accountId: LOCAL_ACCOUNT_ID }),
+        s3,
       ],
       ports.edgePort,
     ).catch(portInUseErrorOf(options.root, 'edgePort', ports.edgePort));
@@ -229,6 +245,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     // The optimized DynamoDB integration calls DynamoDB Local through the edge, with the real client.
     stepFunctions.connect({ dynamoDb: dynamodb });
     tables = await createServiceTables(dynamodb, services);
+    const buckets = serviceBucketsOf(services, edgeUrl);
     phase('edge, tables');
 
     createSubscriptionQueues(sqs, services, {
@@ -265,6 +282,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         POWERTOOLS_TRACE_ENABLED: 'false',
       },
       tableNameOf: (service) => tables.find((t) => t.service === service)?.tableName,
+      bucketOf: (service) => buckets.find((b) => b.service === service),
       queueUrlOf: (fn) => queueUrlOf(edgeUrl, fn),
       stateMachineArnsOf: (service) => stateMachineArnsOf(stepFunctions, service),
       auth: {
@@ -275,6 +293,9 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       secrets,
       logLevel: process.env.LOG_LEVEL ?? 'INFO',
     });
+
+    // Buckets notify functions, so their notifications are configured once the functions exist.
+    configureServiceBuckets(s3, objects, services, buckets);
 
     // Seeds run while the rest is wired up; their events wait in the table streams until the relays start.
     const seeding = runSeeds(host, services, seeds, register);
