@@ -14,6 +14,8 @@ describe('catalog service definition', () => {
       { method: 'POST', path: '/products', auth: 'jwt' },
       { method: 'PATCH', path: '/products/{productId}', auth: 'jwt' },
       { method: 'DELETE', path: '/products/{productId}', auth: 'jwt' },
+      { method: 'POST', path: '/products/{productId}/images', auth: 'jwt' },
+      { method: 'DELETE', path: '/products/{productId}/images/{imageId}', auth: 'jwt' },
       { method: 'GET', path: '/inventory/{sku}', auth: 'none' },
       { method: 'PUT', path: '/inventory/{sku}', auth: 'jwt' },
     ]);
@@ -30,8 +32,13 @@ describe('catalog service definition', () => {
       'catalog-restock-order': ['task'],
       'catalog-lookup-skus': ['invoke'],
       'catalog-commit-stock': ['sqs'],
+      'catalog-record-image': ['s3'],
       'catalog-outbox-relay': ['stream'],
     });
+    expect(catalogService.functions.find((fn) => fn.id === 'recordImage')?.triggers).toEqual([
+      { type: 's3', events: ['ObjectCreated'], prefix: 'products/' },
+    ]);
+    expect(catalogService.bucket).toEqual({});
     const events = catalogService.functions.flatMap((fn) =>
       fn.triggers.flatMap((trigger) => (trigger.type === 'sqs' ? trigger.events : [])),
     );
