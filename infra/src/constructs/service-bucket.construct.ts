@@ -118,12 +118,18 @@ export class ServiceBucket extends Construct {
       EventType.OBJECT_CREATED,
       new LambdaDestination(target),
       ...(filter.prefix || filter.suffix
-        ? [{ ...(filter.prefix ? { prefix: filter.prefix } : {}), ...(filter.suffix ? { suffix: filter.suffix } : {}) }]
+        ? [
+            {
+              ...(filter.prefix ? { prefix: filter.prefix } : {}),
+              ...(filter.suffix ? { suffix: filter.suffix } : {}),
+            },
+          ]
         : []),
     );
     // CDK's singleton that writes the bucket's notification configuration (a custom resource).
-    const handler = Stack.of(this)
-      .node.children.find((child) => child.node.id.startsWith('BucketNotificationsHandler'));
+    const handler = Stack.of(this).node.children.find((child) =>
+      child.node.id.startsWith('BucketNotificationsHandler'),
+    );
     if (handler) {
       acknowledgeNag(
         handler,
