@@ -58,7 +58,7 @@ const banner = (stack: LocalStack, token: string, statePath: string): string => 
     `  AWS edge    ${edge}   (npm run aws -- <command>, or export AWS_ENDPOINT_URL=${edge})`,
     `  services    ${services}`,
     `  state       ${statePath}   (how \`npm run local\` and \`npm run aws\` find this Shop)`,
-    `  functions   ${stack.host.functions().length}, state machines ${stack.stepFunctions.listStateMachines().stateMachines.length}, tables ${stack.tables.length}`,
+    `  functions   ${stack.host.functions().length}, state machines ${stack.stepFunctions.listStateMachines().stateMachines.length}, tables ${stack.tables.length}, buckets ${stack.buckets.length}`,
     '',
     '  Try it (this token for "alice", a customer, is valid for an hour; POST /dev/token mints more):',
     `    curl -s ${api}/products`,

@@ -35,7 +35,7 @@ import {
   sqsMessageSenderOf,
   stateMachineArnsOf,
 } from './saga-state-machines.step.ts';
-import { configureServiceBuckets, serviceBucketsOf } from './service-buckets.step.ts';
+import { configureServiceBuckets, type ServiceBucket, serviceBucketsOf } from './service-buckets.step.ts';
 import { registerServiceFunctions, runSeeds, seedFunctionsOf, specOf } from './service-functions.step.ts';
 import { createShopApi } from './shop-api.step.ts';
 import {
@@ -97,6 +97,8 @@ export interface LocalStack {
   readonly sqs: SqsEngine;
   readonly stepFunctions: StepFunctionsEmulator;
   readonly tables: readonly ServiceTable[];
+  /** The services' S3 buckets, served by the edge. */
+  readonly buckets: readonly ServiceBucket[];
   /** The faults injected into this stack (`npm run local -- fault ...`, `/_local/faults` on the edge). */
   readonly faults: FaultRegistry;
   /** The recent lines the stack and its functions printed (the console tails them). */
@@ -340,6 +342,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       sqs,
       stepFunctions,
       tables,
+      buckets,
       faults,
       logs,
       startupMs: Math.round(performance.now() - started),
