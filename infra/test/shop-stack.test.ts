@@ -682,9 +682,10 @@ describe('service buckets (catalog images)', () => {
     const policy = resourcesOfType(shop.json, 'AWS::S3::BucketPolicy').find(({ resource }) =>
       refsIn(resource.Properties.Bucket).has(bucketId()),
     );
-    const statements = (
-      policy?.resource.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }
-    ).Statement;
+    if (!policy) throw new Error('no policy on the images bucket');
+    const { Statement: statements } = policy.resource.Properties.PolicyDocument as {
+      Statement: Record<string, unknown>[];
+    };
     expect(statements).toContainEqual(
       expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
     );
