@@ -10,6 +10,7 @@ import {
   SQS_EVENT_SOURCE_DEFAULTS,
   STREAM_EVENT_SOURCE_BATCH_SIZE,
   STREAM_RETRY_ATTEMPTS,
+  s3SubscriptionsOf,
   scheduleDeadLetterQueueNameOf,
   scheduleSecondsOf,
   stateMachineNameOf,
@@ -23,6 +24,7 @@ import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -31,6 +33,7 @@ import { DeadLetterQueue } from './constructs/dead-letter-queue.construct.ts';
 import { EmailSender } from './constructs/email-sender.construct.ts';
 import { ShopObservability } from './constructs/observability.construct.ts';
 import { SagaStateMachine } from './constructs/saga-state-machine.construct.ts';
+import { ServiceBucket } from './constructs/service-bucket.construct.ts';
 import { ServiceFunction } from './constructs/service-function.construct.ts';
 import { ServiceTable } from './constructs/service-table.construct.ts';
 import { ShopApi } from './constructs/shop-api.construct.ts';
@@ -89,6 +92,7 @@ export class ShopStack extends Stack {
   readonly stage: StageConfig;
   readonly api: ShopApi;
   readonly tables = new Map<string, ServiceTable>();
+  readonly buckets = new Map<string, ServiceBucket>();
   /** By `service.functionId`. */
   readonly functions = new Map<string, ServiceFunction>();
   readonly queues = new Map<string, SubscriptionQueue>();
@@ -138,6 +142,12 @@ export class ShopStack extends Stack {
           new ServiceTable(this.scopeOf(service.name), 'Table', { stage, definition: service.table }),
         );
       }
+      if (service.bucket) {
+        this.buckets.set(
+          service.name,
+          new ServiceBucket(this.scopeOf(service.name), 'Bucket', { stage, definition: service.bucket }),
+        );
+      }
     }
 
     // One queue and DLQ per subscribed function, as locally.
@@ -156,6 +166,7 @@ export class ShopStack extends Stack {
     for (const service of services) this.grantAccess(service, services, queueOf);
     this.connectEventSources(services, queueOf);
     this.createSchedules(services);
+    this.connectBucketNotifications(services);
     this.createStateMachines(services);
 
     for (const service of services) {
@@ -233,10 +244,19 @@ export class ShopStack extends Stack {
     queueOf: (fn: ResolvedFunction) => SubscriptionQueue,
   ): void {
     const table = this.tables.get(service.name)?.table;
+    const bucket = this.buckets.get(service.name);
     // State machines and invoked functions by name, not by reference: a task of the saga gets the
     // saga's ARN too, and two functions may invoke each other, without a dependency cycle.
     const bindings = {
       ...(table ? { tableName: table.tableName } : {}),
+      ...(bucket
+        ? {
+            bucket: {
+              name: bucket.bucket.bucketName,
+              publicUrl: `https://${bucket.distribution.distributionDomainName}`,
+            },
+          }
+        : {}),
       auth: this.api.auth,
       eventRoutes: eventRoutesOf(service, services, (fn) => queueOf(fn).queue.queueUrl),
       stateMachineArns: Object.fromEntries(
@@ -344,6 +364,32 @@ export class ShopStack extends Stack {
         }
       }
       if (fn.sendsEmail && this.email) created.role.addToPrincipalPolicy(this.email.sendStatement());
+      const bucket = this.buckets.get(service.name)?.bucket;
+      if (bucket) {
+        // The HTTP function presigns uploads (a presigned URL carries its signer's permission) and
+        // deletes images; a notified function reads what arrived and deletes what it refuses.
+        const actions = [
+          ...(types.has('http') ? ['s3:PutObject', 's3:DeleteObject'] : []),
+          ...(types.has('s3') ? ['s3:GetObject', 's3:DeleteObject'] : []),
+        ];
+        if (actions.length > 0) {
+          created.role.addToPrincipalPolicy(
+            new PolicyStatement({ actions: [...new Set(actions)], resources: [bucket.arnForObjects('*')] }),
+          );
+          const bucketId = Stack.of(bucket).getLogicalId(bucket.node.defaultChild as CfnBucket);
+          acknowledgeNag(
+            created.role,
+            `IAM5[Resource::<${bucketId}.Arn>/*]`,
+            "Objects of the service's own bucket, whose keys are generated per upload; the actions are the few this function needs.",
+          );
+        }
+        // Without ListBucket, HeadObject of a missing key is a 403, not the 404 the function expects.
+        if (types.has('s3')) {
+          created.role.addToPrincipalPolicy(
+            new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
+          );
+        }
+      }
       if (fn.invokes.length > 0) {
         created.role.addToPrincipalPolicy(
           new PolicyStatement({
@@ -445,6 +491,20 @@ export class ShopStack extends Stack {
             deadLetterQueue: deadLetters.queue,
             retryAttempts: 2,
           }),
+        });
+      }
+    }
+  }
+
+  /** S3 notifies each function with an `s3` trigger, through its live alias (so canaries see it). */
+  private connectBucketNotifications(services: readonly ServiceDefinition[]): void {
+    for (const service of services) {
+      const bucket = this.buckets.get(service.name);
+      if (!bucket) continue;
+      for (const { function: fn, trigger } of s3SubscriptionsOf(service)) {
+        bucket.notifyOnObjectCreated(this.functionOf(fn).alias, {
+          ...(trigger.prefix ? { prefix: trigger.prefix } : {}),
+          ...(trigger.suffix ? { suffix: trigger.suffix } : {}),
         });
       }
     }

@@ -23,6 +23,7 @@ import {
   liveAliasOf,
   refsIn,
   resourcesOfType,
+  serviceFunctionsOf,
   tableOf,
 } from './support/template-queries.ts';
 
@@ -48,7 +49,7 @@ describe('parity with the service definitions', () => {
     const functions = shop.services.flatMap((s) => s.functions);
     expect(functions.length).toBeGreaterThan(0);
     for (const fn of functions) expect(aliasIdOf(`prod-${fn.name}`)).toBeTruthy();
-    expect(resourcesOfType(shop.json, 'AWS::Lambda::Function')).toHaveLength(functions.length);
+    expect(serviceFunctionsOf(shop.json)).toHaveLength(functions.length);
   });
 
   it('exposes every route with its method, path and authorizer, integrated with the alias that serves it', () => {

@@ -21,6 +21,7 @@ import {
   roleOf,
   rollbackAlarmIdsOf,
   rollbackAlarmsOf,
+  serviceFunctionsOf,
   statementsOfRole,
   tableOf,
 } from './support/template-queries.ts';
@@ -90,7 +91,7 @@ describe('synthesis', () => {
   });
 
   it('bundles every function once into a minified ESM .mjs file with the platform banner and a source map', () => {
-    const functions = resourcesOfType(shop.json, 'AWS::Lambda::Function');
+    const functions = serviceFunctionsOf(shop.json);
     const definitions = shop.services.flatMap((s) => s.functions);
     expect(functions).toHaveLength(definitions.length);
     const assets = new Set<string>();
@@ -186,6 +187,7 @@ describe('functions', () => {
         };
         const expected = functionEnvironment(service, fn, {
           ...(service.table ? { tableName: 'table' } : {}),
+          ...(service.bucket ? { bucket: { name: 'bucket', publicUrl: 'https://cdn' } } : {}),
           auth: { issuer: 'i', audience: 'a', jwksUrl: 'j' },
           eventRoutes: {},
           stateMachineArns: Object.fromEntries(
@@ -677,7 +679,7 @@ describe('state machines', () => {
 
 describe('operations', () => {
   it('shifts traffic to every live alias through a CodeDeploy canary with automatic rollback', () => {
-    const functions = resourcesOfType(shop.json, 'AWS::Lambda::Function');
+    const functions = serviceFunctionsOf(shop.json);
     for (const fn of functions) {
       expect(deploymentGroupOf(shop.json, fn.id).resource.Properties).toMatchObject({
         DeploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
@@ -846,5 +848,113 @@ describe('observability', () => {
         { Name: 'service', Value: 'order' },
       ]),
     });
+  });
+});
+
+describe('service buckets (catalog images)', () => {
+  const catalogOwned = (type: string) =>
+    resourcesOfType(shop.json, type).filter(({ id }) => id.startsWith('Catalog'));
+  const imagesBucket = () =>
+    catalogOwned('AWS::S3::Bucket').find(({ resource }) => resource.Properties.LoggingConfiguration);
+  const bucketId = () => imagesBucket()?.id ?? '';
+
+  it('keeps the bucket private, encrypted, TLS-only and access-logged, with CORS for presigned PUTs', () => {
+    expect(imagesBucket()?.resource.Properties).toMatchObject({
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      CorsConfiguration: { CorsRules: [expect.objectContaining({ AllowedMethods: ['PUT'] })] },
+    });
+    const policy = resourcesOfType(shop.json, 'AWS::S3::BucketPolicy').find(({ resource }) =>
+      refsIn(resource.Properties.Bucket).has(bucketId()),
+    );
+    if (!policy) throw new Error('no policy on the images bucket');
+    const { Statement: statements } = policy.resource.Properties.PolicyDocument as {
+      Statement: Record<string, unknown>[];
+    };
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+    // The one reader: CloudFront, for this distribution only.
+    const readers = statements.filter((s) => s.Effect === 'Allow');
+    expect(readers).toEqual([
+      expect.objectContaining({
+        Action: 's3:GetObject',
+        Principal: { Service: 'cloudfront.amazonaws.com' },
+        Condition: { StringEquals: { 'AWS:SourceArn': expect.anything() } },
+      }),
+    ]);
+  });
+
+  it('serves the objects through CloudFront with origin access control, HTTPS only', () => {
+    const [oac] = catalogOwned('AWS::CloudFront::OriginAccessControl');
+    expect(oac?.resource.Properties.OriginAccessControlConfig).toMatchObject({
+      OriginAccessControlOriginType: 's3',
+      SigningBehavior: 'always',
+      SigningProtocol: 'sigv4',
+    });
+    const [distribution] = catalogOwned('AWS::CloudFront::Distribution');
+    const config = distribution?.resource.Properties.DistributionConfig as {
+      Origins: { OriginAccessControlId: unknown; S3OriginConfig: unknown }[];
+      DefaultCacheBehavior: { ViewerProtocolPolicy: string; AllowedMethods: string[] };
+      Logging: unknown;
+    };
+    expect(refsIn(config.Origins[0]?.OriginAccessControlId).has(oac?.id ?? '')).toBe(true);
+    expect(config.Origins[0]?.S3OriginConfig).toEqual({ OriginAccessIdentity: '' });
+    expect(config.DefaultCacheBehavior).toMatchObject({
+      ViewerProtocolPolicy: 'redirect-to-https',
+      AllowedMethods: ['GET', 'HEAD'],
+    });
+    expect(config.Logging).toBeDefined();
+    const env = functionNamed(shop.json, 'dev-catalog-http').resource.Properties.Environment as {
+      Variables: Record<string, unknown>;
+    };
+    expect(flatten(env.Variables.BUCKET_PUBLIC_URL)).toBe(`https://{GetAtt:${distribution?.id}.DomainName}`);
+    expect(refsIn(env.Variables.BUCKET_NAME).has(bucketId())).toBe(true);
+  });
+
+  it("notifies the image function's live alias of objects created under products/", () => {
+    const [notifications] = catalogOwned('Custom::S3BucketNotifications');
+    const configuration = notifications?.resource.Properties.NotificationConfiguration as {
+      LambdaFunctionConfigurations: {
+        Events: string[];
+        Filter: unknown;
+        LambdaFunctionArn: unknown;
+      }[];
+    };
+    const recordImage = functionNamed(shop.json, 'dev-catalog-record-image');
+    expect(configuration.LambdaFunctionConfigurations).toEqual([
+      {
+        Events: ['s3:ObjectCreated:*'],
+        Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'products/' }] } },
+        LambdaFunctionArn: { Ref: liveAliasOf(shop.json, recordImage.id).id },
+      },
+    ]);
+    expect(refsIn(notifications?.resource.Properties.BucketName).has(bucketId())).toBe(true);
+  });
+
+  it('grants each catalog function only the S3 actions it needs', () => {
+    const s3Actions = (physical: string) =>
+      statementsOf(physical)
+        .flatMap(actionsOf)
+        .filter((action) => action.startsWith('s3:'))
+        .sort();
+    expect(s3Actions('dev-catalog-http')).toEqual(['s3:DeleteObject', 's3:PutObject']);
+    expect(s3Actions('dev-catalog-record-image')).toEqual([
+      's3:DeleteObject',
+      's3:GetObject',
+      's3:ListBucket',
+    ]);
+    expect(s3Actions('dev-catalog-reserve-stock')).toEqual([]);
+    expect(grantedResources(statementsOf('dev-catalog-http'), 's3:PutObject')).toEqual([
+      `{GetAtt:${bucketId()}.Arn}/*`,
+    ]);
   });
 });

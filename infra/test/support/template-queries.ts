@@ -16,6 +16,15 @@ export const resourcesOfType = (template: CfnTemplate, type: string): Found[] =>
     .filter(([, resource]) => resource.Type === type)
     .map(([id, resource]) => ({ id, resource }));
 
+/**
+ * The functions the service definitions deploy: every Lambda function but the custom-resource
+ * handler CDK adds to write bucket notification configurations (it runs at deploy time only).
+ */
+export const serviceFunctionsOf = (template: CfnTemplate): Found[] =>
+  resourcesOfType(template, 'AWS::Lambda::Function').filter(
+    ({ id }) => !id.includes('BucketNotificationsHandler'),
+  );
+
 /** The one resource of `type` whose property `name` equals `value`; throws when there is not exactly one. */
 export const findByProperty = (template: CfnTemplate, type: string, name: string, value: unknown): Found => {
   const found = resourcesOfType(template, type).filter(

@@ -8,6 +8,7 @@ import {
   functionEnvironment,
   functionName,
   httpRoutesOf,
+  s3SubscriptionsOf,
   taskSubstitutionsOf,
 } from '../src/service/index.ts';
 
@@ -44,6 +45,50 @@ const service = () =>
   });
 
 describe('defineService', () => {
+  it('refuses an s3 trigger in a service without a bucket', () => {
+    expect(() =>
+      defineService({
+        name: 'things',
+        root: '/srv/things',
+        functions: {
+          onUpload: {
+            entry: 'src/handlers/on-upload.ts',
+            triggers: [{ type: 's3', events: ['ObjectCreated'] }],
+          },
+        },
+      }),
+    ).toThrow('things-on-upload: an s3 trigger needs a bucket');
+  });
+
+  it('lists the functions a bucket notifies and gives every function the bucket and its public URL', () => {
+    const withBucket = defineService({
+      name: 'things',
+      root: '/srv/things',
+      bucket: {},
+      functions: {
+        http: { entry: 'src/handlers/http.ts', triggers: [{ type: 'http', routes }] },
+        onUpload: {
+          entry: 'src/handlers/on-upload.ts',
+          triggers: [{ type: 's3', events: ['ObjectCreated'], prefix: 'uploads/' }],
+        },
+      },
+    });
+    expect(s3SubscriptionsOf(withBucket).map((s) => [s.function.name, s.trigger.prefix])).toEqual([
+      ['things-on-upload', 'uploads/'],
+    ]);
+    const [http] = withBucket.functions;
+    const env =
+      http &&
+      functionEnvironment(withBucket, http, {
+        auth: { issuer: 'i', audience: 'a', jwksUrl: 'https://i/jwks' },
+        bucket: { name: 'things-bucket', publicUrl: 'https://cdn.example/things' },
+      });
+    expect(env).toMatchObject({
+      BUCKET_NAME: 'things-bucket',
+      BUCKET_PUBLIC_URL: 'https://cdn.example/things',
+    });
+  });
+
   it('resolves names, entries and defaults', () => {
     const [http, task] = service().functions;
     expect(http).toMatchObject({

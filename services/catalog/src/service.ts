@@ -22,6 +22,8 @@ export default defineService({
   // gsi2: active products of one category, by name;
   // gsi3: RESERVED reservations by the end of their hold (sparse, keys only), for the expiry job.
   table: singleTable({ indexes: [{}, {}, { projection: 'KEYS_ONLY' }], outbox: true }),
+  // Product images: uploaded with presigned PUTs, served through the content delivery URL.
+  bucket: {},
   functions: {
     http: {
       entry: 'src/handlers/http.ts',
@@ -43,6 +45,12 @@ export default defineService({
     expireReservations: {
       ...scheduledFunction('src/handlers/expire-reservations.schedule.ts', 'rate(1 minute)'),
       invokes: [ORDER_STATUSES_FUNCTION],
+    },
+    // S3 notifies it of every object created under products/: the upload is checked and listed, or deleted.
+    recordImage: {
+      entry: 'src/handlers/image-uploaded.notification.ts',
+      timeoutSeconds: 15,
+      triggers: [{ type: 's3', events: ['ObjectCreated'], prefix: 'products/' }],
     },
     outboxRelay: OUTBOX_RELAY,
   },

@@ -11,6 +11,8 @@ const FUNCTION_ENV = {
   AUTH_AUDIENCE: 'shop',
   AUTH_JWKS_URL: 'https://shop.test/.well-known/jwks.json',
   EVENT_ROUTES: '{"catalog.product-changed":[]}',
+  BUCKET_NAME: 'shop-catalog',
+  BUCKET_PUBLIC_URL: 'https://cdn.shop.test',
 };
 
 afterEach(() => {
@@ -27,6 +29,7 @@ describe('Lambda entry points', () => {
     'lookup-skus.function.ts': () => import('../src/handlers/lookup-skus.function.ts'),
     'order-confirmed.consumer.ts': () => import('../src/handlers/order-confirmed.consumer.ts'),
     'outbox-relay.ts': () => import('../src/handlers/outbox-relay.ts'),
+    'image-uploaded.notification.ts': () => import('../src/handlers/image-uploaded.notification.ts'),
   };
 
   it.each(Object.keys(entries))(
@@ -44,6 +47,14 @@ describe('Lambda entry points', () => {
     vi.stubEnv('TABLE_NAME', undefined);
     await expect(import('../src/handlers/reserve-stock.task.ts')).rejects.toThrow(/TABLE_NAME is missing/);
   });
+
+  it('fails at cold start when the image function has no bucket', async () => {
+    for (const [name, value] of Object.entries(FUNCTION_ENV)) vi.stubEnv(name, value);
+    vi.stubEnv('BUCKET_NAME', undefined);
+    await expect(import('../src/handlers/image-uploaded.notification.ts')).rejects.toThrow(
+      /BUCKET_NAME is missing/,
+    );
+  });
 });
 
 describe('OpenAPI document', () => {
@@ -54,12 +65,17 @@ describe('OpenAPI document', () => {
       '/inventory/{sku}',
       '/products',
       '/products/{productId}',
+      '/products/{productId}/images',
+      '/products/{productId}/images/{imageId}',
     ]);
     expect(Object.keys(document.components?.schemas ?? {})).toEqual(
       expect.arrayContaining([
         'Product',
         'ProductVariant',
         'ProductPage',
+        'ProductImage',
+        'ProductImageUpload',
+        'CreateProductImageRequest',
         'Category',
         'InventoryRecord',
         'Problem',

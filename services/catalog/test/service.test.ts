@@ -15,6 +15,8 @@ describe('catalog service definition', () => {
       { method: 'POST', path: '/products', auth: 'jwt' },
       { method: 'PATCH', path: '/products/{productId}', auth: 'jwt' },
       { method: 'DELETE', path: '/products/{productId}', auth: 'jwt' },
+      { method: 'POST', path: '/products/{productId}/images', auth: 'jwt' },
+      { method: 'DELETE', path: '/products/{productId}/images/{imageId}', auth: 'jwt' },
       { method: 'GET', path: '/inventory/{sku}', auth: 'none' },
       { method: 'PUT', path: '/inventory/{sku}', auth: 'jwt' },
     ]);
@@ -32,12 +34,17 @@ describe('catalog service definition', () => {
       'catalog-lookup-skus': ['invoke'],
       'catalog-commit-stock': ['sqs'],
       'catalog-expire-reservations': ['schedule'],
+      'catalog-record-image': ['s3'],
       'catalog-outbox-relay': ['stream'],
     });
     const expiry = catalogService.functions.find((fn) => fn.id === 'expireReservations');
     expect(expiry?.triggers).toEqual([{ type: 'schedule', rate: 'rate(1 minute)' }]);
     expect(expiry?.invokes).toEqual(['order.orderStatuses']);
     expect(invokedFunctionVariable('order.orderStatuses')).toBe(ORDER_STATUSES_FUNCTION_VARIABLE);
+    expect(catalogService.functions.find((fn) => fn.id === 'recordImage')?.triggers).toEqual([
+      { type: 's3', events: ['ObjectCreated'], prefix: 'products/' },
+    ]);
+    expect(catalogService.bucket).toEqual({});
     const events = catalogService.functions.flatMap((fn) =>
       fn.triggers.flatMap((trigger) => (trigger.type === 'sqs' ? trigger.events : [])),
     );

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { Money } from '../money/money.schema.ts';
 import { PageQuery, page } from '../pagination/pagination.schema.ts';
+import { ProductImage } from './product-image.schemas.ts';
 
 /**
  * A stock-keeping unit: upper-case letters, digits and hyphens, starting with a letter or digit,
@@ -54,6 +55,13 @@ const EXAMPLE_PRODUCT = {
       attributes: { color: 'black' },
       price: { amount: 2200, currency: 'USD' },
       available: 3,
+    },
+  ],
+  images: [
+    {
+      id: 'img-2b0f1c7e-8a3d-4d6b-9a51-0c8f2f3e4d5a',
+      url: 'https://d111111abcdef8.cloudfront.net/products/prd-canvas-cap/img-2b0f1c7e-8a3d-4d6b-9a51-0c8f2f3e4d5a',
+      alt: 'Khaki canvas cap, front view',
     },
   ],
   createdAt: '2026-11-30T09:00:00.000Z',
@@ -197,6 +205,7 @@ export const Product = z
     category: CategoryId,
     status: ProductStatus,
     variants: z.array(ProductVariant),
+    images: z.array(ProductImage).meta({ description: 'Checked uploads, oldest first.' }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })

@@ -22,6 +22,17 @@ export {
   VariantInputs,
 } from './catalog.schemas.ts';
 export {
+  CreateProductImageRequest,
+  IMAGE_CONTENT_TYPES,
+  IMAGE_UPLOAD_URL_SECONDS,
+  ImageContentType,
+  ImageId,
+  MAX_IMAGE_BYTES,
+  MAX_PRODUCT_IMAGES,
+  ProductImage,
+  ProductImageUpload,
+} from './product-image.schemas.ts';
+export {
   LOOKUP_SKUS_ERRORS,
   LOOKUP_SKUS_FUNCTION,
   LookupSkus,

@@ -103,7 +103,7 @@ const banner = (stack: LocalStack, token: string, statePath: string): string => 
     `  services    ${services}`,
     `  mailbox     ${api}/dev/mailbox?to=alice@example.com   (what the local SES sent; also in the console)`,
     `  state       ${statePath}   (how \`npm run local\` and \`npm run aws\` find this Shop)`,
-    `  functions   ${stack.host.functions().length}, state machines ${stack.stepFunctions.listStateMachines().stateMachines.length}, tables ${stack.tables.length}`,
+    `  functions   ${stack.host.functions().length}, state machines ${stack.stepFunctions.listStateMachines().stateMachines.length}, tables ${stack.tables.length}, buckets ${stack.buckets.length}`,
     '',
     '  Try it (this token for "alice", a customer with the email alice@example.com, is valid for an hour; POST /dev/token mints more):',
     `    curl -s ${api}/products`,

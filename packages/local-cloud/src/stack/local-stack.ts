@@ -20,6 +20,7 @@ import {
 } from '../lambda/index.ts';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../lambda/lambda.types.ts';
 import { createMetricsApi, EmfCollector } from '../metrics/index.ts';
+import { createS3EdgeHandler, S3ObjectStore } from '../s3/index.ts';
 import { createSesEdgeHandler, Mailbox } from '../ses/index.ts';
 import { createLocalSqsEdgeHandler, createSqsEdgeHandler, SqsEngine } from '../sqs/index.ts';
 import { createStepFunctionsEdgeHandler, StepFunctionsEmulator } from '../stepfunctions/index.ts';
@@ -44,6 +45,7 @@ import {
   stateMachineArnsOf,
 } from './saga-state-machines.step.ts';
 import { type Schedules, startSchedules } from './schedules.step.ts';
+import { configureServiceBuckets, type ServiceBucket, serviceBucketsOf } from './service-buckets.step.ts';
 import { registerServiceFunctions, runSeeds, seedFunctionsOf, specOf } from './service-functions.step.ts';
 import { createShopApi } from './shop-api.step.ts';
 import { createFailureQueues, createSubscriptionQueues, queueUrlOf } from './subscription-queues.step.ts';
@@ -121,6 +123,8 @@ export interface LocalStack {
   readonly sqs: SqsEngine;
   readonly stepFunctions: StepFunctionsEmulator;
   readonly tables: readonly ServiceTable[];
+  /** The services' S3 buckets, served by the edge. */
+  readonly buckets: readonly ServiceBucket[];
   /** The faults injected into this stack (`npm run local -- fault ...`, `/_local/faults` on the edge). */
   readonly faults: FaultRegistry;
   /** The recent lines the stack and its functions printed (the console tails them). */
@@ -248,6 +252,19 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     });
     cleanup.add(() => stepFunctions.close());
 
+    const objects = new S3ObjectStore(dataDirs ? { dataDir: dataDirs.s3 } : {});
+    const s3 = createS3EdgeHandler({
+      store: objects,
+      credentials: { [LOCAL_CREDENTIALS.accessKeyId]: LOCAL_CREDENTIALS.secretAccessKey },
+      region: LOCAL_REGION,
+      // S3 invokes a notified function asynchronously (Lambda's own retries, then nothing).
+      notify: (functionName, event) => {
+        host.invoke(functionName, event, { async: true }).catch((error: unknown) => {
+          log(`[local-cloud] notifying ${functionName} of an object failed: ${String(error)}`);
+        });
+      },
+    });
+
     // Filled when the event sources start, read by the Lambda API whenever it is asked.
     const eventSourceMappings = createEventSourceMappingRegistry();
     const mailbox = new Mailbox();
@@ -268,6 +285,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
           verifiedIdentities: [LOCAL_EMAIL_FROM_ADDRESS],
           region: LOCAL_REGION,
         }),
+        s3,
       ],
       ports.edgePort,
       recording ? { spans: recording, writes } : undefined,
@@ -293,6 +311,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         ]);
       }
     }
+    const buckets = serviceBucketsOf(services, edgeUrl);
     phase('edge, tables');
 
     createSubscriptionQueues(sqs, services, {
@@ -331,6 +350,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         POWERTOOLS_TRACE_ENABLED: 'false',
       },
       tableNameOf: (service) => tables.find((t) => t.service === service)?.tableName,
+      bucketOf: (service) => buckets.find((b) => b.service === service),
       queueUrlOf: (fn) => queueUrlOf(edgeUrl, fn),
       stateMachineArnsOf: (service) => stateMachineArnsOf(stepFunctions, service),
       auth: {
@@ -343,6 +363,9 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       logLevel: process.env.LOG_LEVEL ?? 'INFO',
       ...(options.functionEnvironment ? { overrides: options.functionEnvironment } : {}),
     });
+
+    // Buckets notify functions, so their notifications are configured once the functions exist.
+    configureServiceBuckets(s3, objects, services, buckets);
 
     // Seeds run while the rest is wired up; their events wait in the table streams until the relays start.
     const seeding = runSeeds(host, services, seeds, register);
@@ -396,6 +419,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       sqs,
       stepFunctions,
       tables,
+      buckets,
       faults,
       logs,
       schedules,

@@ -52,6 +52,7 @@ export interface ServiceFunctionsOptions {
   /** What differs from the cloud (the edge endpoint) and what is local-only. */
   readonly baseEnvironment: Readonly<Record<string, string>>;
   readonly tableNameOf: (service: string) => string | undefined;
+  readonly bucketOf?: (service: string) => { readonly name: string; readonly publicUrl: string } | undefined;
   readonly queueUrlOf: (fn: ResolvedFunction) => string;
   readonly stateMachineArnsOf: (service: ServiceDefinition) => Record<string, string>;
   readonly auth: FunctionBindings['auth'];
@@ -72,8 +73,10 @@ export const registerServiceFunctions = (options: ServiceFunctionsOptions) => {
   const { services } = options;
   const bindingsOf = (service: ServiceDefinition): FunctionBindings => {
     const tableName = options.tableNameOf(service.name);
+    const bucket = options.bucketOf?.(service.name);
     return {
       ...(tableName ? { tableName } : {}),
+      ...(bucket ? { bucket: { name: bucket.name, publicUrl: bucket.publicUrl } } : {}),
       auth: options.auth,
       eventRoutes: eventRoutesOf(service, services, options.queueUrlOf),
       stateMachineArns: options.stateMachineArnsOf(service),

@@ -10,6 +10,7 @@ export {
   type LambdaHost,
   type LambdaInvoker,
 } from '../lambda/index.ts';
+export { cdnUrlOf, createS3EdgeHandler, S3ObjectStore } from '../s3/index.ts';
 export { createSesEdgeHandler, Mailbox, type MailboxItem } from '../ses/index.ts';
 export { createSqsEdgeHandler, SqsEngine, startSqsEventSource } from '../sqs/index.ts';
 export { createStepFunctionsEdgeHandler, StepFunctionsEmulator } from '../stepfunctions/index.ts';

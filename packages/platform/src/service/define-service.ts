@@ -96,6 +96,9 @@ export const defineService = (input: ServiceDefinitionInput): ServiceDefinition 
       if (trigger.type === 'stream' && !input.table?.stream) {
         throw new Error(`${fn.name}: a stream trigger needs table.stream`);
       }
+      if (trigger.type === 's3' && !input.bucket) {
+        throw new Error(`${fn.name}: an s3 trigger needs a bucket`);
+      }
       if (trigger.type === 'task') {
         if (tasks.has(trigger.name)) throw new Error(`${input.name}: task ${trigger.name} is declared twice`);
         tasks.add(trigger.name);

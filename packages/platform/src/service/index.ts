@@ -23,6 +23,7 @@ export {
 } from './definition-helpers.ts';
 export { assertNoClashes, loadServiceDefinitions } from './load-services.ts';
 export type {
+  BucketDefinition,
   FunctionDefinition,
   GatewayAuth,
   GlobalSecondaryIndex,
@@ -32,6 +33,7 @@ export type {
   InvokeTrigger,
   KeyAttribute,
   ResolvedFunction,
+  S3Trigger,
   ScheduleRate,
   ScheduleTrigger,
   SeedDefinition,
@@ -55,11 +57,13 @@ export {
   invokedFunctionVariable,
   queueNameOf,
   resolveInvokedFunction,
+  type S3Subscription,
   SCHEDULE_SOURCE,
   SQS_EVENT_SOURCE_DEFAULTS,
   STREAM_EVENT_SOURCE_BATCH_SIZE,
   STREAM_RETRY_ATTEMPTS,
   type Subscription,
+  s3SubscriptionsOf,
   scheduleDeadLetterQueueNameOf,
   scheduleSecondsOf,
   stateMachineArnVariable,

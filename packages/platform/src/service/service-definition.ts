@@ -87,13 +87,25 @@ export interface ScheduleTrigger {
   readonly rate: ScheduleRate;
 }
 
+/**
+ * Objects created in the service's bucket (S3 event notifications; in AWS S3 invokes the function
+ * asynchronously, locally the edge's S3 does). `prefix` and `suffix` filter the keys.
+ */
+export interface S3Trigger {
+  readonly type: 's3';
+  readonly events: readonly 'ObjectCreated'[];
+  readonly prefix?: string;
+  readonly suffix?: string;
+}
+
 export type Trigger =
   | HttpTrigger
   | SqsTrigger
   | StreamTrigger
   | TaskTrigger
   | InvokeTrigger
-  | ScheduleTrigger;
+  | ScheduleTrigger
+  | S3Trigger;
 
 export interface FunctionDefinition {
   /** Entry file, relative to the service folder, e.g. `src/handlers/http.ts`. */
@@ -130,6 +142,19 @@ export interface FunctionDefinition {
   readonly sendsEmail?: boolean;
 }
 
+/**
+ * The one S3 bucket a service owns: private and encrypted (not options). Its objects reach the
+ * public only through the content delivery URL (`BUCKET_PUBLIC_URL`): in AWS a CloudFront
+ * distribution reading the bucket with origin access control, locally the edge's `/_local/cdn/`.
+ */
+export interface BucketDefinition {
+  /**
+   * Browser origins allowed to upload with presigned URLs (CORS on PUT); `*` by default, since a
+   * presigned URL is the credential, not the origin.
+   */
+  readonly uploadOrigins?: readonly string[];
+}
+
 export interface StateMachineDefinition {
   /** ASL (JSON) file, relative to the service folder. `${Name}` placeholders are resolved by each runtime. */
   readonly definitionFile: string;
@@ -148,6 +173,7 @@ export interface ServiceDefinitionInput {
   /** Absolute path of the service folder (`new URL('..', import.meta.url)` from `src/service.ts`). */
   readonly root: string | URL;
   readonly table?: TableDefinition;
+  readonly bucket?: BucketDefinition;
   readonly functions: Readonly<Record<string, FunctionDefinition>>;
   readonly publishes?: readonly string[];
   readonly stateMachines?: Readonly<Record<string, StateMachineDefinition>>;

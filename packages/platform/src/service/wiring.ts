@@ -1,4 +1,4 @@
-import type { ResolvedFunction, ServiceDefinition, SqsTrigger } from './service-definition.ts';
+import type { ResolvedFunction, S3Trigger, ServiceDefinition, SqsTrigger } from './service-definition.ts';
 
 /** The queue an SQS-triggered function reads (its DLQ is `<name>-dlq`). */
 export const queueNameOf = (fn: Pick<ResolvedFunction, 'name'>): string => fn.name;
@@ -71,6 +71,17 @@ export const subscriptionsOfAll = (services: readonly ServiceDefinition[]): Subs
     ),
   );
 
+export interface S3Subscription {
+  readonly function: ResolvedFunction;
+  readonly trigger: S3Trigger;
+}
+
+/** The functions of a service its bucket notifies (its S3 triggers). */
+export const s3SubscriptionsOf = (service: ServiceDefinition): S3Subscription[] =>
+  service.functions.flatMap((fn) =>
+    fn.triggers.flatMap((trigger) => (trigger.type === 's3' ? [{ function: fn, trigger }] : [])),
+  );
+
 /**
  * `EVENT_ROUTES` of a service's outbox relay: for each event type it publishes, the queues of the
  * functions (of any service) subscribed to it.
@@ -118,6 +129,8 @@ export const resolveInvokedFunction = (
 
 export interface FunctionBindings {
   readonly tableName?: string;
+  /** The service's bucket and the public base URL of its objects (CloudFront in AWS). */
+  readonly bucket?: { readonly name: string; readonly publicUrl: string };
   readonly auth: { readonly issuer: string; readonly audience: string; readonly jwksUrl: string };
   /** Relay routing, for functions triggered by the table stream. */
   readonly eventRoutes?: Record<string, string[]>;
@@ -156,6 +169,9 @@ export const functionEnvironment = (
     POWERTOOLS_METRICS_NAMESPACE: 'Shop',
     LOG_LEVEL: bindings.logLevel ?? 'INFO',
     ...(bindings.tableName ? { TABLE_NAME: bindings.tableName } : {}),
+    ...(bindings.bucket
+      ? { BUCKET_NAME: bindings.bucket.name, BUCKET_PUBLIC_URL: bindings.bucket.publicUrl }
+      : {}),
     AUTH_ISSUER: bindings.auth.issuer,
     AUTH_AUDIENCE: bindings.auth.audience,
     AUTH_JWKS_URL: bindings.auth.jwksUrl,

@@ -11,9 +11,12 @@ import {
   listProducts,
   updateProduct,
 } from '../application/product.use-cases.ts';
+import { deleteProductImage, requestImageUpload } from '../application/product-image.use-cases.ts';
 import {
   archiveProductRoute,
+  createProductImageRoute,
   createProductRoute,
+  deleteProductImageRoute,
   getProductRoute,
   getStockLevelRoute,
   listCategoriesRoute,
@@ -68,6 +71,17 @@ export const buildApp = (deps: CatalogAppDeps) => {
 
   app.openapi({ ...archiveProductRoute, middleware: admin }, async (c) => {
     await archiveProduct(deps, c.req.valid('param').productId, originOf(c));
+    return c.body(null, 204);
+  });
+
+  app.openapi({ ...createProductImageRoute, middleware: admin }, async (c) => {
+    const { productId } = c.req.valid('param');
+    return c.json(await requestImageUpload(deps, productId, c.req.valid('json')), 201);
+  });
+
+  app.openapi({ ...deleteProductImageRoute, middleware: admin }, async (c) => {
+    const { productId, imageId } = c.req.valid('param');
+    await deleteProductImage(deps, productId, imageId);
     return c.body(null, 204);
   });
 

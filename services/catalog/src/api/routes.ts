@@ -2,11 +2,14 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { PageQuery } from '@shop/contracts';
 import {
   CategoryPage,
+  CreateProductImageRequest,
   CreateProductRequest,
+  ImageId,
   InventoryRecord,
   ListProductsQuery,
   Product,
   ProductId,
+  ProductImageUpload,
   ProductPage,
   SetInventoryRequest,
   Sku,
@@ -18,6 +21,7 @@ import { BEARER_AUTH, jsonBody, jsonResponse, problemResponses } from '@shop/pla
 const tags = ['Catalog'];
 const ProductParams = z.object({ productId: ProductId });
 const SkuParams = z.object({ sku: Sku });
+const ImageParams = z.object({ productId: ProductId, imageId: ImageId });
 
 /** Public, but an admin's token (optional) also reveals archived products. */
 const OPTIONAL_BEARER: { [scheme: string]: string[] }[] = [{}, { bearerAuth: [] }];
@@ -93,6 +97,35 @@ export const archiveProductRoute = createRoute({
   responses: { 204: { description: 'Archived' }, ...problemResponses(400, 401, 403, 404, 409) },
 });
 
+export const createProductImageRoute = createRoute({
+  method: 'post',
+  path: '/products/{productId}/images',
+  operationId: 'createProductImage',
+  summary: 'Get an upload URL for a product image (admin)',
+  description:
+    'Returns a presigned PUT URL, valid 5 minutes, for exactly the declared type (JPEG, PNG or WebP) and size (at most 5 MiB). ' +
+    'Once uploaded, the image is checked (its bytes must be of the declared type, its size the declared one) and listed in the ' +
+    "product's `images`; an upload that fails the check is deleted.",
+  tags,
+  security: BEARER_AUTH,
+  request: { params: ProductParams, body: jsonBody(CreateProductImageRequest) },
+  responses: {
+    201: jsonResponse(ProductImageUpload, 'Where and how to upload the image'),
+    ...problemResponses(400, 401, 403, 404, 409),
+  },
+});
+
+export const deleteProductImageRoute = createRoute({
+  method: 'delete',
+  path: '/products/{productId}/images/{imageId}',
+  operationId: 'deleteProductImage',
+  summary: 'Remove an image from a product and delete its file (admin)',
+  tags,
+  security: BEARER_AUTH,
+  request: { params: ImageParams },
+  responses: { 204: { description: 'Deleted' }, ...problemResponses(400, 401, 403, 404, 409) },
+});
+
 export const getStockLevelRoute = createRoute({
   method: 'get',
   path: '/inventory/{sku}',
@@ -125,6 +158,8 @@ export const catalogRoutes = [
   createProductRoute,
   updateProductRoute,
   archiveProductRoute,
+  createProductImageRoute,
+  deleteProductImageRoute,
   getStockLevelRoute,
   setInventoryRoute,
 ];

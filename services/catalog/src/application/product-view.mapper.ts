@@ -1,8 +1,15 @@
 import type { Product, ProductChangedData, Sku } from '@shop/contracts/catalog';
 import { changeKindOf, type ProductRecord } from '../domain/product.entity.ts';
 
-/** The API's product: the stored one with each variant's available units (0 when unknown). */
-export const productViewOf = (product: ProductRecord, availability: ReadonlyMap<Sku, number>): Product => ({
+/**
+ * The API's product: the stored one with each variant's available units (0 when unknown) and its
+ * images at the content delivery URL (none where the function has no bucket).
+ */
+export const productViewOf = (
+  product: ProductRecord,
+  availability: ReadonlyMap<Sku, number>,
+  imagesPublicUrl?: string,
+): Product => ({
   id: product.id,
   name: product.name,
   description: product.description,
@@ -15,6 +22,14 @@ export const productViewOf = (product: ProductRecord, availability: ReadonlyMap<
     price: variant.price,
     available: Math.max(0, availability.get(variant.sku) ?? 0),
   })),
+  images:
+    imagesPublicUrl === undefined
+      ? []
+      : product.images.map((image) => ({
+          id: image.id,
+          url: `${imagesPublicUrl}/${image.key}`,
+          alt: image.alt,
+        })),
   createdAt: product.createdAt,
   updatedAt: product.updatedAt,
 });

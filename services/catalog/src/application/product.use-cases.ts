@@ -29,13 +29,13 @@ const eventOf = (previous: ProductRecord | undefined, next: ProductRecord, origi
     now,
   );
 
-const withAvailability = async (
+export const withAvailability = async (
   deps: CatalogDeps,
   products: readonly ProductRecord[],
 ): Promise<Product[]> => {
   const skus = products.flatMap((product) => product.variants.map((variant) => variant.sku));
   const availability = await deps.inventory.availability(skus);
-  return products.map((product) => productViewOf(product, availability));
+  return products.map((product) => productViewOf(product, availability, deps.images?.publicUrl));
 };
 
 export interface CreateProductOptions {
@@ -55,7 +55,7 @@ export const createProduct = async (
   const now = nowOf(deps);
   const product = createProductRecord(options.id ?? newProductId(), input, now);
   await deps.products.create(product, eventOf(undefined, product, origin, now), options.initialStock);
-  return productViewOf(product, options.initialStock ?? new Map());
+  return productViewOf(product, options.initialStock ?? new Map(), deps.images?.publicUrl);
 };
 
 /**

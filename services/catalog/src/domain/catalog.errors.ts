@@ -50,3 +50,17 @@ export class OnHandBelowReservedError extends ConflictError {
 export class TooManyChangesError extends UnprocessableError {
   override readonly code = 'CATALOG.TOO_MANY_CHANGES';
 }
+
+export class ImageNotFoundError extends NotFoundError {
+  override readonly code = 'CATALOG.IMAGE_NOT_FOUND';
+  constructor(productId: string, imageId: string) {
+    super(`product ${productId} has no image ${imageId}`);
+  }
+}
+
+export class TooManyImagesError extends ConflictError {
+  override readonly code = 'CATALOG.TOO_MANY_IMAGES';
+  constructor(productId: string, max: number) {
+    super(`product ${productId} already lists ${max} images; delete one first`, { extensions: { max } });
+  }
+}

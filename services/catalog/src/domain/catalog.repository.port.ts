@@ -24,6 +24,11 @@ export interface ProductRepository {
   ): Promise<void>;
   /** Replaces `previous` by `next` unless someone else changed it first (`ConcurrentUpdateError`). */
   update(previous: ProductRecord, next: ProductRecord, event: EventEnvelope): Promise<void>;
+  /**
+   * Stores `next`'s images and version unless the product changed since `previous` was read
+   * (false: read again and decide again). Touches the product item only; publishes nothing.
+   */
+  replaceImages(previous: ProductRecord, next: ProductRecord): Promise<boolean>;
   /** Active products by name, optionally of one category. */
   listActive(query: PageRequest & { category?: CategoryId | undefined }): Promise<Page<ProductRecord>>;
   /** Categories with at least one active product. */

@@ -1,5 +1,6 @@
 import type { Money } from '@shop/contracts';
 import type { CategoryId, ProductChangeKind, ProductId, ProductStatus, Sku } from '@shop/contracts/catalog';
+import type { StoredImage } from './product-image.entity.ts';
 
 export interface Variant {
   readonly sku: Sku;
@@ -16,6 +17,8 @@ export interface ProductRecord {
   readonly category: CategoryId;
   readonly status: ProductStatus;
   readonly variants: readonly Variant[];
+  /** Checked uploads, oldest first. */
+  readonly images: readonly StoredImage[];
   readonly version: number;
   readonly createdAt: string;
   readonly updatedAt: string;
@@ -40,7 +43,7 @@ export const newProductId = (): ProductId => `prd-${crypto.randomUUID()}`;
 
 export const createProductRecord = (id: ProductId, input: NewProduct, now: Date): ProductRecord => {
   const at = now.toISOString();
-  return { id, ...input, status: 'active', version: 1, createdAt: at, updatedAt: at };
+  return { id, ...input, status: 'active', images: [], version: 1, createdAt: at, updatedAt: at };
 };
 
 /** The product after a patch, or `undefined` when the patch changes nothing. */
@@ -66,6 +69,21 @@ export const applyPatch = (
   if (same) return undefined;
   return { ...next, version: product.version + 1, updatedAt: now.toISOString() };
 };
+
+/**
+ * The product with another list of images: a change of its own (`version` + 1, so a concurrent
+ * patch loses its race and reads again), which no other service needs to hear of.
+ */
+export const withImages = (
+  product: ProductRecord,
+  images: readonly StoredImage[],
+  now: Date,
+): ProductRecord => ({
+  ...product,
+  images,
+  version: product.version + 1,
+  updatedAt: now.toISOString(),
+});
 
 /** What a change means to the rest of the shop (the `change` of `catalog.product-changed`). */
 export const changeKindOf = (previous: ProductRecord | undefined, next: ProductRecord): ProductChangeKind => {

@@ -9,7 +9,10 @@ const env = httpEnv();
 export const handler = withInvocation(
   createHttpHandler(
     buildApp({
-      ...createCatalogDeps(env.TABLE_NAME),
+      ...createCatalogDeps(env.TABLE_NAME, undefined, {
+        bucket: env.BUCKET_NAME,
+        publicUrl: env.BUCKET_PUBLIC_URL,
+      }),
       auth: createAuth({ issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE, jwks: env.AUTH_JWKS_URL }),
     }),
   ),

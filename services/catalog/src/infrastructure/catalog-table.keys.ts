@@ -31,6 +31,11 @@ export const heldIndexKeys = (orderId: string, holdUntil: string) => ({
 });
 
 export const productKey = (id: string) => ({ pk: `PRODUCT#${id}`, sk: PRODUCT_SK });
+/** An upload URL handed out for a product, in the product's partition. */
+export const imageUploadKey = (productId: string, imageId: string) => ({
+  pk: `PRODUCT#${productId}`,
+  sk: `UPLOAD#${imageId}`,
+});
 export const skuKey = (sku: string) => ({ pk: `SKU#${sku}`, sk: SKU_SK });
 export const reservationKey = (orderId: string) => ({ pk: `RESERVATION#${orderId}`, sk: RESERVATION_SK });
 export const categoryKey = (category: string) => ({ pk: CATEGORIES_PK, sk: `CATEGORY#${category}` });

@@ -1,9 +1,11 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { EventEnvelope, Page } from '@shop/contracts';
 import type { Category, CategoryId, Sku } from '@shop/contracts/catalog';
@@ -120,6 +122,40 @@ export class DynamoDbProductRepository implements ProductRepository {
     await this.#write(items, next, () => new ConcurrentUpdateError(`product ${next.id}`));
   }
 
+  async replaceImages(previous: ProductRecord, next: ProductRecord): Promise<boolean> {
+    try {
+      await this.#ddb.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: productKey(next.id),
+          ...(next.images.length > 0
+            ? {
+                UpdateExpression: 'SET images = :images, version = :next, updatedAt = :updatedAt',
+                ExpressionAttributeValues: {
+                  ':images': next.images,
+                  ':next': next.version,
+                  ':updatedAt': next.updatedAt,
+                  ':version': previous.version,
+                },
+              }
+            : {
+                UpdateExpression: 'REMOVE images SET version = :next, updatedAt = :updatedAt',
+                ExpressionAttributeValues: {
+                  ':next': next.version,
+                  ':updatedAt': next.updatedAt,
+                  ':version': previous.version,
+                },
+              }),
+          ConditionExpression: 'version = :version',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
   async listActive(query: PageRequest & { category?: CategoryId | undefined }): Promise<Page<ProductRecord>> {
     const byCategory = query.category !== undefined;
     const scope = byCategory ? `products:category:${query.category}` : 'products:all';
@@ -173,7 +209,8 @@ export class DynamoDbProductRepository implements ProductRepository {
       ...productKey(product.id),
       kind: 'product',
       ...product,
-      // Empty maps are left out (read back as `{}`): the local stream mapper cannot decode `{"M":{}}`.
+      // Empty lists and maps are left out (read back as defaults): the local stream mapper cannot decode `{"M":{}}`.
+      images: product.images.length > 0 ? product.images : undefined,
       variants: product.variants.map(({ attributes, ...variant }) =>
         Object.keys(attributes).length > 0 ? { ...variant, attributes } : variant,
       ),

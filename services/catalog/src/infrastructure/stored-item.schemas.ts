@@ -1,7 +1,8 @@
 import { Money } from '@shop/contracts';
-import { ProductStatus, ReservedLine } from '@shop/contracts/catalog';
+import { ImageContentType, ProductStatus, ReservedLine } from '@shop/contracts/catalog';
 import * as z from 'zod';
 import type { ProductRecord } from '../domain/product.entity.ts';
+import type { ImageUpload } from '../domain/product-image.entity.ts';
 import type { Reservation, SkuStock } from '../domain/stock.entity.ts';
 
 /**
@@ -22,9 +23,32 @@ const ProductItem = z.object({
       price: Money,
     }),
   ),
+  // Products written before they had images have none.
+  images: z
+    .array(
+      z.object({
+        id: z.string(),
+        key: z.string(),
+        alt: z.string(),
+        contentType: ImageContentType,
+        size: z.number().int(),
+        createdAt: z.string(),
+      }),
+    )
+    .default([]),
   version: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),
+});
+
+const ImageUploadItem = z.object({
+  productId: z.string(),
+  imageId: z.string(),
+  key: z.string(),
+  contentType: ImageContentType,
+  contentLength: z.number().int(),
+  alt: z.string(),
+  createdAt: z.string(),
 });
 
 const SkuItem = z.object({
@@ -70,6 +94,7 @@ const ReservationItem = z.object({
 });
 
 export const productOf = (item: Record<string, unknown>): ProductRecord => ProductItem.parse(item);
+export const imageUploadOf = (item: Record<string, unknown>): ImageUpload => ImageUploadItem.parse(item);
 export const skuStockOf = (item: Record<string, unknown>): SkuStock => SkuItem.parse(item);
 export const reservationOf = (item: Record<string, unknown>): Reservation => ReservationItem.parse(item);
 export const skuLookupOf = (item: Record<string, unknown>): SkuLookupItem => SkuLookupItem.parse(item);
