@@ -29,7 +29,7 @@ try {
   const { sku } = await fx.stockedSku(20);
   const placed: Record<string, string> = {};
   for (const method of ['pm_card_visa', 'pm_card_declined', 'pm_card_flaky']) {
-    const buyer = await fx.shopper('screenshot');
+    const buyer = await fx.shopperWithEmail('screenshot');
     await fx.putInCart(buyer, sku, 1);
     const { orderId } = await fx.checkoutRetrying(buyer, method);
     // Polled here rather than with the fixtures' `settledOrder`, whose vitest poll needs a test runner.
@@ -72,6 +72,7 @@ try {
   await shoot('functions', '#/functions', '[data-testid="functions"]');
   await shoot('tables', '#/tables', '[data-testid="tables"]');
   await shoot('faults', '#/faults', '[data-testid="faults"]');
+  await shoot('mailbox', '#/mailbox', '[data-testid="mailbox"] tr[data-message-id]');
   await shoot('logs', '#/logs', '[data-testid="log"] .log-line');
 } finally {
   await browser.close();
