@@ -18,7 +18,7 @@ import {
   subscriptionsOfAll,
   taskSubstitutionsOf,
 } from '@shop/platform/service';
-import { ArnFormat, Duration, NestedStack, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, NestedStack, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import { LambdaApplication } from 'aws-cdk-lib/aws-codedeploy';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
@@ -346,8 +346,12 @@ export class ShopStack extends Stack {
           new PolicyStatement({
             actions: ['states:DescribeExecution', 'states:RedriveExecution'],
             resources: machines.map((machine) =>
+              // Region and account as pseudo parameters, whatever the stack's env: the wildcard's
+              // acknowledgement below names this exact ARN.
               Stack.of(this).formatArn({
                 service: 'states',
+                region: Aws.REGION,
+                account: Aws.ACCOUNT_ID,
                 resource: 'execution',
                 resourceName: `${machine}:*`,
                 arnFormat: ArnFormat.COLON_RESOURCE_NAME,
