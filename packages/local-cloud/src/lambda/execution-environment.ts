@@ -134,7 +134,7 @@ export class ExecutionEnvironment {
         errorType: 'Sandbox.Timedout',
         errorMessage: `Init timed out after ${formatSeconds(INIT_TIMEOUT_MS)} seconds`,
       });
-      void this.terminate();
+      void this.terminate({ force: true });
     }, INIT_TIMEOUT_MS);
     initTimer.unref();
     void this.#ready.then(() => clearTimeout(initTimer));
@@ -251,8 +251,17 @@ export class ExecutionEnvironment {
     };
   }
 
-  async terminate(): Promise<void> {
+  /**
+   * Discards the environment at once (it takes no further invocation) and stops its worker. A worker
+   * still in its init phase is stopped once that phase ends: terminating a thread while V8 evaluates
+   * an asynchronous module (any bundle with a top-level await) can abort the whole process
+   * (nodejs/node#60755, "Check failed: (location_) != nullptr"). `force` stops it at once, for an
+   * init phase that itself hung.
+   */
+  async terminate(options: { readonly force?: boolean } = {}): Promise<void> {
     this.#discarded = true;
+    if (!this.#alive) return;
+    if (!options.force && this.#settleInit) await this.#ready;
     if (!this.#alive) return;
     await this.#worker.terminate();
   }

@@ -207,5 +207,21 @@ describe('local Lambda host under load and faults', () => {
       expect(next.threadId).not.toBe(warm.threadId);
       expect(next.invocations).toBe(1);
     });
+
+    it('kills an environment still in its init phase once that phase ends, failing its invocation', async () => {
+      const host = newHost();
+      host.register(
+        spec('slow-init', 'slow-init.handler.ts', { environment: { INIT_MS: '400' } }),
+        bundleOf('slow-init'),
+      );
+      const cold = host.invoke('slow-init', {});
+      await expect.poll(() => host.get('slow-init')?.environments).toBe(1);
+      const started = Date.now();
+      // The bundle's top-level await is still running: the kill waits for it rather than stop the thread mid-evaluation.
+      expect(await host.killEnvironments('slow-init')).toBe(1);
+      expect(await cold).toMatchObject({ ok: false, error: { errorType: 'Runtime.ExitError' } });
+      const next = payloadOf<{ initStartedAt: number }>(await host.invoke('slow-init', {}));
+      expect(next.initStartedAt).toBeGreaterThanOrEqual(started);
+    });
   });
 });
