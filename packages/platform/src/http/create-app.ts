@@ -52,10 +52,15 @@ const requestContext = (): MiddlewareHandler<AppEnv> =>
     if (lambdaContext) logger.addContext(lambdaContext as Parameters<typeof logger.addContext>[0]);
     logger.appendKeys({ correlationId, requestId });
     setMetricsMetadata({ correlationId });
+    // The invocation scope `withInvocation` opened already carries this correlation id unless the
+    // app runs without it (tests, `app.request`); a second scope would only cost a frame per request.
+    const invocation = currentInvocation();
+    const run =
+      invocation?.correlationId === correlationId
+        ? next
+        : () => runInInvocation({ ...invocation, correlationId }, next);
     try {
-      await traced('request', { correlationId }, () =>
-        runInInvocation({ ...currentInvocation(), correlationId }, next),
-      );
+      await (getTracer() ? traced('request', { correlationId }, run) : run());
     } finally {
       c.header(REQUEST_ID_HEADER, requestId);
       c.header(CORRELATION_HEADER, correlationId);
