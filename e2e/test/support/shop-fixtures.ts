@@ -12,6 +12,7 @@ import {
 import { Payment, PaymentPage, type PaymentStatus } from '@shop/contracts/payment';
 import {
   type ApiResponse,
+  type MailboxItem,
   type Role,
   type ShopClient,
   UnexpectedResponseError,
@@ -57,16 +58,6 @@ export const expectProblem = (response: ApiResponse, status: number, code?: stri
 };
 
 /** A customer of one journey: its own `sub`, token and helpers over the public API. */
-export interface MailboxMessage {
-  readonly id: string;
-  readonly from: string;
-  readonly to: string;
-  readonly subject: string;
-  readonly text?: string;
-  readonly html?: string;
-  readonly sentAt: string;
-}
-
 export interface Shopper {
   readonly sub: string;
   readonly token: string;
@@ -103,9 +94,9 @@ export class ShopFixtures {
   }
 
   /** What the local SES delivered to an address (`GET /dev/mailbox?to=`), newest first. */
-  async mailbox(address: string): Promise<MailboxMessage[]> {
+  async mailbox(address: string): Promise<MailboxItem[]> {
     const response = await this.api.request('GET', `/dev/mailbox?to=${encodeURIComponent(address)}`);
-    return (expectJson(response, 200) as { items: MailboxMessage[] }).items;
+    return (expectJson(response, 200) as { items: MailboxItem[] }).items;
   }
 
   /** An active product with one SKU of its own, `onHand` units in stock (set by an admin). */

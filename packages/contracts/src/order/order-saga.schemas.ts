@@ -7,6 +7,7 @@ import {
   OrderId,
   OrderLine,
   OrderStatus,
+  OrderStatusReason,
   OrderTotals,
   ShippingAddress,
 } from './order.schemas.ts';
@@ -106,7 +107,7 @@ export type ConfirmOrderInput = z.infer<typeof ConfirmOrderInput>;
 
 export const RejectOrderInput = z.object({
   orderId: OrderId,
-  reason: z.enum([
+  reason: OrderStatusReason.extract([
     'OUT_OF_STOCK',
     'PAYMENT_DECLINED',
     'PAYMENT_FAILED',

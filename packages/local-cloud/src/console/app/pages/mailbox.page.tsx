@@ -1,15 +1,6 @@
 import { useState } from 'preact/hooks';
+import type { MailboxItem } from '../../../ses/ses.mailbox.ts';
 import { since, usePoll } from '../api.ts';
-
-interface MailboxMessage {
-  readonly id: string;
-  readonly from: string;
-  readonly to: string;
-  readonly subject: string;
-  readonly text?: string;
-  readonly html?: string;
-  readonly sentAt: string;
-}
 
 /**
  * What the local SES sent (`GET /dev/mailbox`), newest first, refreshed every second: filter by
@@ -17,11 +8,11 @@ interface MailboxMessage {
  */
 export const MailboxPage = ({ open }: { open?: string }) => {
   const [to, setTo] = useState('');
-  const { data, error } = usePoll<{ items: MailboxMessage[] }>(
+  const { data, error } = usePoll<{ items: MailboxItem[] }>(
     `/mailbox${to ? `?to=${encodeURIComponent(to)}` : ''}`,
     1000,
   );
-  const keyOf = (message: MailboxMessage) => `${message.id}|${message.to}`;
+  const keyOf = (message: MailboxItem) => `${message.id}|${message.to}`;
   const selected = data?.items.find((message) => keyOf(message) === open);
   return (
     <section>
