@@ -2,25 +2,22 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { CheckoutAccepted } from '@shop/contracts/order';
-import { ShopClient } from '@shop/local-cloud/testing';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { ShopFixtures, type Shopper } from './support/shop-fixtures.ts';
+import { afterAll, describe, expect, it, onTestFailed } from 'vitest';
+import type { ShopFixtures, Shopper } from './support/shop-fixtures.ts';
 import { type AcceptedOrder, ShopInvariants } from './support/shop-invariants.ts';
-import { type ShopStack, startShopStack } from './support/shop-stack.ts';
+import { type ShopStack, useShopStack } from './support/shop-stack.ts';
 
 let shop: ShopStack;
 let fx: ShopFixtures;
 let invariants: ShopInvariants;
 
-beforeAll(async () => {
-  shop = await startShopStack();
-  fx = new ShopFixtures(new ShopClient(shop.gatewayUrl));
+useShopStack((journey) => {
+  ({ shop, fx } = journey);
   invariants = ShopInvariants.of(fx, shop.stack);
-}, 90_000);
+});
 
-afterAll(async () => {
+afterAll(() => {
   invariants?.close();
-  await shop?.stop();
 });
 
 /** Keeps every core busy with other work, as a build or a browser would, until stopped. */

@@ -1,9 +1,9 @@
 import { FaultSpec, type FaultSpecInput } from '@shop/local-cloud';
-import { ShopClient } from '@shop/local-cloud/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
-import { expectJson, SAGA_TIMEOUT_MS, ShopFixtures, type Shopper } from './support/shop-fixtures.ts';
+import type { ShopClient } from '@shop/local-cloud/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { expectJson, SAGA_TIMEOUT_MS, type ShopFixtures, type Shopper } from './support/shop-fixtures.ts';
 import { type AcceptedOrder, ShopInvariants } from './support/shop-invariants.ts';
-import { type ShopStack, startShopStack } from './support/shop-stack.ts';
+import { type ShopStack, useShopStack } from './support/shop-stack.ts';
 
 // Failure journeys: each breaks one part of the running shop on purpose (as `npm run local -- fault`
 // does), sends concurrent checkouts and cancels through it, then heals it and checks that nothing
@@ -13,33 +13,16 @@ let api: ShopClient;
 let fx: ShopFixtures;
 let invariants: ShopInvariants;
 
-beforeAll(async () => {
-  shop = await startShopStack();
-  api = new ShopClient(shop.gatewayUrl);
-  fx = new ShopFixtures(api);
-  invariants = ShopInvariants.of(fx, shop.stack);
-}, 90_000);
+useShopStack(
+  (journey) => {
+    ({ shop, api, fx } = journey);
+    invariants = ShopInvariants.of(fx, shop.stack);
+  },
+  { beforeEachJourney: ({ shop }) => shop.stack.faults.clear(), logTail: 300 },
+);
 
-afterAll(async () => {
+afterAll(() => {
   invariants?.close();
-  await shop?.stop();
-});
-
-beforeEach(() => {
-  const from = shop.logLines.length;
-  const startedAt = Date.now();
-  shop.stack.faults.clear();
-  onTestFailed(() => {
-    process.stderr.write(
-      [
-        `\n--- local stack log during the failed journey ---`,
-        ...shop.logLines.slice(from).slice(-300),
-        '--- saga executions that failed or retried ---',
-        ...shop.sagaTroubles(startedAt),
-        '--- end ---\n',
-      ].join('\n'),
-    );
-  });
 });
 
 /** How the buyers of a journey pay: most succeed, one is declined, one needs retries. */

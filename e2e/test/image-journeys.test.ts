@@ -1,9 +1,9 @@
 import { MAX_IMAGE_BYTES, Product, ProductImageUpload } from '@shop/contracts/catalog';
-import { ShopClient } from '@shop/local-cloud/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
+import type { ShopClient } from '@shop/local-cloud/testing';
+import { describe, expect, it } from 'vitest';
 import { eventually } from './support/eventually.ts';
-import { expectJson, expectProblem, ShopFixtures } from './support/shop-fixtures.ts';
-import { type ShopStack, startShopStack } from './support/shop-stack.ts';
+import { expectJson, expectProblem, type ShopFixtures } from './support/shop-fixtures.ts';
+import { type ShopStack, useShopStack } from './support/shop-stack.ts';
 
 // Product images through the public API and the local edge's S3, as a back-office page would do
 // it: ask for an upload URL, PUT the file to it, wait for the product to list it, show it.
@@ -11,23 +11,8 @@ let shop: ShopStack;
 let api: ShopClient;
 let fx: ShopFixtures;
 
-beforeAll(async () => {
-  shop = await startShopStack();
-  api = new ShopClient(shop.gatewayUrl);
-  fx = new ShopFixtures(api);
-}, 90_000);
-
-afterAll(async () => {
-  await shop?.stop();
-});
-
-beforeEach(() => {
-  const from = shop.logLines.length;
-  onTestFailed(() => {
-    process.stderr.write(
-      ['\n--- local stack log during the failed journey ---', ...shop.logLines.slice(from), ''].join('\n'),
-    );
-  });
+useShopStack((journey) => {
+  ({ shop, api, fx } = journey);
 });
 
 /** A PNG's signature and IHDR chunk start, padded: what the catalog checks are the leading bytes. */

@@ -4,11 +4,11 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ShopClient } from '@shop/local-cloud/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ShopClient } from '@shop/local-cloud/testing';
+import { describe, expect, it } from 'vitest';
 import { eventually } from './support/eventually.ts';
-import { SAGA_TIMEOUT_MS, ShopFixtures } from './support/shop-fixtures.ts';
-import { REPO_ROOT, type ShopStack, startShopStack } from './support/shop-stack.ts';
+import { SAGA_TIMEOUT_MS, type ShopFixtures } from './support/shop-fixtures.ts';
+import { REPO_ROOT, type ShopStack, useShopStack } from './support/shop-stack.ts';
 
 const run = promisify(execFile);
 
@@ -16,14 +16,8 @@ let shop: ShopStack;
 let api: ShopClient;
 let fx: ShopFixtures;
 
-beforeAll(async () => {
-  shop = await startShopStack();
-  api = new ShopClient(shop.gatewayUrl);
-  fx = new ShopFixtures(api);
-}, 90_000);
-
-afterAll(async () => {
-  await shop?.stop();
+useShopStack((journey) => {
+  ({ shop, api, fx } = journey);
 });
 
 interface JsonSpan {

@@ -1,50 +1,26 @@
 import { Cart } from '@shop/contracts/cart';
 import { Order } from '@shop/contracts/order';
 import { Promotion, PromotionPage } from '@shop/contracts/promotions';
-import { ShopClient } from '@shop/local-cloud/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
+import type { ShopClient } from '@shop/local-cloud/testing';
+import { describe, expect, it } from 'vitest';
 import { eventually } from './support/eventually.ts';
 import {
   expectJson,
   expectProblem,
   SAGA_TIMEOUT_MS,
-  ShopFixtures,
+  type ShopFixtures,
   type Shopper,
   unique,
 } from './support/shop-fixtures.ts';
-import { type ShopStack, startShopStack } from './support/shop-stack.ts';
+import { useShopStack } from './support/shop-stack.ts';
 
 // Promotion codes end to end: the admin API, the cart, the checkout saga's RedeemPromotion and the
 // cancel saga's ReleasePromotion, on one local shop as `npm start` runs it.
-let shop: ShopStack;
 let api: ShopClient;
 let fx: ShopFixtures;
 
-beforeAll(async () => {
-  shop = await startShopStack();
-  api = new ShopClient(shop.gatewayUrl);
-  fx = new ShopFixtures(api);
-}, 90_000);
-
-afterAll(async () => {
-  await shop?.stop();
-});
-
-beforeEach(() => {
-  const from = shop.logLines.length;
-  const startedAt = Date.now();
-  onTestFailed(() => {
-    const troubles = shop.sagaTroubles(startedAt);
-    process.stderr.write(
-      [
-        '\n--- local stack log during the failed journey ---',
-        ...shop.logLines.slice(from),
-        '--- saga executions that failed or retried ---',
-        ...troubles,
-        '--- end ---\n',
-      ].join('\n'),
-    );
-  });
+useShopStack((journey) => {
+  ({ api, fx } = journey);
 });
 
 const usd = (amount: number) => ({ amount, currency: 'USD' });

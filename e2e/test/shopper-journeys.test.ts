@@ -1,53 +1,27 @@
 import { Cart, GuestCartCreated } from '@shop/contracts/cart';
 import { CategoryPage, InventoryRecord, Product, ProductPage } from '@shop/contracts/catalog';
 import { CheckoutAccepted, Order, OrderPage } from '@shop/contracts/order';
-import { ShopClient } from '@shop/local-cloud/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
+import type { ShopClient } from '@shop/local-cloud/testing';
+import { describe, expect, it } from 'vitest';
 import { eventually } from './support/eventually.ts';
 import {
   expectJson,
   expectProblem,
   SAGA_TIMEOUT_MS,
   SHIPPING_ADDRESS,
-  ShopFixtures,
+  type ShopFixtures,
   type Shopper,
   unique,
 } from './support/shop-fixtures.ts';
-import { type ShopStack, startShopStack } from './support/shop-stack.ts';
+import { useShopStack } from './support/shop-stack.ts';
 
 // One local shop for every journey, on free ports, as `npm start` runs it. Journeys only speak to its
 // public API, each with its own customers and, where stock matters, its own SKU.
-let shop: ShopStack;
 let api: ShopClient;
 let fx: ShopFixtures;
 
-beforeAll(async () => {
-  shop = await startShopStack();
-  api = new ShopClient(shop.gatewayUrl);
-  fx = new ShopFixtures(api);
-}, 90_000);
-
-afterAll(async () => {
-  await shop?.stop();
-});
-
-// The stack's log is only worth reading when a journey fails: print what was logged during it.
-beforeEach(() => {
-  const from = shop.logLines.length;
-  const startedAt = Date.now();
-  onTestFailed(() => {
-    const lines = shop.logLines.slice(from);
-    const troubles = shop.sagaTroubles(startedAt);
-    process.stderr.write(
-      [
-        `\n--- local stack log during the failed journey (${lines.length} lines) ---`,
-        ...lines,
-        `--- saga executions that failed or retried (${troubles.length} lines) ---`,
-        ...troubles,
-        '--- end ---\n',
-      ].join('\n'),
-    );
-  });
+useShopStack((journey) => {
+  ({ api, fx } = journey);
 });
 
 const cartEmptied = (shopper: Shopper) =>

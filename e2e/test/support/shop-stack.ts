@@ -1,6 +1,9 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type LocalStack, startLocalStack } from '@shop/local-cloud';
+import { ShopClient } from '@shop/local-cloud/testing';
+import { afterAll, beforeAll, beforeEach, onTestFailed } from 'vitest';
+import { ShopFixtures } from './shop-fixtures.ts';
 
 /** The repository root: the stack discovers the services in `<root>/services`. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -62,4 +65,66 @@ const sagaTroublesOf = (stack: LocalStack, sinceMs: number): string[] => {
     }
   }
   return lines;
+};
+
+/** What a journey file works with: the running shop, a client of its gateway and the fixtures over it. */
+export interface ShopJourney {
+  readonly shop: ShopStack;
+  readonly api: ShopClient;
+  readonly fx: ShopFixtures;
+}
+
+export interface ShopJourneyOptions {
+  /** Runs before each journey, before anything is logged for it (e.g. clearing the faults). */
+  readonly beforeEachJourney?: (journey: ShopJourney) => void;
+  /** How many of a failed journey's last log lines to print (default: all of them). */
+  readonly logTail?: number;
+}
+
+/**
+ * The set-up of every journey file against the whole shop: starts it once for the file (hooks of the
+ * file's suite), hands it to `ready`, stops it afterwards, and prints, when a journey fails, what the
+ * stack logged during it and which saga executions failed or retried.
+ *
+ * @example
+ * let fx: ShopFixtures;
+ * useShopStack((journey) => {
+ *   fx = journey.fx;
+ * });
+ */
+export const useShopStack = (
+  ready: (journey: ShopJourney) => void,
+  options: ShopJourneyOptions = {},
+): void => {
+  let journey: ShopJourney | undefined;
+  beforeAll(async () => {
+    const shop = await startShopStack();
+    const api = new ShopClient(shop.gatewayUrl);
+    journey = { shop, api, fx: new ShopFixtures(api) };
+    ready(journey);
+  }, 90_000);
+  afterAll(async () => {
+    await journey?.shop.stop();
+  });
+  beforeEach(() => {
+    if (!journey) return;
+    const { shop } = journey;
+    options.beforeEachJourney?.(journey);
+    const from = shop.logLines.length;
+    const startedAt = Date.now();
+    onTestFailed(() => {
+      const lines = shop.logLines.slice(from);
+      const shown = options.logTail === undefined ? lines : lines.slice(-options.logTail);
+      const troubles = shop.sagaTroubles(startedAt);
+      process.stderr.write(
+        [
+          `\n--- local stack log during the failed journey (${shown.length} of ${lines.length} lines) ---`,
+          ...shown,
+          `--- saga executions that failed or retried (${troubles.length} lines) ---`,
+          ...troubles,
+          '--- end ---\n',
+        ].join('\n'),
+      );
+    });
+  });
 };
