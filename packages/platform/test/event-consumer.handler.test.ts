@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { defineEvent } from '@shop/contracts';
-import type { Context, SQSRecord } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { createEventConsumer } from '../src/consumer/event-consumer.handler.ts';
+import { sqsRecord } from '../src/consumer/testing.ts';
 
 const OrderConfirmed = defineEvent('order.confirmed', 1, z.object({ orderId: z.string() }));
 const PaymentRefunded = defineEvent(
@@ -18,22 +19,7 @@ const context = {
   getRemainingTimeInMillis: () => 10_000,
 } as Context;
 
-const record = (body: string): SQSRecord => ({
-  messageId: randomUUID(),
-  receiptHandle: 'r',
-  body,
-  attributes: {
-    ApproximateReceiveCount: '1',
-    SentTimestamp: '0',
-    SenderId: 'local',
-    ApproximateFirstReceiveTimestamp: '0',
-  },
-  messageAttributes: {},
-  md5OfBody: '',
-  eventSource: 'aws:sqs',
-  eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:cart-events',
-  awsRegion: 'us-east-1',
-});
+const record = (body: string) => sqsRecord('cart-events', body);
 
 // Invalid messages are rejected before any idempotency record is read, so no table is needed here.
 const consumer = (seen: string[] = []) =>

@@ -1,12 +1,14 @@
 import { OrderConfirmed } from '@shop/contracts/order';
 import { createEventConsumer } from '@shop/platform/consumer';
+import { lambdaContext, sqsEventFor } from '@shop/platform/consumer/testing';
 import { captureOutput, metricValuesOf } from '@shop/platform/observability/testing';
 import { createEvent } from '@shop/platform/outbox';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyCartOnOrderConfirmed } from '../src/application/order-confirmed.handler.ts';
 import { type CartTestEnv, startCartTestEnv, uniqueId } from './cart-test.fixture.ts';
-import { lambdaContext, sqsEvent } from './sqs-event.fixture.ts';
+
+const sqsEvent = sqsEventFor('cart-order-confirmed');
 
 // The consumer as src/handlers/order-confirmed.consumer.ts wires it, over DynamoDB Local, with the
 // log lines and EMF records it prints read back as CloudWatch would get them.
@@ -46,10 +48,7 @@ describe('event consumer logs and metrics', () => {
   it("puts the event's correlation id and order id on every line, one INFO line per record and one per batch", async () => {
     const orderId = uniqueId('ord');
     const { result, logs, emf } = await captureOutput(() =>
-      consumer(
-        sqsEvent(JSON.stringify(confirmed(orderId, 'dx-corr-0002'))),
-        lambdaContext('cart-order-confirmed'),
-      ),
+      consumer(sqsEvent(confirmed(orderId, 'dx-corr-0002')), lambdaContext('cart-order-confirmed')),
     );
     expect(result).toEqual({ batchItemFailures: [] });
     const recordLines = logs.filter((line) => line.message !== 'batch');
@@ -79,7 +78,7 @@ describe('event consumer logs and metrics', () => {
 
   it('counts a redelivery as a retry and a failed record as a partial batch failure', async () => {
     const event = redelivered(
-      sqsEvent(JSON.stringify(confirmed(uniqueId('ord'), 'dx-corr-0005')), '{"not":"an envelope"}'),
+      sqsEvent(confirmed(uniqueId('ord'), 'dx-corr-0005'), '{"not":"an envelope"}'),
       2,
     );
     const { result, logs, emf } = await captureOutput(() =>

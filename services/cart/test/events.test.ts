@@ -1,6 +1,7 @@
 import { ProductChanged } from '@shop/contracts/catalog';
 import { OrderConfirmed } from '@shop/contracts/order';
 import { createEventConsumer } from '@shop/platform/consumer';
+import { lambdaContext, sqsEventFor } from '@shop/platform/consumer/testing';
 import { createEvent } from '@shop/platform/outbox';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getCart, setItemQuantity } from '../src/application/cart.use-cases.ts';
@@ -16,7 +17,9 @@ import {
   uniqueId,
   uniqueSku,
 } from './cart-test.fixture.ts';
-import { lambdaContext, sqsEvent } from './sqs-event.fixture.ts';
+
+const productChangedEvent = sqsEventFor('cart-product-changed');
+const orderConfirmedEvent = sqsEventFor('cart-order-confirmed');
 
 vi.stubEnv('LOG_LEVEL', 'SILENT');
 
@@ -42,10 +45,7 @@ afterAll(() => t.stop());
 const deliverProductChange = async (data: ReturnType<typeof productChange>) => {
   catalogFollows(t.catalog, data);
   const envelope = createEvent(ProductChanged, data, { source: 'catalog', correlationId: 'corr-test' });
-  const result = await productConsumer(
-    sqsEvent(JSON.stringify(envelope)),
-    lambdaContext('cart-product-changed'),
-  );
+  const result = await productConsumer(productChangedEvent(envelope), lambdaContext('cart-product-changed'));
   expect(result).toEqual({ batchItemFailures: [] });
   return envelope;
 };
@@ -58,7 +58,7 @@ const confirmed = (orderId: string, customerId: string, sku: string) =>
   );
 
 const deliverOrder = (envelope: ReturnType<typeof confirmed>) =>
-  orderConsumer(sqsEvent(JSON.stringify(envelope)), lambdaContext('cart-order-confirmed'));
+  orderConsumer(orderConfirmedEvent(envelope), lambdaContext('cart-order-confirmed'));
 
 describe('catalog.product-changed', () => {
   it('refreshes the prices carts show without touching the carts', async () => {
@@ -168,7 +168,7 @@ describe('catalog.product-changed', () => {
 
   it('reports a message that is not a product-changed event as a batch failure', async () => {
     const result = await productConsumer(
-      sqsEvent('{"not":"an event"}'),
+      productChangedEvent('{"not":"an event"}'),
       lambdaContext('cart-product-changed'),
     );
     expect(result.batchItemFailures).toHaveLength(1);

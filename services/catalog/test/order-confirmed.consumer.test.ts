@@ -1,8 +1,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { OrderConfirmed } from '@shop/contracts/order';
 import { createEventConsumer } from '@shop/platform/consumer';
+import { lambdaContext, sqsEventFor } from '@shop/platform/consumer/testing';
 import { createEvent } from '@shop/platform/outbox';
-import type { Context, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { setOnHand } from '../src/application/inventory.use-cases.ts';
 import { commitStockOnOrderConfirmed } from '../src/application/order-confirmed.handler.ts';
@@ -26,39 +26,9 @@ beforeAll(async () => {
 });
 afterAll(() => t.db.stop());
 
-const lambdaContext = {
-  functionName: 'catalog-commit-stock',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:catalog-commit-stock',
-  memoryLimitInMB: '512',
-  awsRequestId: 'req-1',
-  logGroupName: '/aws/lambda/catalog-commit-stock',
-  logStreamName: 'local',
-  callbackWaitsForEmptyEventLoop: false,
-  getRemainingTimeInMillis: () => 10_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-} satisfies Context;
+const context = lambdaContext('catalog-commit-stock');
 
-const sqsEvent = (...bodies: string[]): SQSEvent => ({
-  Records: bodies.map((body, i) => ({
-    messageId: `m-${i}-${Math.random()}`,
-    receiptHandle: 'r',
-    body,
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: String(Date.now()),
-      SenderId: 'local',
-      ApproximateFirstReceiveTimestamp: String(Date.now()),
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:catalog-commit-stock',
-    awsRegion: 'us-east-1',
-  })),
-});
+const sqsEvent = sqsEventFor('catalog-commit-stock');
 
 const read = async (key: Record<string, string>) =>
   (await t.db.documentClient.send(new GetCommand({ TableName: t.tableName, Key: key, ConsistentRead: true })))
@@ -81,8 +51,8 @@ describe('order.confirmed consumer (CommitStock)', () => {
       { source: 'order', correlationId: 'checkout-1' },
     );
 
-    expect(await consumer(sqsEvent(JSON.stringify(event)), lambdaContext)).toEqual({ batchItemFailures: [] });
-    expect(await consumer(sqsEvent(JSON.stringify(event)), lambdaContext)).toEqual({ batchItemFailures: [] });
+    expect(await consumer(sqsEvent(event), context)).toEqual({ batchItemFailures: [] });
+    expect(await consumer(sqsEvent(event), context)).toEqual({ batchItemFailures: [] });
 
     expect(await read(skuKey(sku))).toMatchObject({ onHand: 3, reserved: 0, available: 3 });
     expect(await read(reservationKey('o-confirmed'))).toMatchObject({ status: 'COMMITTED' });
@@ -105,14 +75,14 @@ describe('order.confirmed consumer (CommitStock)', () => {
       { source: 'order', correlationId: 'checkout-2' },
     );
 
-    expect(await consumer(sqsEvent(JSON.stringify(event)), lambdaContext)).toEqual({ batchItemFailures: [] });
+    expect(await consumer(sqsEvent(event), context)).toEqual({ batchItemFailures: [] });
 
     expect(await read(skuKey(sku))).toMatchObject({ onHand: 5, reserved: 0, available: 5 });
     expect(await read(reservationKey('o-compensated'))).toMatchObject({ status: 'RELEASED' });
   });
 
   it('reports a message that is not an order.confirmed event as failed (for the DLQ)', async () => {
-    const result = await consumer(sqsEvent('{"not":"an event"}'), lambdaContext);
+    const result = await consumer(sqsEvent('{"not":"an event"}'), context);
     expect(result.batchItemFailures).toHaveLength(1);
   });
 });

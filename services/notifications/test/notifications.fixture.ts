@@ -11,7 +11,8 @@ import {
   TEST_REGION,
   type TestDynamoDb,
 } from '@shop/local-cloud/testing';
-import type { Context, SQSEvent } from 'aws-lambda';
+import { lambdaContext as platformLambdaContext, sqsEventFor } from '@shop/platform/consumer/testing';
+import type { Context } from 'aws-lambda';
 import type { OrderReader } from '../src/domain/order-reader.port.ts';
 import service from '../src/service.ts';
 
@@ -113,38 +114,9 @@ export const startNotificationsHarness = async (): Promise<NotificationsHarness>
   };
 };
 
-/** A Lambda context as the event source poller passes it. */
-export const lambdaContext = (functionName = 'notifications-order-events'): Context => ({
-  callbackWaitsForEmptyEventLoop: false,
-  functionName,
-  functionVersion: '$LATEST',
-  invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
-  memoryLimitInMB: '512',
-  awsRequestId: randomUUID(),
-  logGroupName: `/aws/lambda/${functionName}`,
-  logStreamName: 'local',
-  getRemainingTimeInMillis: () => 10_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-});
+/** A Lambda context as the event source mapping passes it. */
+export const lambdaContext = (functionName = 'notifications-order-events'): Context =>
+  platformLambdaContext(functionName);
 
 /** An SQS event delivering the given envelopes, each in a message of its own (a new message id each time). */
-export const sqsEvent = (...envelopes: unknown[]): SQSEvent => ({
-  Records: envelopes.map((envelope) => ({
-    messageId: randomUUID(),
-    receiptHandle: randomUUID(),
-    body: JSON.stringify(envelope),
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: String(Date.now()),
-      SenderId: 'relay',
-      ApproximateFirstReceiveTimestamp: String(Date.now()),
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:notifications-order-events',
-    awsRegion: 'us-east-1',
-  })),
-});
+export const sqsEvent = sqsEventFor('notifications-order-events');

@@ -1,8 +1,9 @@
 import { PaymentRefunded } from '@shop/contracts/payment';
 import type { TestDynamoDb } from '@shop/local-cloud/testing';
 import { createEventConsumer } from '@shop/platform/consumer';
+import { sqsEventFor } from '@shop/platform/consumer/testing';
 import { createEvent } from '@shop/platform/outbox';
-import type { Context, SQSEvent } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderDeps } from '../src/application/order.deps.ts';
 import { createOrderTasks } from '../src/application/order.tasks.ts';
@@ -35,24 +36,7 @@ beforeAll(async () => {
 });
 afterAll(() => db.stop());
 
-const sqsEvent = (bodies: unknown[]): SQSEvent => ({
-  Records: bodies.map((body, index) => ({
-    messageId: `m-${index}-${crypto.randomUUID()}`,
-    receiptHandle: 'r',
-    body: JSON.stringify(body),
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: String(Date.now()),
-      SenderId: 'relay',
-      ApproximateFirstReceiveTimestamp: String(Date.now()),
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:order-payment-refunded',
-    awsRegion: 'us-east-1',
-  })),
-});
+const sqsEvent = (bodies: readonly unknown[]) => sqsEventFor('order-payment-refunded')(...bodies);
 
 const refunded = (orderId: string, refundId: string) =>
   createEvent(

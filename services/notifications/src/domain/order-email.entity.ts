@@ -94,7 +94,7 @@ const messageOf = (notice: OrderNotice, order: Order): Message => {
       return {
         subject: `Your ${SHOP_NAME} order ${order.id} is cancelled`,
         intro: [
-          `Your order has been cancelled ${CANCELLATION_REASONS[notice.reason] ?? ''}`.trimEnd() + '.',
+          `${`Your order has been cancelled ${CANCELLATION_REASONS[notice.reason] ?? ''}`.trimEnd()}.`,
           'Any payment taken is refunded to your payment method; a separate email confirms each refund.',
         ],
         withAddress: false,
