@@ -1,4 +1,10 @@
-import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from '@shop/local-cloud';
+import {
+  LOCAL_ACCOUNT_ID,
+  LOCAL_CREDENTIALS,
+  LOCAL_EMAIL_FROM_ADDRESS,
+  LOCAL_REGION,
+  serviceBucketsOf,
+} from '@shop/local-cloud';
 import {
   eventRoutesOf,
   functionEnvironment,
@@ -37,31 +43,40 @@ export const coldStartEnvironment = (
   services: readonly ServiceDefinition[],
   service: ServiceDefinition,
   fn: ResolvedFunction,
-): Record<string, string> => ({
-  ...lambdaReservedEnvironment(fn.name, fn.memoryMb),
-  AWS_ENDPOINT_URL: NOWHERE,
-  ...functionEnvironment(service, fn, {
-    tableName: `shop-${service.name}`,
-    auth: { issuer: 'https://shop.local/dev', audience: 'shop', jwksUrl: `${NOWHERE}/.well-known/jwks.json` },
-    eventRoutes: eventRoutesOf(
-      service,
-      services,
-      (target) => `${NOWHERE}/${LOCAL_ACCOUNT_ID}/${target.name}`,
-    ),
-    stateMachineArns: Object.fromEntries(
-      Object.keys(service.stateMachines ?? {}).map((name) => [
-        name,
-        `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stateMachine:${stateMachineNameOf(service, name)}`,
-      ]),
-    ),
-    logLevel: 'INFO',
-    invokedFunctionNames: Object.fromEntries(
-      fn.invokes.map((ref) => [ref, resolveInvokedFunction(services, ref).name]),
-    ),
-    // Any well-formed value: the cold start only parses it.
-    secretValues: Object.fromEntries(fn.secrets.map((name) => [name, 'b'.repeat(48)])),
-  }),
-});
+): Record<string, string> => {
+  const bucket = serviceBucketsOf([service], NOWHERE)[0];
+  return {
+    ...lambdaReservedEnvironment(fn.name, fn.memoryMb),
+    AWS_ENDPOINT_URL: NOWHERE,
+    ...functionEnvironment(service, fn, {
+      tableName: `shop-${service.name}`,
+      ...(bucket ? { bucket: { name: bucket.name, publicUrl: bucket.publicUrl } } : {}),
+      emailFromAddress: LOCAL_EMAIL_FROM_ADDRESS,
+      auth: {
+        issuer: 'https://shop.local/dev',
+        audience: 'shop',
+        jwksUrl: `${NOWHERE}/.well-known/jwks.json`,
+      },
+      eventRoutes: eventRoutesOf(
+        service,
+        services,
+        (target) => `${NOWHERE}/${LOCAL_ACCOUNT_ID}/${target.name}`,
+      ),
+      stateMachineArns: Object.fromEntries(
+        Object.keys(service.stateMachines ?? {}).map((name) => [
+          name,
+          `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stateMachine:${stateMachineNameOf(service, name)}`,
+        ]),
+      ),
+      logLevel: 'INFO',
+      invokedFunctionNames: Object.fromEntries(
+        fn.invokes.map((ref) => [ref, resolveInvokedFunction(services, ref).name]),
+      ),
+      // Any well-formed value: the cold start only parses it.
+      secretValues: Object.fromEntries(fn.secrets.map((name) => [name, 'b'.repeat(48)])),
+    }),
+  };
+};
 
 /** The reference handler's environment: a table name and nothing else of the platform. */
 export const referenceEnvironment = (name: string): Record<string, string> => ({

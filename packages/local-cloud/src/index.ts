@@ -19,6 +19,7 @@ export {
 } from './lambda/index.ts';
 export { freePort, isProcessAlive, killWithParent, stopChild } from './process/index.ts';
 export { PortInUseError } from './stack/listen-ports.check.ts';
+export { LOCAL_EMAIL_FROM_ADDRESS } from './stack/local-defaults.ts';
 export {
   DEFAULT_EDGE_PORT,
   DEFAULT_PORT,
@@ -28,3 +29,4 @@ export {
   type LocalStackOptions,
   startLocalStack,
 } from './stack/local-stack.ts';
+export { serviceBucketsOf } from './stack/service-buckets.step.ts';
