@@ -13,6 +13,7 @@ import { fixed, quartilesOf, type ResultRow, type SectionResult } from './report
 import { checkout, fillCart, prepareStock } from './shopper.journey.ts';
 import { summarize } from './stats.ts';
 import {
+  quietLabelOf,
   type WarmRequest,
   type WarmRunnerConfig,
   type WarmRunnerResult,
@@ -141,6 +142,8 @@ export const runWarmSection = async (ctx: BenchContext, bench: BenchStack): Prom
   const httpFunctions = bundled.filter(({ fn }) => fn.triggers.some((t) => t.type === 'http'));
   /** Per route (`<function> <label>`): its overhead per round, for the findings across routes. */
   const overheads = new Map<string, number[]>();
+  /** Per route: the median cost of its log lines (the route less its copy with logging off). */
+  const loggingCosts: number[] = [];
   for (const { fn, bundlePath } of httpFunctions) {
     const routes = choices[fn.name] ?? [];
     if (routes.length === 0) continue;
@@ -195,6 +198,8 @@ export const runWarmSection = async (ctx: BenchContext, bench: BenchStack): Prom
         `${fn.name} ${label}`,
         micros.map((value, i) => value - (zero[i] ?? Number.NaN)),
       );
+      const quiet = result.perRequest[quietLabelOf(label)]?.micros ?? [];
+      loggingCosts.push(summarize(micros.map((value, i) => value - (quiet[i] ?? Number.NaN))).median);
     }
   }
   if (overheads.size > 0) {
@@ -202,7 +207,7 @@ export const runWarmSection = async (ctx: BenchContext, bench: BenchStack): Prom
     const within = summaries.filter((r) => r.summary.median < WARM_BUDGET_MICROS).length;
     const band = summarize(summaries.map((r) => r.summary.p75 - r.summary.p25)).median;
     findings.unshift(
-      `Warm overhead: ${within} of ${summaries.length} routes under ${WARM_BUDGET_MICROS} µs. Done, measurement: DynamoDB is now answered in process (no socket, loopback or server; the tap's recordings) and each route is compared with bare Hono making the same DynamoDB calls with the same answers, instead of subtracting a GetCommand of an absent item; the median p25–p75 band of a route is ${fixed(band)} µs wide in this run (with the loopback stub it was 80 µs in the last committed run, and over 240 µs on a loaded machine). Per request, the platform writes one Powertools INFO line with the outcome, duration, correlation id and order id (the observability contract: every invocation logs one), and flushes the metrics a request recorded (only checkout records any); an A/B of this section on one machine measured that at roughly 40–80 µs of a warm request there, on top of what was left before. What is left of each route's overhead is mostly the service's own work (reading stored items through zod, mapping them to DTOs), request validation by \`@hono/zod-openapi\`, the auth middleware's cache hit and Hono's middleware chain; \`--profile\` shows the split.`,
+      `Warm overhead: ${within} of ${summaries.length} routes under ${WARM_BUDGET_MICROS} µs. Done, measurement: DynamoDB is now answered in process (no socket, loopback or server; the tap's recordings) and each route is compared with bare Hono making the same DynamoDB calls with the same answers, instead of subtracting a GetCommand of an absent item; the median p25–p75 band of a route is ${fixed(band)} µs wide in this run (with the loopback stub it was 80 µs in the last committed run, and over 240 µs on a loaded machine). Per request, the platform writes one Powertools INFO line with the outcome, duration, correlation id and order id (the observability contract: every invocation logs one), and flushes the metrics a request recorded (only checkout records any); measured in this run against a second copy of each function with \`LOG_LEVEL=SILENT\`, that line costs ${fixed(summarize(loggingCosts).median)} µs of CPU per request (median over the routes, from ${fixed(Math.min(...loggingCosts))} to ${fixed(Math.max(...loggingCosts))} µs); the metrics flush of a request that recorded none does no work. What is left of each route's overhead is mostly the service's own work (reading stored items through zod, mapping them to DTOs), request validation by \`@hono/zod-openapi\`, the auth middleware's cache hit and Hono's middleware chain; \`--profile\` shows the split.`,
     );
     const guest = overheads.get('cart-http GET /cart (cart token)');
     const bearer = overheads.get('cart-http GET /cart (token)');
@@ -216,7 +221,7 @@ export const runWarmSection = async (ctx: BenchContext, bench: BenchStack): Prom
   return {
     rows,
     findings,
-    explanation: `**2. Warm overhead.** For each HTTP function, a child process imports the function's bundle (with its real environment from the running stack) and the reference bundle, and invokes each handler directly with an API Gateway v2 event built by the gateway's own mapper (with the JWT authorizer's claims where the route has gateway auth, and the bearer token the function verifies itself; the auth package caches verified tokens, so repeated requests with one token are cache hits, as a warm container sees a returning shopper). DynamoDB is stubbed in process: the function's \`AWS_ENDPOINT_URL\` points at the tap (\`aws-call.tap.ts\`), which first forwards a few requests to the stack and records the answers; then \`node:http\`'s \`request\` is answered in memory from those recordings (\`in-process-http.stub.ts\`: same request, same answer; no socket, no loopback, no server), so the handlers do all of the SDK's own work (serialisation, signing, middleware, parsing) on realistic items with nothing behind it. Each round runs ${batch} requests of each handler in a fresh random order; ${rounds} rounds. Each route has its yardstick in the same process and rounds: a bare Hono app (\`warm-reference.handler.ts\`, bundled the same way) making the same DynamoDB operations as the route, through a DocumentClient, answered with the route's own recorded responses, so the SDK's work on the same items is on both sides. Each batch is timed in CPU time of the child process (\`process.cpuUsage()\`: user and system, all its threads, GC included), not wall time: nothing in it waits on I/O, so that is all the work a request costs, and other load on a shared machine does not enter the figure as preemption (the kernel's accounting granularity is what remains of the noise). A route's overhead, per round, is its CPU time minus its yardstick's; the table gives the median and quartiles over rounds. Bare Hono alone (\`GET /ping\`) is listed for scale. The function's logs go to a discarded stdout, as Lambda's go to its log pipe. The p25–p75 band is the resolution of this method on the machine of the run; \`npm run bench -- --profile\` writes a V8 CPU profile of each function's run to \`.shop/bench/profiles\` to see where the time goes.`,
+    explanation: `**2. Warm overhead.** For each HTTP function, a child process imports the function's bundle (with its real environment from the running stack) and the reference bundle, and invokes each handler directly with an API Gateway v2 event built by the gateway's own mapper (with the JWT authorizer's claims where the route has gateway auth, and the bearer token the function verifies itself; the auth package caches verified tokens, so repeated requests with one token are cache hits, as a warm container sees a returning shopper). DynamoDB is stubbed in process: the function's \`AWS_ENDPOINT_URL\` points at the tap (\`aws-call.tap.ts\`), which first forwards a few requests to the stack and records the answers; then \`node:http\`'s \`request\` is answered in memory from those recordings (\`in-process-http.stub.ts\`: same request, same answer; no socket, no loopback, no server), so the handlers do all of the SDK's own work (serialisation, signing, middleware, parsing) on realistic items with nothing behind it. Each round runs ${batch} requests of each handler in a fresh random order; ${rounds} rounds. Each route has its yardstick in the same process and rounds: a bare Hono app (\`warm-reference.handler.ts\`, bundled the same way) making the same DynamoDB operations as the route, through a DocumentClient, answered with the route's own recorded responses, so the SDK's work on the same items is on both sides. Each batch is timed in CPU time of the child process (\`process.cpuUsage()\`: user and system, all its threads, GC included), not wall time: nothing in it waits on I/O, so that is all the work a request costs, and other load on a shared machine does not enter the figure as preemption (the kernel's accounting granularity is what remains of the noise). A route's overhead, per round, is its CPU time minus its yardstick's; the table gives the median and quartiles over rounds. Bare Hono alone (\`GET /ping\`) is listed for scale. The cost of logging is measured the same way: the child imports the function's bundle a second time (its own module graph, so its own logger) with \`LOG_LEVEL=SILENT\`, runs each route on it in the same rounds, and a route's time less that copy's is what its log lines cost. The function's logs go to a discarded stdout, as Lambda's go to its log pipe. The p25–p75 band is the resolution of this method on the machine of the run; \`npm run bench -- --profile\` writes a V8 CPU profile of each function's run to \`.shop/bench/profiles\` to see where the time goes.`,
   };
 };
 
@@ -263,6 +268,20 @@ const warmRows = (
       findings.push(
         `Warm overhead of ${fn.name} ${label}: ${fixed(net.median)} µs beyond bare Hono making the same DynamoDB calls (${operations}) with the same answers (budget ${WARM_BUDGET_MICROS} µs; raw ${fixed(raw.median)} µs per request, yardstick ${fixed(zero.median)} µs, bare Hono alone ${fixed(bareSummary.median)} µs).`,
       );
+    }
+    const quiet = result.perRequest[quietLabelOf(label)];
+    if (quiet) {
+      const logging = summarize(entry.micros.map((value, i) => value - (quiet.micros[i] ?? Number.NaN)));
+      rows.push({
+        section: '2',
+        figure: `warm ${fn.name} ${label}: its log line`,
+        median: `${fixed(logging.median)} µs`,
+        spread: quartilesOf(logging),
+        budget: '',
+        verdict: '',
+        notes:
+          'part of the overhead above: the route less the same route in a copy of the function with LOG_LEVEL=SILENT (one Powertools INFO line per request, with the Lambda context, correlation and order ids)',
+      });
     }
     if (entry.statuses.some((s) => s >= 400)) {
       findings.push(

@@ -13,8 +13,8 @@ import { type StubbedRequest, type StubbedResponse, stubHttpRequests } from './i
 /** A request the runner sends, as the gateway would turn it into an event. */
 export interface WarmRequest {
   readonly label: string;
-  /** `reference` or `function`. */
-  readonly target: 'reference' | 'function';
+  /** `reference`, `function`, or `quiet`: the function's bundle imported again with logging off. */
+  readonly target: 'reference' | 'function' | 'quiet';
   readonly method: string;
   readonly routeKey: string;
   readonly path: string;
@@ -129,6 +129,9 @@ const DYNAMODB_TARGET = 'DynamoDB_20120810.';
 /** The yardstick request of a function route: bare Hono making the route's DynamoDB calls. */
 export const yardstickLabelOf = (label: string): string => `yardstick for ${label}`;
 
+/** The same route on the copy of the function with logging off (see `target: 'quiet'`). */
+export const quietLabelOf = (label: string): string => `${label}, logging off`;
+
 const run = async (config: WarmRunnerConfig): Promise<WarmRunnerResult> => {
   const tap = await startAwsTap({ upstream: config.upstream });
   // Before any bundle sends its first request: the SDK looks `http.request` up at that moment. Until a
@@ -171,14 +174,35 @@ const run = async (config: WarmRunnerConfig): Promise<WarmRunnerResult> => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(operationsOf.get(request.label) ?? []),
     }));
-    const requests = [...config.requests, ...yardsticks];
+
+    tap.setReplay('function', true);
+    // A second copy of the function (its own module graph, so its own logger) with logging off: the
+    // route's time less this copy's is what its log lines cost. Its clients settle on the function's
+    // recordings at their first call, made here before the endpoint changes.
+    process.env.LOG_LEVEL = 'SILENT';
+    const quietModule = (await import(`${pathToFileURL(config.functionBundle).href}?logging=off`)) as Record<
+      string,
+      unknown
+    >;
+    const quietHandler = quietModule[config.handlerExport] as Handler;
+    for (const request of fnRequests) await quietHandler(eventOf(request), context);
+    process.env.LOG_LEVEL = config.environment.LOG_LEVEL ?? 'INFO';
+    const quiet: WarmRequest[] = fnRequests.map((request) => ({
+      ...request,
+      label: quietLabelOf(request.label),
+      target: 'quiet',
+    }));
+    const requests = [...config.requests, ...yardsticks, ...quiet];
 
     process.env.AWS_ENDPOINT_URL = tap.endpointFor('reference');
-    tap.setReplay('function', true);
     tap.setReplay('reference', true);
     const refModule = (await import(pathToFileURL(config.referenceBundle).href)) as { handler: Handler };
     const handlerOf = (request: WarmRequest) =>
-      request.target === 'function' ? fnHandler : refModule.handler;
+      request.target === 'function'
+        ? fnHandler
+        : request.target === 'quiet'
+          ? quietHandler
+          : refModule.handler;
     const events = new Map(requests.map((r) => [r.label, eventOf(r)] as const));
     const perRequest: WarmRunnerResult['perRequest'] = {};
     for (const request of requests)
