@@ -17,6 +17,7 @@ import {
   type BundleMetafile,
   describeTopPackages,
   formatKb,
+  HTTP_ONLY_PACKAGES,
   hasZodLocales,
   importsZodObject,
   packageOf,
@@ -130,16 +131,6 @@ const ZOD_OBJECT_PROBE_NAME = 'zod alone, `import { z }` (one schema)';
 const WITH_SOURCE_MAPS = `with ${SOURCE_MAPS_NODE_OPTIONS}`;
 const NAMESPACE_ZOD = 'with `import * as z` in its own files';
 const ENV_CREDENTIALS = 'env-only credentials';
-/** Packages only an HTTP function needs; a task, consumer or relay that bundles them imports dead code. */
-const HTTP_ONLY_PACKAGES: ReadonlySet<string> = new Set([
-  'hono',
-  '@hono/zod-openapi',
-  '@asteasolutions/zod-to-openapi',
-  'openapi3-ts',
-  'jose',
-  '@shop/auth',
-  '@scalar/hono-api-reference',
-]);
 const COLD_START_BUDGET = 1.15;
 /** The SDK's default credential chain, which the env-only diagnostic swaps out. */
 const CREDENTIAL_CHAIN_PACKAGE = '@aws-sdk/credential-provider-node';
