@@ -15,8 +15,10 @@ import { coldStartEnvironment, referenceEnvironment } from './bench-environment.
 import {
   type BundleComposition,
   type BundleMetafile,
+  DOCUMENT_ONLY_PACKAGES,
   describeTopPackages,
   formatKb,
+  HTTP_ONLY_PACKAGES,
   hasZodLocales,
   importsZodObject,
   packageOf,
@@ -130,15 +132,17 @@ const ZOD_OBJECT_PROBE_NAME = 'zod alone, `import { z }` (one schema)';
 const WITH_SOURCE_MAPS = `with ${SOURCE_MAPS_NODE_OPTIONS}`;
 const NAMESPACE_ZOD = 'with `import * as z` in its own files';
 const ENV_CREDENTIALS = 'env-only credentials';
-/** Packages only an HTTP function needs; a task, consumer or relay that bundles them imports dead code. */
-const HTTP_ONLY_PACKAGES: ReadonlySet<string> = new Set([
-  'hono',
-  '@hono/zod-openapi',
-  '@asteasolutions/zod-to-openapi',
-  'openapi3-ts',
-  'jose',
-  '@shop/auth',
-  '@scalar/hono-api-reference',
+const WITHOUT_TRACER = 'without the tracer bundled';
+/** What the platform's tracer loads when a function traces (`tracing/tracer.ts`), and what comes with it. */
+const TRACER_PACKAGES: ReadonlySet<string> = new Set([
+  '@aws-lambda-powertools/tracer',
+  'aws-xray-sdk-core',
+  'semver',
+  'cls-hooked',
+  'emitter-listener',
+  'async-hook-jl',
+  'stack-chain',
+  'shimmer',
 ]);
 const COLD_START_BUDGET = 1.15;
 /** The SDK's default credential chain, which the env-only diagnostic swaps out. */
@@ -246,6 +250,40 @@ const bundleWithEnvCredentials = async (
 };
 
 /**
+ * Diagnostic bundles (not what is deployed): the same esbuild settings, with the Powertools tracer
+ * replaced by a module whose tracer never traces, to price what the tracer costs a cold start when
+ * tracing is off (its code is bundled but, behind `await import`, never evaluated: only parsed).
+ */
+const bundleWithoutTracer = async (
+  entries: Readonly<Record<string, string>>,
+  outDir: string,
+): Promise<Record<string, string>> => {
+  await build({
+    ...lambdaBuildOptions(),
+    bundle: true,
+    plugins: [
+      {
+        name: 'no-tracer',
+        setup(pluginBuild) {
+          pluginBuild.onResolve({ filter: /^@aws-lambda-powertools\/tracer$/ }, (args) => ({
+            path: args.path,
+            namespace: 'no-tracer',
+          }));
+          pluginBuild.onLoad({ filter: /.*/, namespace: 'no-tracer' }, () => ({
+            contents: 'export class Tracer { isTracingEnabled() { return false; } }',
+            loader: 'js',
+          }));
+        },
+      },
+    ],
+    entryPoints: { ...entries },
+    outdir: outDir,
+    logLevel: 'silent',
+  });
+  return Object.fromEntries(Object.keys(entries).map((name) => [name, join(outDir, `${name}.mjs`)]));
+};
+
+/**
  * Diagnostic bundles (not what is deployed): the same esbuild settings, with every `import { z } from
  * 'zod'` in the repository's own sources read as `import * as z from 'zod'`, to price that one-line fix.
  */
@@ -323,6 +361,18 @@ export const runColdStartSection = async (ctx: BenchContext): Promise<SectionRes
     join(ctx.workDir, 'bundles', 'env-credentials'),
   );
   const envOf = (b: BundledFunction) => coldStartEnvironment(ctx.services, b.service, b.fn);
+  const tracerBytesOf = (composition: BundleComposition) =>
+    composition.packages.filter((p) => TRACER_PACKAGES.has(p.name)).reduce((sum, p) => sum + p.bytes, 0);
+  // The smallest function, and the smallest HTTP function, that bundle the tracer.
+  const withTracer = [...bySize].reverse().filter((b) => tracerBytesOf(b.composition) > 0);
+  const tracerSubjects = [
+    withTracer.find((b) => !b.fn.triggers.some((t) => t.type === 'http')),
+    withTracer.find((b) => b.fn.triggers.some((t) => t.type === 'http')),
+  ].flatMap((b) => (b ? [b] : []));
+  const noTracerBundles = await bundleWithoutTracer(
+    Object.fromEntries(tracerSubjects.map((b) => [b.fn.name, b.fn.entry])),
+    join(ctx.workDir, 'bundles', 'no-tracer'),
+  );
   // The smallest task, consumer or relay that still reaches zod's `z` object through its own files.
   const zodObjectTask = [...bySize]
     .reverse()
@@ -388,6 +438,17 @@ export const runColdStartSection = async (ctx: BenchContext): Promise<SectionRes
         : [],
     ),
   ];
+  for (const b of tracerSubjects) {
+    const bundlePath = noTracerBundles[b.fn.name];
+    if (bundlePath) {
+      diagnostics.push({
+        name: `${b.fn.name} ${WITHOUT_TRACER}`,
+        kind: 'diagnostic',
+        bundlePath,
+        environment: envOf(b),
+      });
+    }
+  }
   if (zodObjectTask && namespaceZodBundles[zodObjectTask.fn.name]) {
     diagnostics.push({
       name: `${zodObjectTask.fn.name} ${NAMESPACE_ZOD}`,
@@ -532,9 +593,57 @@ export const runColdStartSection = async (ctx: BenchContext): Promise<SectionRes
         ([file, fns]) => `${file} (${fns.length === withLocales.length ? 'all of them' : fns.join(', ')})`,
       );
     findings.push(
-      `Remains, zod's \`z\` object in ${withLocales.length} bundles (${formatKb(fullZod)} of zod each, about ${fixed(pairedDifference(ZOD_OBJECT_PROBE_NAME, ZOD_PROBE_NAME))} ms more than the namespace import): ${described.join('; ')}. In the services' own files the fix is the one-line \`import * as z from 'zod'\`${zodObjectTask ? ` (diagnostic row: ${zodObjectTask.fn.name} so rewritten starts in ${fixed(summarize(msOf(`${zodObjectTask.fn.name} ${NAMESPACE_ZOD}`)).median)} ms, ${fixed(ratioOf(`${zodObjectTask.fn.name} ${NAMESPACE_ZOD}`), 2)}× the reference, against ${fixed(ratioOf(zodObjectTask.fn.name), 2)}×)` : ''}; \`@hono/zod-openapi\` imports \`{ z }\` itself, so the HTTP functions keep it as long as their routes use that package (or until the bundlers resolve zod's locale index to English only, which needs an esbuild plugin that CDK's bundling does not take).`,
+      `Remains, zod's \`z\` object in ${withLocales.length} bundles (${formatKb(fullZod)} of zod each, about ${fixed(pairedDifference(ZOD_OBJECT_PROBE_NAME, ZOD_PROBE_NAME))} ms more than the namespace import): ${described.join('; ')}. In the services' own files the fix is the one-line \`import * as z from 'zod'\`${zodObjectTask ? ` (diagnostic row: ${zodObjectTask.fn.name} so rewritten starts in ${fixed(summarize(msOf(`${zodObjectTask.fn.name} ${NAMESPACE_ZOD}`)).median)} ms, ${fixed(ratioOf(`${zodObjectTask.fn.name} ${NAMESPACE_ZOD}`), 2)}× the reference, against ${fixed(ratioOf(zodObjectTask.fn.name), 2)}×)` : ''} (\`function-bundles.test.ts\` fails on any bundle with zod's other locales).`,
     );
   }
+  const httpBundles = bundledFunctions.filter((b) => isHttp(b.fn.name));
+  if (httpBundles.length > 0) {
+    const sizes = httpBundles.map((b) => b.composition.bytes);
+    const documentOnly = httpBundles.flatMap((b) =>
+      b.composition.packages
+        .filter((p) => DOCUMENT_ONLY_PACKAGES.has(p.name))
+        .map((p) => `${b.fn.name}: ${p.name} ${formatKb(p.bytes)}`),
+    );
+    findings.push(
+      documentOnly.length === 0
+        ? `Done, the API document out of the HTTP functions: routes are still declared as OpenAPI route configs (\`createRoute\`) and registered with \`app.openapi(route, handler)\`, but the platform's \`ServiceApp\` runs only Hono and the route's zod validators (\`@hono/zod-validator\`, the same 400 problems); the document is generated from the same route configs by \`@shop/platform/http/openapi\`, which the gateway imports and no function does. None of the ${httpBundles.length} HTTP bundles contains ${[...DOCUMENT_ONLY_PACKAGES].join(', ')} (\`function-bundles.test.ts\` fails if one does); they are ${formatKb(Math.min(...sizes))}–${formatKb(Math.max(...sizes))} (1.1–1.27 MB with \`@hono/zod-openapi\`).`
+        : `Remains, the API document's generator in HTTP bundles: ${documentOnly.join('; ')}.`,
+    );
+  }
+  const tracerRows = tracerSubjects.map(
+    (b) =>
+      `${fixed(pairedDifference(b.fn.name, `${b.fn.name} ${WITHOUT_TRACER}`))} ms on ${b.fn.name} (${formatKb(tracerBytesOf(b.composition))})`,
+  );
+  if (tracerRows.length > 0) {
+    findings.push(
+      `Tracer with tracing off: \`tracing/tracer.ts\` loads the Powertools tracer with \`await import\` only in a function that traces (on AWS, \`POWERTOOLS_TRACE_ENABLED=true\` beside X-Ray active tracing), so with it off nothing of it is evaluated, and aws-xray-sdk-core never turns on its async hooks; but esbuild inlines the dynamic import, so its code (the tracer, aws-xray-sdk-core, semver, cls-hooked) is in every bundle and parsed at each cold start. Bundled without it (diagnostic rows) a function starts ${tracerRows.join(' and ')} sooner. Taking those bytes out of the bundle means shipping the tracer beside it (a second file in the asset, or the Powertools layer), a change to both bundlers and to the asset layout.`,
+    );
+  }
+  const beyondReference = (composition: BundleComposition) =>
+    composition.packages
+      .map((p) => ({
+        name: p.name,
+        bytes: p.bytes - (referenceComposition.packages.find((r) => r.name === p.name)?.bytes ?? 0),
+      }))
+      .filter((p) => p.bytes > 4096);
+  const remainsOf = (names: readonly string[]) => {
+    const largest = new Map<string, { bytes: number; functions: number }>();
+    for (const name of names) {
+      const composition = compositionOf(name);
+      if (!composition) continue;
+      for (const p of beyondReference(composition)) {
+        const entry = largest.get(p.name) ?? { bytes: 0, functions: 0 };
+        largest.set(p.name, { bytes: Math.max(entry.bytes, p.bytes), functions: entry.functions + 1 });
+      }
+    }
+    return [...largest]
+      .sort((a, b) => b[1].bytes - a[1].bytes)
+      .map(([name, { bytes, functions }]) => `${name} ${formatKb(bytes)} (${functions}/${names.length})`)
+      .join(', ');
+  };
+  findings.push(
+    `Remains above the reference, per package (bytes a bundle carries beyond the reference's own copy of that package, the largest over the functions of the kind, and in how many of them): HTTP functions (median ${fixed(medianRatio(httpNames), 2)}×): ${remainsOf(httpNames)}. Tasks, consumers and relays (median ${fixed(medianRatio(otherNames), 2)}×): ${remainsOf(otherNames)}. At start every byte is parsed (about as many milliseconds per 100 KB as the tracer rows show), and zod also builds every schema the function imports.`,
+  );
   const envReference = `${REFERENCE_NAME}, ${ENV_CREDENTIALS}`;
   const envSaved = (name: string, original: string) => pairedDifference(original, name);
   const envRows = [largest, smallest].flatMap((b) =>
@@ -559,12 +668,12 @@ export const runColdStartSection = async (ctx: BenchContext): Promise<SectionRes
           `${p.name} ${formatKb(p.bytes - (referenceComposition.packages.find((r) => r.name === p.name)?.bytes ?? 0))}`,
       );
     findings.push(
-      `Remains, the floor of a non-HTTP function: the leanest, ${bestOther.name}, is ${fixed(bestOther.ratio, 2)}× the reference (${fixed(pairedDifference(bestOther.name, REFERENCE_NAME))} ms more); beyond the reference it bundles ${extra.join(', ')}. zod's classic API (${fixed(pairedDifference(ZOD_PROBE_NAME, EMPTY_NAME))} ms on its own) is the largest part: \`zod/mini\` would cut that, but the contracts' schemas are classic schemas used by the services and by \`@hono/zod-openapi\`, so that is a rewrite of every schema and its callers, not a platform change.`,
+      `Remains, the floor of a non-HTTP function: the leanest, ${bestOther.name}, is ${fixed(bestOther.ratio, 2)}× the reference (${fixed(pairedDifference(bestOther.name, REFERENCE_NAME))} ms more); beyond the reference it bundles ${extra.join(', ')}. zod's classic API (${fixed(pairedDifference(ZOD_PROBE_NAME, EMPTY_NAME))} ms on its own) is the largest part: \`zod/mini\` would cut that, but the contracts' schemas are classic schemas used by the services and by the API document's generator, so that is a rewrite of every schema and its callers, not a platform change.`,
     );
   }
   for (const failure of failures) findings.push(`Not bundled, so not measured: ${failure}`);
   const explanation = [
-    `**1. Cold start.** Every function of every discovered service is bundled with \`bundleFunctions\` (the esbuild options of \`LAMBDA_BUNDLING\`, which the CDK app uses too: minified ESM with a source map file beside it). A child \`node\` process with the function's full environment as deployed (the platform's \`LAMBDA_RUNTIME_ENVIRONMENT\`, so no \`NODE_OPTIONS\`; placeholder values) imports the bundle and exits; the figure is the wall time from spawn to exit. The reference is \`reference.handler.ts\` (a bare Hono app doing one DocumentClient \`GetCommand\`), bundled and started the same way; the empty process imports an empty module. The diagnostics (no budget) run in the same rounds: zod alone imported both ways, the reference and the largest function with \`NODE_OPTIONS=${SOURCE_MAPS_NODE_OPTIONS}\`, and the reference, the largest and the smallest function bundled with the SDK's default credential chain replaced by an env-only provider, and the smallest task, consumer or relay whose own files still import zod's \`z\` object, bundled with those imports read as namespace imports. Each of the ${rounds} rounds runs every subject once in a fresh random order, after one untimed warm-up round; a function's ratio is computed within each round against that round's reference, and the table gives the median and quartiles of those ratios; differences between two subjects are medians of their per-round differences.`,
+    `**1. Cold start.** Every function of every discovered service is bundled with \`bundleFunctions\` (the esbuild options of \`LAMBDA_BUNDLING\`, which the CDK app uses too: minified ESM with a source map file beside it). A child \`node\` process with the function's full environment as deployed (the platform's \`LAMBDA_RUNTIME_ENVIRONMENT\`, so no \`NODE_OPTIONS\`; placeholder values) imports the bundle and exits; the figure is the wall time from spawn to exit. The reference is \`reference.handler.ts\` (a bare Hono app doing one DocumentClient \`GetCommand\`), bundled and started the same way; the empty process imports an empty module. The diagnostics (no budget) run in the same rounds: zod alone imported both ways, the reference and the largest function with \`NODE_OPTIONS=${SOURCE_MAPS_NODE_OPTIONS}\`, the reference, the largest and the smallest function bundled with the SDK's default credential chain replaced by an env-only provider, the smallest function and the smallest HTTP function bundled with the Powertools tracer replaced by one that never traces, and the smallest task, consumer or relay whose own files still import zod's \`z\` object, bundled with those imports read as namespace imports. Each of the ${rounds} rounds runs every subject once in a fresh random order, after one untimed warm-up round; a function's ratio is computed within each round against that round's reference, and the table gives the median and quartiles of those ratios; differences between two subjects are medians of their per-round differences.`,
     '',
     detail.join('\n'),
   ].join('\n');

@@ -6,6 +6,7 @@ import {
   importsZodObject,
   packageOf,
   summarizeBundle,
+  unneededModulesOf,
 } from './metafile.summary.ts';
 
 describe('packageOf', () => {
@@ -91,5 +92,33 @@ describe('zod import forms', () => {
     expect(hasZodLocales(composition(['/r/node_modules/zod/v4/locales/de.js']))).toBe(true);
     expect(hasZodLocales(composition(['/r/node_modules/zod/v4/locales/en.js']))).toBe(false);
     expect(hasZodLocales(composition(['/r/node_modules/zod/v4/classic/schemas.js']))).toBe(false);
+  });
+});
+
+describe('unneededModulesOf', () => {
+  const composition = (names: string[], inputs: string[] = []) => ({
+    bytes: 0,
+    awsSdkBytes: 0,
+    inputs,
+    packages: names.map((name) => ({ name, bytes: 2048 })),
+  });
+
+  it('finds the API document generator in any function, and HTTP serving only outside HTTP functions', () => {
+    const bundle = composition(['hono', 'jose', '@hono/zod-openapi', 'zod']);
+    expect(unneededModulesOf(bundle, true)).toEqual(['@hono/zod-openapi (2 KB)']);
+    expect(unneededModulesOf(bundle, false)).toEqual([
+      'hono (2 KB)',
+      'jose (2 KB)',
+      '@hono/zod-openapi (2 KB)',
+    ]);
+  });
+
+  it('finds zod locales other than English, and nothing in a lean bundle', () => {
+    expect(unneededModulesOf(composition(['zod'], ['/r/node_modules/zod/v4/locales/fr.js']), true)).toEqual([
+      'zod locales other than English',
+    ]);
+    expect(
+      unneededModulesOf(composition(['zod', 'hono'], ['/r/node_modules/zod/v4/locales/en.js']), true),
+    ).toEqual([]);
   });
 });

@@ -95,3 +95,35 @@ export const hasZodLocales = (composition: BundleComposition): boolean =>
 /** `import { z } from 'zod'` (a value import of the `z` object), not a namespace or type-only import. */
 export const importsZodObject = (source: string): boolean =>
   /^\s*import\s*\{[^}]*(?<![\w$])z(?![\w$])[^}]*\}\s*from\s*["']zod["']/m.test(source);
+
+/** What only the API document needs (`@shop/platform/http/openapi`); no function should bundle them. */
+export const DOCUMENT_ONLY_PACKAGES: ReadonlySet<string> = new Set([
+  '@hono/zod-openapi',
+  '@asteasolutions/zod-to-openapi',
+  'openapi3-ts',
+  'yaml',
+  '@scalar/hono-api-reference',
+]);
+
+/** Packages only an HTTP function needs; a task, consumer or relay that bundles them imports dead code. */
+export const HTTP_ONLY_PACKAGES: ReadonlySet<string> = new Set([
+  'hono',
+  '@hono/zod-validator',
+  'jose',
+  '@shop/auth',
+  ...DOCUMENT_ONLY_PACKAGES,
+]);
+
+/**
+ * What a function's bundle carries that the function never runs: for every function, the API
+ * document's generator and zod's translated messages; for a function without an HTTP trigger, HTTP
+ * serving too (Hono, request validation, token verification). One line per finding, empty when lean.
+ */
+export const unneededModulesOf = (composition: BundleComposition, servesHttp: boolean): string[] => {
+  const forbidden = servesHttp ? DOCUMENT_ONLY_PACKAGES : HTTP_ONLY_PACKAGES;
+  const found = composition.packages
+    .filter((p) => forbidden.has(p.name))
+    .map((p) => `${p.name} (${formatKb(p.bytes)})`);
+  if (hasZodLocales(composition)) found.push('zod locales other than English');
+  return found;
+};

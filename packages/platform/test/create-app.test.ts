@@ -1,12 +1,13 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import { createDevIssuer } from '@shop/auth/dev-issuer';
 import type { Problem } from '@shop/contracts';
 import { describe, expect, it, vi } from 'vitest';
+import * as z from 'zod';
 import { NotFoundError } from '../src/errors/index.ts';
 import {
   aboutOrder,
   createApp,
   createAuth,
+  createRoute,
   jsonBody,
   jsonResponse,
   problemResponses,
@@ -147,6 +148,91 @@ const accessLines = async (run: () => unknown) => {
   }
   return lines;
 };
+
+describe('createApp routes', () => {
+  const search = createRoute({
+    method: 'get',
+    path: '/search',
+    request: {
+      query: z.object({ limit: z.coerce.number().int().max(50) }),
+      headers: z.object({ 'Idempotency-Key': z.string().min(8) }),
+    },
+    responses: { 200: jsonResponse(z.object({ limit: z.number(), key: z.string() }), 'found') },
+  });
+  const note = createRoute({
+    method: 'put',
+    path: '/notes',
+    request: { body: { ...jsonBody(z.object({ text: z.string().max(5) })), required: false } },
+    responses: { 200: jsonResponse(z.object({ text: z.string().optional() }), 'kept') },
+  });
+
+  const buildRoutes = () => {
+    const app = createApp();
+    app.openapi(search, (c) =>
+      c.json({ limit: c.req.valid('query').limit, key: c.req.valid('header')['Idempotency-Key'] }, 200),
+    );
+    app.openapi(note, (c) => c.json(c.req.valid('json'), 200));
+    return app;
+  };
+
+  it('validates query and headers, matching header names whatever their case', async () => {
+    const ok = await buildRoutes().request('/search?limit=5', { headers: { 'idempotency-key': 'abcdefgh' } });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ limit: 5, key: 'abcdefgh' });
+    const bad = await buildRoutes().request('/search?limit=500', { headers: { 'idempotency-key': 'short' } });
+    expect(bad.status).toBe(400);
+    expect((await problemOf(bad)).errors?.map((e) => e.pointer)).toEqual(['/query/limit']);
+  });
+
+  it('takes an optional body as empty when the request has none, and validates one that is sent', async () => {
+    const none = await buildRoutes().request('/notes', { method: 'PUT' });
+    expect(none.status).toBe(200);
+    expect(await none.json()).toEqual({});
+    const long = await buildRoutes().request('/notes', {
+      method: 'PUT',
+      body: JSON.stringify({ text: 'far too long' }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(long.status).toBe(400);
+    expect((await problemOf(long)).errors?.[0]?.pointer).toBe('/body/text');
+  });
+
+  it('refuses a body without a content type with 415', async () => {
+    const res = await buildApp().request('/widgets', {
+      method: 'POST',
+      body: new Blob(['{}']).stream(),
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(415);
+  });
+
+  it("lets a route's hook turn a validation failure into its own error, and runs the route's middleware first", async () => {
+    const seen: string[] = [];
+    const app = createApp();
+    app.openapi(
+      {
+        ...createWidget,
+        middleware: async (_c, next) => {
+          seen.push('middleware');
+          await next();
+        },
+      },
+      (c) => c.json(c.req.valid('json'), 201),
+      (result) => {
+        seen.push(`hook ${result.target} ${result.success}`);
+        if (!result.success) throw new WidgetNotFoundError('no such widget shape');
+      },
+    );
+    const res = await app.request('/widgets', {
+      method: 'POST',
+      body: JSON.stringify({ name: '' }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(404);
+    expect((await problemOf(res)).code).toBe('WIDGET.NOT_FOUND');
+    expect(seen).toEqual(['middleware', 'hook json false']);
+  });
+});
 
 describe('createApp access log', () => {
   it('logs one INFO line per request with outcome and duration, and nothing else for a success', async () => {

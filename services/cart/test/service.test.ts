@@ -1,7 +1,7 @@
 import { CHECKOUT_VIEW_FUNCTION } from '@shop/contracts/cart';
 import { LOOKUP_SKUS_FUNCTION } from '@shop/contracts/catalog';
 import { CHECK_PROMOTION_FUNCTION } from '@shop/contracts/promotions';
-import { buildOpenApiDocument } from '@shop/platform/http';
+import { buildOpenApiDocument } from '@shop/platform/http/openapi';
 import { httpRoutesOf, invokedFunctionVariable } from '@shop/platform/service';
 import { describe, expect, it } from 'vitest';
 import { cartRoutes } from '../src/api/routes.ts';

@@ -1,4 +1,4 @@
-import { buildOpenApiDocument } from '@shop/platform/http';
+import { buildOpenApiDocument } from '@shop/platform/http/openapi';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { catalogRoutes } from '../src/api/routes.ts';
 

@@ -1,7 +1,8 @@
 import { createDevIssuer } from '@shop/auth/dev-issuer';
 import type { CheckoutAccepted, Order as OrderDto, OrderPage } from '@shop/contracts/order';
 import type { TestDynamoDb } from '@shop/local-cloud/testing';
-import { buildOpenApiDocument, createAuth } from '@shop/platform/http';
+import { createAuth } from '@shop/platform/http';
+import { buildOpenApiDocument } from '@shop/platform/http/openapi';
 import { captureOutput, metricValuesOf } from '@shop/platform/observability/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/api/app.ts';

@@ -1,6 +1,6 @@
-import { createRoute, type RouteConfig } from '@hono/zod-openapi';
+import type { RouteConfig } from '@hono/zod-openapi';
 import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE } from '@shop/contracts';
-import { jsonBody, jsonResponse, problemResponses } from '@shop/platform/http';
+import { createRoute, jsonBody, jsonResponse, problemResponses } from '@shop/platform/http';
 import { Hono } from 'hono';
 import * as z from 'zod';
 import type { MailboxItem } from '../ses/ses.mailbox.ts';

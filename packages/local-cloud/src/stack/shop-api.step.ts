@@ -1,6 +1,6 @@
 import { createJwtVerifier } from '@shop/auth';
 import { type DevIssuer, DevTokenRequest } from '@shop/auth/dev-issuer';
-import { buildOpenApiDocument } from '@shop/platform/http';
+import { buildOpenApiDocument } from '@shop/platform/http/openapi';
 import { httpRoutesOf, type ServiceDefinition } from '@shop/platform/service';
 import { createConsoleRoutes } from '../console/console.routes.ts';
 import {

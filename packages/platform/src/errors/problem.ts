@@ -1,6 +1,6 @@
 import type { FieldError, Problem } from '@shop/contracts';
 import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE } from '@shop/contracts/codes';
-import type { ZodError } from 'zod';
+import type * as z from 'zod';
 import { AppError, ValidationError } from './app-error.ts';
 
 const typeOf = (code: string): string =>
@@ -36,7 +36,7 @@ const escapePointer = (segment: PropertyKey): string =>
   String(segment).replaceAll('~', '~0').replaceAll('/', '~1');
 
 /** zod issues -> field errors with JSON Pointers into the request part (`/body/variants/0/price`). */
-export const fieldErrorsOf = (error: ZodError, target: string): FieldError[] =>
+export const fieldErrorsOf = (error: z.core.$ZodError, target: string): FieldError[] =>
   error.issues.map((issue) => ({
     pointer: `/${[target, ...issue.path].map(escapePointer).join('/')}`,
     detail: issue.message,
@@ -51,7 +51,7 @@ const TARGET_NAMES: Record<string, string> = {
   cookie: 'cookie',
 };
 
-export const validationErrorOf = (error: ZodError, target: string): ValidationError => {
+export const validationErrorOf = (error: z.core.$ZodError, target: string): ValidationError => {
   const part = TARGET_NAMES[target] ?? target;
   const errors = fieldErrorsOf(error, part);
   const first = errors[0];

@@ -1,13 +1,14 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { OpenAPIRoute, RouteConfig } from '@hono/zod-openapi';
+import { type Context, type Env, Hono, type MiddlewareHandler } from 'hono';
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
 import { HTTPException } from 'hono/http-exception';
 import { AppError, ServiceUnavailableError } from '../errors/app-error.ts';
-import { INTERNAL_PROBLEM, problemOf, problemResponse, validationErrorOf } from '../errors/problem.ts';
+import { INTERNAL_PROBLEM, problemOf, problemResponse } from '../errors/problem.ts';
 import { currentInvocation, isCorrelationId, runInInvocation } from '../invocation/invocation-scope.ts';
 import { CORRELATION_HEADER, getLogger } from '../observability/logger.ts';
 import { flushMetrics, setMetricsMetadata } from '../observability/metrics.ts';
 import { getTracer, traced } from '../tracing/tracer.ts';
+import { requestValidatorsOf, type ValidationHook } from './route-validation.ts';
 
 export interface AppVariables {
   requestId: string;
@@ -133,20 +134,46 @@ export const renderError = (error: unknown, c: Context): Response => {
 };
 
 /**
+ * A Hono app whose routes are declared by their OpenAPI route configs (`createRoute`):
+ * `app.openapi(route, handler)` validates the request parts the route declares with zod and types
+ * `c.req.valid(...)` and the handler's responses from the route, as `@hono/zod-openapi`'s
+ * `OpenAPIHono` does, but keeps no document registry: the API document is generated from the same
+ * route configs by `@shop/platform/http/openapi`, outside the functions.
+ */
+export class ServiceApp<E extends Env = Env> extends Hono<E> {
+  /**
+   * Registers `route` (its own `middleware` first, then the request validators) and its handler;
+   * `hook` sees each validation result before the default 400 problem.
+   */
+  openapi<R extends RouteConfig>(
+    route: R,
+    handler: OpenAPIRoute<R, E>['handler'],
+    hook?: ValidationHook,
+  ): this {
+    const { middleware, hide: _hide, ...config } = route;
+    const own = middleware ? (Array.isArray(middleware) ? middleware : [middleware]) : [];
+    this.on(
+      [config.method],
+      [config.path.replaceAll(/\/{(.+?)}/g, '/:$1')],
+      ...(own as MiddlewareHandler[]),
+      ...requestValidatorsOf(config, hook),
+      handler as MiddlewareHandler,
+    );
+    return this;
+  }
+}
+
+/**
  * The app every service's HTTP function starts from: ids and logging, zod validation failures as 400
  * problems with field errors, one error boundary, 404 problems.
  *
  * @example
  * const app = createApp();
  * app.openapi(getProductRoute, async (c) => c.json(await getProduct(c.req.valid('param').productId), 200));
- * export const handler = handle(app);
+ * export const handler = createHttpHandler(app);
  */
-export const createApp = <TVariables extends object = object>() => {
-  const app = new OpenAPIHono<AppEnv<TVariables>>({
-    defaultHook: (result) => {
-      if (!result.success) throw validationErrorOf(result.error, result.target);
-    },
-  });
+export const createApp = <TVariables extends object = object>(): ServiceApp<AppEnv<TVariables>> => {
+  const app = new ServiceApp<AppEnv<TVariables>>();
   // The platform's middleware only touches the platform's own variables.
   app.use(requestContext() as unknown as MiddlewareHandler<AppEnv<TVariables>>);
   app.onError((error, c) => renderError(error, c));

@@ -1,12 +1,19 @@
 export { type Auth, createAuth } from './auth.ts';
-export { type AppEnv, type AppVariables, aboutOrder, createApp, renderError } from './create-app.ts';
+export {
+  type AppEnv,
+  type AppVariables,
+  aboutOrder,
+  createApp,
+  renderError,
+  ServiceApp,
+} from './create-app.ts';
 export { createHttpHandler } from './lambda-handler.ts';
 export {
-  type ApiInfo,
   BEARER_AUTH,
   BEARER_OR_CART_TOKEN,
-  buildOpenApiDocument,
+  createRoute,
   jsonBody,
   jsonResponse,
   problemResponses,
-} from './openapi.ts';
+} from './route-config.ts';
+export type { ValidationHook, ValidationResult } from './route-validation.ts';

@@ -1,4 +1,3 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import {
   ApplyPromotionRequest,
   Cart,
@@ -10,10 +9,12 @@ import { Sku } from '@shop/contracts/catalog';
 import {
   BEARER_AUTH,
   BEARER_OR_CART_TOKEN,
+  createRoute,
   jsonBody,
   jsonResponse,
   problemResponses,
 } from '@shop/platform/http';
+import * as z from 'zod';
 
 const tags = ['Cart'];
 const SkuParams = z.object({ sku: Sku });

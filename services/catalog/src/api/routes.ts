@@ -1,4 +1,3 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import { PageQuery } from '@shop/contracts';
 import {
   CategoryPage,
@@ -16,7 +15,8 @@ import {
   StockLevel,
   UpdateProductRequest,
 } from '@shop/contracts/catalog';
-import { BEARER_AUTH, jsonBody, jsonResponse, problemResponses } from '@shop/platform/http';
+import { BEARER_AUTH, createRoute, jsonBody, jsonResponse, problemResponses } from '@shop/platform/http';
+import * as z from 'zod';
 
 const tags = ['Catalog'];
 const ProductParams = z.object({ productId: ProductId });

@@ -1,10 +1,9 @@
 import { type AuthVariables, getUser } from '@shop/auth';
 import { isCardNumberIssue } from '@shop/contracts/payment';
-import { CardNumberRefusedError, validationErrorOf } from '@shop/platform/errors';
-import { type Auth, aboutOrder, createApp } from '@shop/platform/http';
+import { CardNumberRefusedError } from '@shop/platform/errors';
+import { type Auth, aboutOrder, createApp, type ValidationHook } from '@shop/platform/http';
 import { recordMetric, SHOP_METRICS } from '@shop/platform/observability';
 import type { Context as LambdaContext } from 'aws-lambda';
-import type { ZodError } from 'zod';
 import { cancelOrder } from '../application/cancel-order.use-case.ts';
 import type { IdempotentCheckout } from '../application/checkout.use-case.ts';
 import type { CheckoutDeps } from '../application/order.deps.ts';
@@ -30,17 +29,14 @@ export interface OrderAppDeps extends CheckoutDeps {
  * a payment method that is not a token a 422 `ORDER.INVALID_PAYMENT_METHOD`, the rest a 400. No message
  * echoes the value.
  */
-const checkoutValidation = (
-  result: { target: string } & ({ success: true } | { success: false; error: ZodError }),
-): undefined => {
-  if (result.success) return undefined;
+const checkoutValidation: ValidationHook = (result) => {
+  if (result.success) return;
   const issues = result.error.issues;
   if (issues.some(isCardNumberIssue)) throw new CardNumberRefusedError();
   const method = issues.find(
     (issue) => result.target === 'json' && issue.path[0] === 'paymentMethod' && issue.code === 'custom',
   );
   if (method) throw new InvalidPaymentMethodError(`/body/paymentMethod: ${method.message}`);
-  throw validationErrorOf(result.error, result.target);
 };
 
 export const buildApp = (deps: OrderAppDeps) => {

@@ -1,4 +1,3 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import {
   AdminListOrdersQuery,
   CheckoutAccepted,
@@ -9,7 +8,8 @@ import {
   OrderId,
   OrderPage,
 } from '@shop/contracts/order';
-import { BEARER_AUTH, jsonBody, jsonResponse, problemResponses } from '@shop/platform/http';
+import { BEARER_AUTH, createRoute, jsonBody, jsonResponse, problemResponses } from '@shop/platform/http';
+import * as z from 'zod';
 
 const TAGS = ['Order'];
 const OrderParams = z.object({ orderId: OrderId });

@@ -1,8 +1,7 @@
 import { type AuthVariables, getUser } from '@shop/auth';
 import { isCardNumberIssue } from '@shop/contracts/payment';
-import { CardNumberRefusedError, fieldErrorsOf, validationErrorOf } from '@shop/platform/errors';
-import { type Auth, aboutOrder, createApp } from '@shop/platform/http';
-import type { ZodError } from 'zod';
+import { CardNumberRefusedError, fieldErrorsOf } from '@shop/platform/errors';
+import { type Auth, aboutOrder, createApp, type ValidationHook } from '@shop/platform/http';
 import { listPayments } from '../application/list-payments.use-case.ts';
 import type { PaymentDeps } from '../application/payment.deps.ts';
 import { toPaymentDto } from '../application/payment-view.mapper.ts';
@@ -17,15 +16,11 @@ export interface PaymentAppDeps extends PaymentDeps {
  * Validation failures become 400 problems, except a card number anywhere in the input: that is a 422
  * `PAYMENT.CARD_NUMBER_REFUSED`. Neither echoes the value (the messages are the schemas' own).
  */
-const refuseCardNumbers = (
-  result: { target: string } & ({ success: true } | { success: false; error: ZodError }),
-): undefined => {
-  if (result.success) return undefined;
-  if (result.error.issues.some(isCardNumberIssue)) {
+const refuseCardNumbers: ValidationHook = (result) => {
+  if (!result.success && result.error.issues.some(isCardNumberIssue)) {
     const part = result.target === 'json' ? 'body' : result.target;
     throw new CardNumberRefusedError(fieldErrorsOf(result.error, part));
   }
-  throw validationErrorOf(result.error, result.target);
 };
 
 export const buildApp = (deps: PaymentAppDeps) => {

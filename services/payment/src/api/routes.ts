@@ -1,4 +1,3 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import {
   ListPaymentsQuery,
   Payment,
@@ -6,7 +5,8 @@ import {
   PaymentResourceId,
   RefundRequest,
 } from '@shop/contracts/payment';
-import { BEARER_AUTH, jsonBody, jsonResponse, problemResponses } from '@shop/platform/http';
+import { BEARER_AUTH, createRoute, jsonBody, jsonResponse, problemResponses } from '@shop/platform/http';
+import * as z from 'zod';
 
 export const listPaymentsRoute = createRoute({
   method: 'get',

@@ -1,4 +1,3 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import { PageQuery } from '@shop/contracts';
 import {
   CreatePromotionRequest,
@@ -7,7 +6,8 @@ import {
   PromotionPage,
   UpdatePromotionRequest,
 } from '@shop/contracts/promotions';
-import { BEARER_AUTH, jsonBody, jsonResponse, problemResponses } from '@shop/platform/http';
+import { BEARER_AUTH, createRoute, jsonBody, jsonResponse, problemResponses } from '@shop/platform/http';
+import * as z from 'zod';
 
 const TAGS = ['Promotions'];
 
