@@ -2,6 +2,11 @@
 export interface MinimumCalls {
   readonly calls: number;
   readonly reason: string;
+  /**
+   * Why the operation makes more calls than `calls`, and what the extra ones buy: an operation above
+   * its minimum with this set is reported as explained rather than flagged OVER.
+   */
+  readonly explained?: string;
 }
 
 /**
