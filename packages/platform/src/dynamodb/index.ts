@@ -1,3 +1,11 @@
+export {
+  type CancellationReason,
+  type ConditionalWrite,
+  cancellationReasonsOf,
+  conditionalPut,
+  conditionalTransaction,
+  conditionalUpdate,
+} from './conditional-write.ts';
 export { createDocumentClient } from './document-client.factory.ts';
 export { putVersioned, VERSION_ATTRIBUTE, type VersionedWrite } from './versioned-write.ts';
 export {
