@@ -68,6 +68,26 @@ describe('order saga tasks', () => {
     expect(order.statusHistory.map((entry) => entry.reason)).toEqual(['ORDER_PLACED', 'PRICED']);
   });
 
+  it('PriceOrder prices in one write: the version moves once, a missing order and a settled one are final errors', async () => {
+    const input = await placed();
+    const lines = [
+      { sku: 'SKU-1', productId: 'prod-SKU-1', name: 'Product SKU-1', quantity: 2, unitPrice: usd(1000) },
+    ];
+    const results = await Promise.all(
+      Array.from({ length: 3 }, () => tasks.priceOrder({ orderId: input.orderId, lines })),
+    );
+    expect(new Set(results.map((result) => result.totals.total.amount)).size).toBe(1);
+    const order = await stored(input.orderId);
+    expect(order).toMatchObject({ priced: true, version: 2, status: 'PENDING' });
+    expect(order.statusHistory.map((entry) => entry.reason)).toEqual(['ORDER_PLACED', 'PRICED']);
+
+    expect((await failure(tasks.priceOrder({ orderId: 'ord_missing', lines }))).name).toBe('OrderNotFound');
+    await tasks.rejectOrder({ orderId: input.orderId, reason: 'PAYMENT_DECLINED' });
+    expect((await failure(tasks.priceOrder({ orderId: input.orderId, lines }))).name).toBe(
+      'OrderInvalidTransition',
+    );
+  });
+
   it('ConfirmOrder confirms once and publishes order.confirmed once, even when repeated concurrently', async () => {
     const input = await placed();
     const results = await Promise.all(

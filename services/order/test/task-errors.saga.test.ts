@@ -25,6 +25,7 @@ beforeAll(async () => {
     orders: {
       get: (orderId) => real.orders.get(orderId),
       create: (order) => real.orders.create(order),
+      applyPricing: (orderId, pricing) => real.orders.applyPricing(orderId, pricing),
       listByCustomer: (customerId, page) => real.orders.listByCustomer(customerId, page),
       listByStatus: (status, page) => real.orders.listByStatus(status, page),
       listPlacedBefore: (status, before, limit) => real.orders.listPlacedBefore(status, before, limit),

@@ -21,10 +21,11 @@ import type * as z from 'zod';
 import {
   abortCancellation,
   cancel,
+  canPrice,
   confirm,
   type Order,
   placeOrder,
-  price,
+  pricingOf,
   reject,
 } from '../domain/order.entity.ts';
 import { InvalidOrderTransitionError, OrderNotFoundError } from '../domain/order.errors.ts';
@@ -70,22 +71,24 @@ export const createOrderTasks = (deps: OrderDeps) => {
   return {
     /** Writes the drafted order unless it exists (the HTTP function usually wrote it already). */
     placeOrder: task(ORDER_TASKS.placeOrder, CheckoutSagaInput, async (input): Promise<OrderTaskOutput> => {
-      const draft = placeOrder(input);
-      if (await deps.orders.create(draft)) return output(draft);
-      const existing = await deps.orders.get(input.orderId);
-      if (!existing) throw new Error(`order ${input.orderId} exists but cannot be read`);
-      if (existing.requestHash !== input.requestHash) {
-        throw new InvalidOrderTransitionError('place again with another request', existing.status);
+      const placed = await deps.orders.create(placeOrder(input));
+      if (!placed.order) throw new Error(`order ${input.orderId} exists but cannot be read`);
+      if (!placed.written && placed.order.requestHash !== input.requestHash) {
+        throw new InvalidOrderTransitionError('place again with another request', placed.order.status);
       }
-      return output(existing);
+      return output(placed.order);
     }),
 
     /** Re-prices the order with the reserved lines; returns the totals `AuthorizePayment` charges. */
     priceOrder: task(ORDER_TASKS.priceOrder, PriceOrderInput, async (input): Promise<PriceOrderOutput> => {
-      const order = await changeOrder(deps, input.orderId, (current) =>
-        price(current, input.lines, nowOf(deps), input.discount ?? undefined),
-      );
-      return { ...output(order), totals: order.totals };
+      // One conditional write; when it does not apply, the order as it stood says why (no read first).
+      const pricing = pricingOf(input.lines, nowOf(deps), input.discount ?? undefined);
+      const priced = await deps.orders.applyPricing(input.orderId, pricing);
+      if (!priced.order) throw new OrderNotFoundError(input.orderId);
+      if (!priced.written && canPrice(priced.order)) {
+        throw new Error(`order ${input.orderId} is PENDING and unpriced but could not be priced`);
+      }
+      return { ...output(priced.order), totals: priced.order.totals };
     }),
 
     /** `PENDING -> CONFIRMED`, publishing `order.confirmed` in the same transaction. */

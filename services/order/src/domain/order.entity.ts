@@ -87,6 +87,42 @@ export const placeOrder = (input: CheckoutSagaInput): Order => ({
   refundIds: [],
 });
 
+/** What pricing a `PENDING` order changes: its lines, its totals and one entry of its history. */
+export interface OrderPricing {
+  readonly lines: readonly OrderLine[];
+  readonly totals: OrderTotals;
+  readonly entry: OrderStatusEntry;
+}
+
+/**
+ * The lines and totals at the catalog's reserved prices, less the discount the order's promotion code
+ * was granted: what `price` applies, computed without the order so that one conditional write can
+ * apply it (`status = PENDING and not yet priced`).
+ */
+export const pricingOf = (
+  reserved: readonly PricedLineInput[],
+  now: Date,
+  discount?: Money,
+): OrderPricing => {
+  const { lines, totals } = priceLines(reserved, discount);
+  return {
+    lines,
+    totals,
+    entry: {
+      status: 'PENDING',
+      at: now.toISOString(),
+      reason: 'PRICED',
+      detail: `stock reserved; total ${totals.total.amount} ${totals.total.currency}`,
+    },
+  };
+};
+
+/** Whether a pricing applies to the order: only to a `PENDING` one, once; a priced order stays as it is. */
+export const canPrice = (order: Order): boolean => {
+  if (order.status !== 'PENDING') throw new InvalidOrderTransitionError('price', order.status);
+  return !order.priced;
+};
+
 /**
  * `PENDING`: the lines and totals at the catalog's reserved prices, less the discount its promotion
  * code was granted. Done once.
@@ -97,14 +133,13 @@ export const price = (
   now: Date,
   discount?: Money,
 ): Transition => {
-  if (order.status !== 'PENDING') throw new InvalidOrderTransitionError('price', order.status);
-  if (order.priced) return unchanged;
-  const { lines, totals } = priceLines(reserved, discount);
+  if (!canPrice(order)) return unchanged;
+  const { lines, totals, entry } = pricingOf(reserved, now, discount);
   return step(
     order,
     'PENDING',
     now,
-    { reason: 'PRICED', detail: `stock reserved; total ${totals.total.amount} ${totals.total.currency}` },
+    { reason: entry.reason, detail: entry.detail },
     { lines, totals, priced: true },
   );
 };

@@ -7,10 +7,15 @@ import {
 import type { EventEnvelope } from '@shop/contracts';
 import type { OrderStatus } from '@shop/contracts/order';
 import { type CursorCodec, createCursorCodec } from '@shop/platform/cursor';
-import { putVersioned } from '@shop/platform/dynamodb';
+import { conditionalPut, conditionalUpdate, putVersioned } from '@shop/platform/dynamodb';
 import * as z from 'zod';
-import type { Order } from '../domain/order.entity.ts';
-import type { OrderPageRequest, OrderPageResult, OrderRepository } from '../domain/order.repository.port.ts';
+import type { Order, OrderPricing } from '../domain/order.entity.ts';
+import type {
+  OrderPageRequest,
+  OrderPageResult,
+  OrderRepository,
+  OrderWrite,
+} from '../domain/order.repository.port.ts';
 import {
   BY_CUSTOMER,
   BY_STATUS,
@@ -43,6 +48,9 @@ const statusCursors = createCursorCodec({
   belongs: (key, partition) => key.gsi2pk === partition,
 });
 
+const storedOrder = (item: Record<string, unknown> | undefined): Order | undefined =>
+  item ? orderOf(item) : undefined;
+
 /** Orders in the service's single table: one item per order, listed through two GSIs. */
 export class DynamoDbOrderRepository implements OrderRepository {
   readonly #ddb: DynamoDBDocumentClient;
@@ -60,8 +68,46 @@ export class DynamoDbOrderRepository implements OrderRepository {
     return Item ? orderOf(Item) : undefined;
   }
 
-  create(order: Order): Promise<boolean> {
-    return putVersioned(this.#ddb, { tableName: this.#table, item: orderItemOf(order) });
+  async create(order: Order): Promise<OrderWrite> {
+    const put = await conditionalPut(this.#ddb, {
+      TableName: this.#table,
+      Item: orderItemOf(order),
+      ConditionExpression: 'attribute_not_exists(#pk)',
+      ExpressionAttributeNames: { '#pk': 'pk' },
+    });
+    return put.written ? { written: true, order } : { written: false, order: storedOrder(put.old) };
+  }
+
+  async applyPricing(orderId: string, pricing: OrderPricing): Promise<OrderWrite> {
+    const update = await conditionalUpdate(this.#ddb, {
+      TableName: this.#table,
+      Key: orderKey(orderId),
+      UpdateExpression:
+        'SET #lines = :lines, #totals = :totals, #priced = :true, #history = list_append(#history, :entry), #updatedAt = :at, #version = #version + :one',
+      ConditionExpression: '#status = :pending AND #priced = :false',
+      ExpressionAttributeNames: {
+        '#lines': 'lines',
+        '#totals': 'totals',
+        '#priced': 'priced',
+        '#history': 'statusHistory',
+        '#updatedAt': 'updatedAt',
+        '#version': 'version',
+        '#status': 'status',
+      },
+      ExpressionAttributeValues: {
+        ':lines': pricing.lines,
+        ':totals': pricing.totals,
+        ':true': true,
+        ':false': false,
+        ':entry': [pricing.entry],
+        ':at': pricing.entry.at,
+        ':one': 1,
+        ':pending': 'PENDING',
+      },
+    });
+    return update.written
+      ? { written: true, order: orderOf(update.item) }
+      : { written: false, order: storedOrder(update.old) };
   }
 
   update(previous: Order, next: Order, events: readonly EventEnvelope[] = []): Promise<boolean> {
