@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderDeps } from '../src/application/order.deps.ts';
 import { createOrderTasks, type OrderTasks } from '../src/application/order.tasks.ts';
 import { createOrderViewFunction } from '../src/application/order-view.use-case.ts';
-import { depsFor, failure, outboxEvents, sagaInput, startOrderDb, usd } from './order.fixtures.ts';
+import {
+  confirmInput,
+  depsFor,
+  failure,
+  outboxEvents,
+  sagaInput,
+  startOrderDb,
+  usd,
+} from './order.fixtures.ts';
 
 let db: TestDynamoDb;
 let deps: OrderDeps;
@@ -91,7 +99,7 @@ describe('order saga tasks', () => {
   it('ConfirmOrder confirms once and publishes order.confirmed once, even when repeated concurrently', async () => {
     const input = await placed();
     const results = await Promise.all(
-      Array.from({ length: 5 }, () => tasks.confirmOrder({ orderId: input.orderId })),
+      Array.from({ length: 5 }, () => tasks.confirmOrder(confirmInput(input))),
     );
     expect(results.every((result) => result.status === 'CONFIRMED')).toBe(true);
     const events = await outboxEvents(db, input.orderId);
@@ -150,14 +158,12 @@ describe('order saga tasks', () => {
         total: input.totals.total,
       },
     });
-    expect((await failure(tasks.confirmOrder({ orderId: input.orderId }))).name).toBe(
-      'OrderInvalidTransition',
-    );
+    expect((await failure(tasks.confirmOrder(confirmInput(input)))).name).toBe('OrderInvalidTransition');
   });
 
   it('CancelOrder cancels a confirmed order once and publishes order.cancelled', async () => {
     const input = await placed();
-    await tasks.confirmOrder({ orderId: input.orderId });
+    await tasks.confirmOrder(confirmInput(input));
     await tasks.cancelOrder({ orderId: input.orderId, reason: 'PAYMENT_FAILED' });
     expect(await tasks.cancelOrder({ orderId: input.orderId, reason: 'PAYMENT_FAILED' })).toEqual({
       orderId: input.orderId,
@@ -177,7 +183,9 @@ describe('order saga tasks', () => {
   });
 
   it('fails with final error names on a missing order and on invalid input', async () => {
-    expect((await failure(tasks.confirmOrder({ orderId: 'ord_missing' }))).name).toBe('OrderNotFound');
+    expect(
+      (await failure(tasks.confirmOrder(confirmInput(sagaInput({ orderId: 'ord_missing' }))))).name,
+    ).toBe('OrderNotFound');
     expect((await failure(tasks.rejectOrder({ orderId: 'ord_x', reason: 'BORED' }))).name).toBe(
       'TaskInputInvalid',
     );
@@ -192,6 +200,8 @@ describe('order saga tasks', () => {
         get: () => Promise.reject(new Error('ProvisionedThroughputExceededException')),
       },
     });
-    expect((await failure(broken.confirmOrder({ orderId: 'ord_x' }))).name).toBe('TransientError');
+    expect((await failure(broken.confirmOrder(confirmInput(sagaInput({ orderId: 'ord_x' }))))).name).toBe(
+      'TransientError',
+    );
   });
 });

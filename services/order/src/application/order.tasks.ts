@@ -16,6 +16,7 @@ import {
 import { nowOf } from '@shop/platform/clock';
 import { recordMetric, SHOP_METRICS } from '@shop/platform/observability';
 import { createEvent } from '@shop/platform/outbox';
+import { LOST_RACE, retryLostRaces } from '@shop/platform/races';
 import { defineSagaTask, type TaskErrorNames, type TaskInvocation } from '@shop/platform/task';
 import type * as z from 'zod';
 import {
@@ -23,12 +24,17 @@ import {
   cancel,
   canPrice,
   confirm,
+  confirmation,
   type Order,
   placeOrder,
   pricingOf,
   reject,
 } from '../domain/order.entity.ts';
-import { InvalidOrderTransitionError, OrderNotFoundError } from '../domain/order.errors.ts';
+import {
+  InvalidOrderTransitionError,
+  OrderNotFoundError,
+  OrderWriteConflictError,
+} from '../domain/order.errors.ts';
 import { changeOrder } from './change-order.ts';
 import type { OrderDeps } from './order.deps.ts';
 
@@ -47,8 +53,8 @@ const task = <TInput extends z.ZodType, TOutput>(
 ) => defineSagaTask({ name, input, errors: ORDER_TASK_ERROR_NAMES, run });
 
 /** From the order being placed to it being settled (confirmed or rejected). */
-const recordSettled = (order: Order, outcome: 'confirmed' | 'rejected', now: Date) => {
-  const placed = Date.parse(order.createdAt);
+const recordSettled = (placedAt: string, outcome: 'confirmed' | 'rejected', now: Date) => {
+  const placed = Date.parse(placedAt);
   if (Number.isFinite(placed)) {
     recordMetric(SHOP_METRICS.sagaDuration, Math.max(0, now.getTime() - placed), { outcome });
   }
@@ -91,35 +97,37 @@ export const createOrderTasks = (deps: OrderDeps) => {
       return { ...output(priced.order), totals: priced.order.totals };
     }),
 
-    /** `PENDING -> CONFIRMED`, publishing `order.confirmed` in the same transaction. */
+    /**
+     * `PENDING -> CONFIRMED`, publishing `order.confirmed` in the same transaction: one conditional
+     * write, its event made from the saga's state; when the order is not PENDING, the order as it
+     * stood says whether this is a repetition (already confirmed or past it) or a final error.
+     */
     confirmOrder: task(
       ORDER_TASKS.confirmOrder,
       ConfirmOrderInput,
-      async ({ orderId }, invocation): Promise<OrderTaskOutput> => {
+      async (input, invocation): Promise<OrderTaskOutput> => {
         const now = nowOf(deps);
-        const order = await changeOrder(
-          deps,
-          orderId,
-          (current) => confirm(current, now),
-          (next) => [
-            createEvent(
-              OrderConfirmed,
-              {
-                orderId: next.id,
-                customerId: next.customerId,
-                lines: eventLines(next),
-                total: next.totals.total,
-              },
-              origin(invocation),
-              now,
-            ),
-          ],
-          (next) => {
-            recordMetric(SHOP_METRICS.ordersConfirmed, 1);
-            recordSettled(next, 'confirmed', now);
-          },
+        const event = createEvent(
+          OrderConfirmed,
+          { orderId: input.orderId, customerId: input.customerId, lines: input.lines, total: input.total },
+          origin(invocation),
+          now,
         );
-        return output(order);
+        return retryLostRaces(
+          async () => {
+            const write = await deps.orders.changeStatus(input.orderId, confirmation(now), [event]);
+            if (write.written) {
+              recordMetric(SHOP_METRICS.ordersConfirmed, 1);
+              recordSettled(input.placedAt, 'confirmed', now);
+              return { orderId: input.orderId, status: 'CONFIRMED' as const };
+            }
+            if (!write.order) throw new OrderNotFoundError(input.orderId);
+            // Throws on a status it cannot confirm; unchanged when already confirmed (or past it).
+            if (confirm(write.order, now).changed) return LOST_RACE;
+            return output(write.order);
+          },
+          { onExhausted: () => new OrderWriteConflictError(input.orderId) },
+        );
       },
     ),
 
@@ -149,7 +157,7 @@ export const createOrderTasks = (deps: OrderDeps) => {
           ],
           (next) => {
             recordMetric(SHOP_METRICS.ordersRejected, 1, { reason });
-            recordSettled(next, 'rejected', now);
+            recordSettled(next.createdAt, 'rejected', now);
           },
         );
         return output(order);

@@ -153,6 +153,23 @@ export const confirm = (order: Order, now: Date): Transition => {
   return step(order, 'CONFIRMED', now);
 };
 
+/**
+ * A status change as one conditional write: from one of `from`, to `to`, with its history entry. The
+ * write applies it only to an order still in `from`; the order it found otherwise says why not.
+ */
+export interface StatusChange {
+  readonly from: readonly OrderStatus[];
+  readonly to: OrderStatus;
+  readonly entry: OrderStatusEntry;
+}
+
+/** `confirm` as a {@link StatusChange}: `PENDING -> CONFIRMED`. */
+export const confirmation = (now: Date): StatusChange => ({
+  from: ['PENDING'],
+  to: 'CONFIRMED',
+  entry: { status: 'CONFIRMED', at: now.toISOString() },
+});
+
 /** `PENDING -> REJECTED` with its reason (and what happened, when said); a rejected order stays as it is. */
 export const reject = (order: Order, reason: OrderStatusReason, now: Date, detail?: string): Transition => {
   if (order.status === 'REJECTED') return unchanged;

@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '@shop/contracts';
 import type { OrderStatus } from '@shop/contracts/order';
-import type { Order, OrderPricing } from './order.entity.ts';
+import type { Order, OrderPricing, StatusChange } from './order.entity.ts';
 
 export interface OrderPageRequest {
   readonly limit: number;
@@ -26,6 +26,15 @@ export interface OrderRepository {
    * the order is not in that state, returns it as it stood (no extra read).
    */
   applyPricing(orderId: string, pricing: OrderPricing): Promise<OrderWrite>;
+  /**
+   * Moves the order's status, and puts the events in the outbox, in one conditional transaction (the
+   * order must be in one of `change.from`); when it is not, returns the order as it stood.
+   */
+  changeStatus(
+    orderId: string,
+    change: StatusChange,
+    events: readonly EventEnvelope[],
+  ): Promise<{ readonly written: true } | { readonly written: false; readonly order: Order | undefined }>;
   /**
    * Replaces `previous` by `next` if nobody changed it since it was read (same version), and puts the
    * events in the outbox in the same transaction. False when the order changed meanwhile.

@@ -7,9 +7,18 @@ import {
 import type { EventEnvelope } from '@shop/contracts';
 import type { OrderStatus } from '@shop/contracts/order';
 import { type CursorCodec, createCursorCodec } from '@shop/platform/cursor';
-import { conditionalPut, conditionalUpdate, putVersioned } from '@shop/platform/dynamodb';
+import {
+  conditionalPut,
+  conditionalTransaction,
+  conditionalUpdate,
+  isTransactionConflict,
+  putVersioned,
+} from '@shop/platform/dynamodb';
+import { outboxPut } from '@shop/platform/outbox';
+import { LOST_RACE, retryLostRaces } from '@shop/platform/races';
 import * as z from 'zod';
-import type { Order, OrderPricing } from '../domain/order.entity.ts';
+import type { Order, OrderPricing, StatusChange } from '../domain/order.entity.ts';
+import { OrderWriteConflictError } from '../domain/order.errors.ts';
 import type {
   OrderPageRequest,
   OrderPageResult,
@@ -108,6 +117,61 @@ export class DynamoDbOrderRepository implements OrderRepository {
     return update.written
       ? { written: true, order: orderOf(update.item) }
       : { written: false, order: storedOrder(update.old) };
+  }
+
+  async changeStatus(
+    orderId: string,
+    change: StatusChange,
+    events: readonly EventEnvelope[],
+  ): Promise<{ readonly written: true } | { readonly written: false; readonly order: Order | undefined }> {
+    const from = Object.fromEntries(change.from.map((status, index) => [`:from${index}`, status]));
+    const transaction = {
+      TransactItems: [
+        {
+          Update: {
+            TableName: this.#table,
+            Key: orderKey(orderId),
+            UpdateExpression:
+              'SET #status = :to, #statusIndex = :statusPartition, #history = list_append(#history, :entry), #updatedAt = :at, #version = #version + :one',
+            ConditionExpression: `#status IN (${Object.keys(from).join(', ')})`,
+            ExpressionAttributeNames: {
+              '#status': 'status',
+              '#statusIndex': BY_STATUS.pk,
+              '#history': 'statusHistory',
+              '#updatedAt': 'updatedAt',
+              '#version': 'version',
+            },
+            ExpressionAttributeValues: {
+              ...from,
+              ':to': change.to,
+              ':statusPartition': statusPartition(change.to),
+              ':entry': [change.entry],
+              ':at': change.entry.at,
+              ':one': 1,
+            },
+          },
+        },
+        // FIFO subscribers then see one order's events in order.
+        ...events.map((event) => outboxPut(this.#table, event, { partitionHint: orderId })),
+      ],
+    };
+    // A transaction on the order at the same moment cancels this one (TransactionConflict): send it
+    // again, and its condition then finds the order as the other one left it.
+    const write = await retryLostRaces(
+      async () => {
+        try {
+          return await conditionalTransaction(this.#ddb, transaction);
+        } catch (error) {
+          if (isTransactionConflict(error)) return LOST_RACE;
+          throw error;
+        }
+      },
+      {
+        backoff: { initialDelayMs: 10, maxDelayMs: 100 },
+        onExhausted: () => new OrderWriteConflictError(orderId),
+      },
+    );
+    return write.written ? { written: true } : { written: false, order: storedOrder(write.old) };
   }
 
   update(previous: Order, next: Order, events: readonly EventEnvelope[] = []): Promise<boolean> {
