@@ -5,6 +5,7 @@ import {
   conditionalPut,
   conditionalTransaction,
   conditionalUpdate,
+  putIfAbsent,
 } from '@shop/platform/dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../src/dynamodb/dynamodb-local.ts';
@@ -59,6 +60,15 @@ describe('conditional writes against DynamoDB Local', () => {
     expect(await put('first')).toEqual({ written: true });
     expect(await put('second')).toEqual({ written: false, old: { ...k, value: 'first', tags: ['a'] } });
     expect((await stored(k))?.value).toBe('first');
+  });
+
+  it('putIfAbsent creates an item once and then hands back the one stored', async () => {
+    const k = key();
+    expect(await putIfAbsent(ddb, { tableName: TABLE, item: { ...k, n: 1 } })).toEqual({ written: true });
+    expect(await putIfAbsent(ddb, { tableName: TABLE, item: { ...k, n: 2 } })).toEqual({
+      written: false,
+      old: { ...k, n: 1 },
+    });
   });
 
   it('conditionalUpdate returns the new item, or the old one (none when missing) on a failed condition', async () => {

@@ -72,6 +72,25 @@ export const conditionalPut = async (
 };
 
 /**
+ * Creates an item unless one with its key exists, and otherwise returns that one: what a create that
+ * may be a repetition needs, in one round trip.
+ *
+ * @example
+ * const created = await putIfAbsent(ddb, { tableName, item: orderItemOf(order) });
+ * const stored = created.written ? order : orderOf(created.old);
+ */
+export const putIfAbsent = (
+  ddb: DynamoDBDocumentClient,
+  write: { readonly tableName: string; readonly item: Item; readonly partitionKey?: string },
+): Promise<ConditionalWrite> =>
+  conditionalPut(ddb, {
+    TableName: write.tableName,
+    Item: write.item,
+    ConditionExpression: 'attribute_not_exists(#pk)',
+    ExpressionAttributeNames: { '#pk': write.partitionKey ?? 'pk' },
+  });
+
+/**
  * UpdateItem with its condition, returning the item as written (`ALL_NEW`) or, when the condition
  * fails, as it stood: one round trip either way.
  *

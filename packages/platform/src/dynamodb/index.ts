@@ -5,6 +5,7 @@ export {
   conditionalPut,
   conditionalTransaction,
   conditionalUpdate,
+  putIfAbsent,
 } from './conditional-write.ts';
 export { createDocumentClient } from './document-client.factory.ts';
 export { putVersioned, VERSION_ATTRIBUTE, type VersionedWrite } from './versioned-write.ts';

@@ -8,10 +8,10 @@ import type { EventEnvelope } from '@shop/contracts';
 import type { OrderStatus } from '@shop/contracts/order';
 import { type CursorCodec, createCursorCodec } from '@shop/platform/cursor';
 import {
-  conditionalPut,
   conditionalTransaction,
   conditionalUpdate,
   isTransactionConflict,
+  putIfAbsent,
   putVersioned,
 } from '@shop/platform/dynamodb';
 import { outboxPut } from '@shop/platform/outbox';
@@ -78,12 +78,7 @@ export class DynamoDbOrderRepository implements OrderRepository {
   }
 
   async create(order: Order): Promise<OrderWrite> {
-    const put = await conditionalPut(this.#ddb, {
-      TableName: this.#table,
-      Item: orderItemOf(order),
-      ConditionExpression: 'attribute_not_exists(#pk)',
-      ExpressionAttributeNames: { '#pk': 'pk' },
-    });
+    const put = await putIfAbsent(this.#ddb, { tableName: this.#table, item: orderItemOf(order) });
     return put.written ? { written: true, order } : { written: false, order: storedOrder(put.old) };
   }
 
