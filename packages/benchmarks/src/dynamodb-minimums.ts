@@ -85,7 +85,10 @@ export const DYNAMODB_MINIMUMS: Readonly<Record<string, MinimumCalls>> = {
     explained:
       'the lines carry SKU and quantity only (see GET /cart): checkout prices them from the replica, one BatchGetItem(SKU), so the order starts at the current price and with unsellable SKUs left out (PriceOrder then reprices at the catalog’s reserved prices)',
   },
-  'cart-order-confirmed': { calls: 1, reason: 'one transaction: empty the cart and record the event id' },
+  'cart-order-confirmed': {
+    calls: 1,
+    reason: 'one conditional UpdateItem: empty the cart unless it was emptied for this order',
+  },
   'cart-product-changed': {
     calls: 2,
     reason: 'find the carts holding the SKUs, one transaction updating them with the dedupe marker',
@@ -118,6 +121,13 @@ export const DYNAMODB_MINIMUMS: Readonly<Record<string, MinimumCalls>> = {
   'order-abort-cancellation': { calls: 1, reason: 'one conditional UpdateItem' },
   'order-payment-refunded': { calls: 2, reason: 'GetItem the order, one transaction with the dedupe marker' },
   'order-outbox-relay': { calls: 0, reason: 'reads the stream, sends to SQS' },
+  'notifications-order-events': {
+    calls: 2,
+    reason:
+      'GetItem the sent-email log entry of the event, PutItem it once the email is sent (the order comes by Lambda)',
+    explained:
+      'Powertools idempotency adds its record (PutItem IN_PROGRESS, UpdateItem COMPLETED): SES has no idempotency key, so the IN_PROGRESS record is what keeps two concurrent deliveries of one event from both finding no log entry and sending the email twice; the log entry alone covers only deliveries after it is written',
+  },
   'order-order-view': { calls: 1, reason: 'GetItem the order' },
   'payment-http GET /payments': { calls: 1, reason: 'Query the order index' },
   'payment-http POST /payments/{paymentId}/refund': {
