@@ -1,5 +1,5 @@
 import { type LocalStack, startLocalStack } from '@shop/local-cloud';
-import { ShopClient } from '@shop/local-cloud/testing';
+import { functionNameOf, ShopClient } from '@shop/local-cloud/testing';
 import { type AwsTap, startAwsTap } from './aws-call.tap.ts';
 import type { BenchContext } from './bench.context.ts';
 import { sleep } from './bench.util.ts';
@@ -60,7 +60,8 @@ export const startBenchStack = async (ctx: BenchContext): Promise<BenchStack> =>
     try {
       const result = await invoke(name, payload, options);
       invocations.push({
-        functionName: name.split(':').pop() ?? name,
+        // `name:live` and qualified ARNs (event sources, saga tasks) name the function, not the alias.
+        functionName: functionNameOf(name),
         startedAt,
         ms: performance.now() - startedAt,
         ok: result.ok,

@@ -90,13 +90,15 @@ export const runDynamoDbSection = async (
     const count = calls.length / per;
     const scans = calls.filter((c) => operationOf(c) === 'Scan').length;
     const units = unitsOf(calls);
-    const over = (minimum !== undefined && count > minimum.calls) || scans > 0;
+    const above = minimum !== undefined && count > minimum.calls;
+    const explained = above ? minimum.explained : undefined;
+    const over = (above && explained === undefined) || scans > 0;
     rows.push({
       section: '3',
       figure: `DynamoDB calls ${label}`,
       median: fixed(count, Number.isInteger(count) ? 0 : 1),
       spread: breakdown(calls),
-      budget: minimum ? `min ${minimum.calls}` : 'no minimum set',
+      budget: minimum ? `min ${minimum.calls}${explained ? ', explained' : ''}` : 'no minimum set',
       verdict: minimum ? (over ? 'OVER' : 'ok') : '',
       notes: [
         note,
@@ -104,15 +106,15 @@ export const runDynamoDbSection = async (
           ? `${fixed(units.read / per, 1)} RRU, ${fixed(units.write / per, 1)} WRU`
           : '',
         minimum?.reason ?? '',
+        explained ? `explained: ${explained}` : '',
       ]
         .filter(Boolean)
         .join('; '),
     });
     if (scans > 0) findings.push(`${label} issues ${scans} Scan(s): no Scan may run on a request path.`);
-    if (minimum && count > minimum.calls) {
-      findings.push(
-        `${label}: ${fixed(count, 1)} DynamoDB calls (${breakdown(calls)}) where ${minimum.calls} would do (${minimum.reason}).`,
-      );
+    if (above) {
+      const excess = `${label}: ${fixed(count, 1)} DynamoDB calls (${breakdown(calls)}) where ${minimum.calls} would do (${minimum.reason})`;
+      findings.push(explained ? `${excess}; explained: ${explained}` : `${excess}.`);
     }
   };
 
@@ -345,7 +347,7 @@ export const runDynamoDbSection = async (
 
   const unmeasured = Object.keys(DYNAMODB_MINIMUMS).filter((key) => !seen.has(key));
   const explanation = [
-    `**3. DynamoDB round trips.** After the other stack sections, every function is re-registered with its own \`AWS_ENDPOINT_URL\` pointing at a counting proxy (\`aws-call.tap.ts\`) in front of the edge, so each call that goes over the wire is attributed to the function that made it, by \`X-Amz-Target\`; nothing in the functions changes. Each public operation runs once against the seeded stack (one after another; the functions they invoke synchronously are listed as \`+ function n\`, asynchronous consumers as \`(async …)\`). One checkout is then followed to the end of its saga and until every consumer is idle, and each saga task, consumer and relay it triggered gets a row (per invocation, or per event for queue consumers). The minimum per operation, with its reason, is the table \`DYNAMODB_MINIMUMS\` in \`dynamodb-minimums.ts\`; an operation above it, or any Scan, is flagged. The simulated card network keeps its state in the payment table (key prefix \`SIMPROVIDER\`); those calls stand for the payment provider's HTTP API and are listed in the notes, not counted against the minimum. Request units are DynamoDB Local's own \`ConsumedCapacity\` (the proxy asks for it on every call).`,
+    `**3. DynamoDB round trips.** After the other stack sections, every function is re-registered with its own \`AWS_ENDPOINT_URL\` pointing at a counting proxy (\`aws-call.tap.ts\`) in front of the edge, so each call that goes over the wire is attributed to the function that made it, by \`X-Amz-Target\`; nothing in the functions changes. Each public operation runs once against the seeded stack (one after another; the functions they invoke synchronously are listed as \`+ function n\`, asynchronous consumers as \`(async …)\`). One checkout is then followed to the end of its saga and until every consumer is idle, and each saga task, consumer and relay it triggered gets a row (per invocation, or per event for queue consumers). The minimum per operation, with its reason, is the table \`DYNAMODB_MINIMUMS\` in \`dynamodb-minimums.ts\`; an operation above it, or any Scan, is flagged, unless the table says why the extra calls are worth making (\`explained\`: the row then reads \`min n, explained\` and its reason is in the notes and the findings). The simulated card network keeps its state in the payment table (key prefix \`SIMPROVIDER\`); those calls stand for the payment provider's HTTP API and are listed in the notes, not counted against the minimum. Request units are DynamoDB Local's own \`ConsumedCapacity\` (the proxy asks for it on every call).`,
     unmeasured.length > 0 ? `\nNot exercised in this run: ${unmeasured.join(', ')}.` : '',
   ].join('\n');
   return { result: { rows, findings, explanation }, ...(counted ? { checkout: counted } : {}) };

@@ -14,6 +14,7 @@ import { createIdempotentCheckout } from '../src/infrastructure/checkout-idempot
 import {
   address,
   cartLine,
+  confirmInput,
   depsFor,
   RecordingSagaStarter,
   StubCheckoutView,
@@ -88,6 +89,13 @@ const checkoutAs = (who: Who, key: string, payload: unknown = body()) =>
 const newKey = () => `key-${crypto.randomUUID()}`;
 
 /** A checkout that went through, and its order. */
+/** `ConfirmOrder` on a placed order, with the input the saga would give it. */
+const confirm = async (orderId: string) => {
+  const order = await deps.orders.get(orderId);
+  if (!order) throw new Error(`no order ${orderId}`);
+  return tasks.confirmOrder(confirmInput(order));
+};
+
 const placeOrder = async (who: Who = 'alice') => {
   const response = await checkoutAs(who, newKey());
   expect(response.status).toBe(202);
@@ -344,8 +352,8 @@ describe('GET /admin/orders?status=', () => {
   it("lists every customer's orders in a status for admins only", async () => {
     const aliceOrder = await placeOrder('alice');
     const bobOrder = await placeOrder('bob');
-    await tasks.confirmOrder({ orderId: aliceOrder });
-    await tasks.confirmOrder({ orderId: bobOrder });
+    await confirm(aliceOrder);
+    await confirm(bobOrder);
     const response = await get('/admin/orders?status=CONFIRMED&limit=100', 'admin');
     expect(response.status).toBe(200);
     const page = (await response.json()) as OrderPage;
@@ -365,7 +373,7 @@ describe('GET /admin/orders?status=', () => {
 describe('POST /orders/{orderId}/cancel', () => {
   it('marks a confirmed order CANCELLING, starts the cancel saga and answers 202; a second cancel is 409', async () => {
     const orderId = await placeOrder('alice');
-    await tasks.confirmOrder({ orderId });
+    await confirm(orderId);
     const response = await post(`/orders/${orderId}/cancel`, 'alice', undefined, {
       'x-correlation-id': 'cancel-request-1',
     });
@@ -382,7 +390,7 @@ describe('POST /orders/{orderId}/cancel', () => {
 
   it('lets only one of two concurrent cancels win', async () => {
     const orderId = await placeOrder('alice');
-    await tasks.confirmOrder({ orderId });
+    await confirm(orderId);
     const statuses = await Promise.all([
       post(`/orders/${orderId}/cancel`, 'alice'),
       post(`/orders/${orderId}/cancel`, 'admin'),
@@ -393,7 +401,7 @@ describe('POST /orders/{orderId}/cancel', () => {
   it('is a 409 for a pending order and a 404 for another customer', async () => {
     const orderId = await placeOrder('alice');
     expect((await post(`/orders/${orderId}/cancel`, 'alice')).status).toBe(409);
-    await tasks.confirmOrder({ orderId });
+    await confirm(orderId);
     expect((await post(`/orders/${orderId}/cancel`, 'bob')).status).toBe(404);
     const byAdmin = await post(`/orders/${orderId}/cancel`, 'admin');
     expect(byAdmin.status).toBe(202);

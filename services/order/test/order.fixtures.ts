@@ -1,11 +1,12 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventEnvelope } from '@shop/contracts';
 import type { CheckoutViewLine, CheckoutViewOutput } from '@shop/contracts/cart';
-import type { CancelSagaInput, CheckoutSagaInput } from '@shop/contracts/order';
+import type { CancelSagaInput, CheckoutSagaInput, ConfirmOrderInput } from '@shop/contracts/order';
 import { startTestDynamoDb, type TestDynamoDb } from '@shop/local-cloud/testing';
 import type { OrderDeps } from '../src/application/order.deps.ts';
 import { createOrderDeps } from '../src/composition-root.ts';
 import type { CheckoutViewReader } from '../src/domain/checkout-view.port.ts';
+import type { Order } from '../src/domain/order.entity.ts';
 import { CartUnavailableError } from '../src/domain/order.errors.ts';
 import { priceLines } from '../src/domain/order-pricing.ts';
 import type { SagaStarter } from '../src/domain/saga-starter.port.ts';
@@ -116,6 +117,24 @@ export const sagaInput = (
     ...overrides,
   };
 };
+
+/** `ConfirmOrder`'s input as the checkout saga passes it: from the saga's input, or from a stored order. */
+export const confirmInput = (source: CheckoutSagaInput | Order): ConfirmOrderInput =>
+  'orderId' in source
+    ? {
+        orderId: source.orderId,
+        customerId: source.customerId,
+        lines: source.stockLines,
+        total: source.totals.total,
+        placedAt: source.placedAt,
+      }
+    : {
+        orderId: source.id,
+        customerId: source.customerId,
+        lines: source.lines.map((line) => ({ sku: line.sku, quantity: line.quantity })),
+        total: source.totals.total,
+        placedAt: source.createdAt,
+      };
 
 /** The events in the table's outbox (tests only: a Scan). */
 export const outboxEvents = async (db: TestDynamoDb, orderId?: string): Promise<EventEnvelope[]> => {

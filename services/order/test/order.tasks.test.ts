@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderDeps } from '../src/application/order.deps.ts';
 import { createOrderTasks, type OrderTasks } from '../src/application/order.tasks.ts';
 import { createOrderViewFunction } from '../src/application/order-view.use-case.ts';
-import { depsFor, failure, outboxEvents, sagaInput, startOrderDb, usd } from './order.fixtures.ts';
+import {
+  confirmInput,
+  depsFor,
+  failure,
+  outboxEvents,
+  sagaInput,
+  startOrderDb,
+  usd,
+} from './order.fixtures.ts';
 
 let db: TestDynamoDb;
 let deps: OrderDeps;
@@ -68,10 +76,30 @@ describe('order saga tasks', () => {
     expect(order.statusHistory.map((entry) => entry.reason)).toEqual(['ORDER_PLACED', 'PRICED']);
   });
 
+  it('PriceOrder prices in one write: the version moves once, a missing order and a settled one are final errors', async () => {
+    const input = await placed();
+    const lines = [
+      { sku: 'SKU-1', productId: 'prod-SKU-1', name: 'Product SKU-1', quantity: 2, unitPrice: usd(1000) },
+    ];
+    const results = await Promise.all(
+      Array.from({ length: 3 }, () => tasks.priceOrder({ orderId: input.orderId, lines })),
+    );
+    expect(new Set(results.map((result) => result.totals.total.amount)).size).toBe(1);
+    const order = await stored(input.orderId);
+    expect(order).toMatchObject({ priced: true, version: 2, status: 'PENDING' });
+    expect(order.statusHistory.map((entry) => entry.reason)).toEqual(['ORDER_PLACED', 'PRICED']);
+
+    expect((await failure(tasks.priceOrder({ orderId: 'ord_missing', lines }))).name).toBe('OrderNotFound');
+    await tasks.rejectOrder({ orderId: input.orderId, reason: 'PAYMENT_DECLINED' });
+    expect((await failure(tasks.priceOrder({ orderId: input.orderId, lines }))).name).toBe(
+      'OrderInvalidTransition',
+    );
+  });
+
   it('ConfirmOrder confirms once and publishes order.confirmed once, even when repeated concurrently', async () => {
     const input = await placed();
     const results = await Promise.all(
-      Array.from({ length: 5 }, () => tasks.confirmOrder({ orderId: input.orderId })),
+      Array.from({ length: 5 }, () => tasks.confirmOrder(confirmInput(input))),
     );
     expect(results.every((result) => result.status === 'CONFIRMED')).toBe(true);
     const events = await outboxEvents(db, input.orderId);
@@ -130,14 +158,12 @@ describe('order saga tasks', () => {
         total: input.totals.total,
       },
     });
-    expect((await failure(tasks.confirmOrder({ orderId: input.orderId }))).name).toBe(
-      'OrderInvalidTransition',
-    );
+    expect((await failure(tasks.confirmOrder(confirmInput(input)))).name).toBe('OrderInvalidTransition');
   });
 
   it('CancelOrder cancels a confirmed order once and publishes order.cancelled', async () => {
     const input = await placed();
-    await tasks.confirmOrder({ orderId: input.orderId });
+    await tasks.confirmOrder(confirmInput(input));
     await tasks.cancelOrder({ orderId: input.orderId, reason: 'PAYMENT_FAILED' });
     expect(await tasks.cancelOrder({ orderId: input.orderId, reason: 'PAYMENT_FAILED' })).toEqual({
       orderId: input.orderId,
@@ -157,7 +183,9 @@ describe('order saga tasks', () => {
   });
 
   it('fails with final error names on a missing order and on invalid input', async () => {
-    expect((await failure(tasks.confirmOrder({ orderId: 'ord_missing' }))).name).toBe('OrderNotFound');
+    expect(
+      (await failure(tasks.confirmOrder(confirmInput(sagaInput({ orderId: 'ord_missing' }))))).name,
+    ).toBe('OrderNotFound');
     expect((await failure(tasks.rejectOrder({ orderId: 'ord_x', reason: 'BORED' }))).name).toBe(
       'TaskInputInvalid',
     );
@@ -172,6 +200,8 @@ describe('order saga tasks', () => {
         get: () => Promise.reject(new Error('ProvisionedThroughputExceededException')),
       },
     });
-    expect((await failure(broken.confirmOrder({ orderId: 'ord_x' }))).name).toBe('TransientError');
+    expect((await failure(broken.confirmOrder(confirmInput(sagaInput({ orderId: 'ord_x' }))))).name).toBe(
+      'TransientError',
+    );
   });
 });

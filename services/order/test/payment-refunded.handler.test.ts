@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderDeps } from '../src/application/order.deps.ts';
 import { createOrderTasks } from '../src/application/order.tasks.ts';
 import { recordRefundOnPaymentRefunded } from '../src/application/payment-refunded.handler.ts';
-import { depsFor, sagaInput, startOrderDb, tableOf, usd } from './order.fixtures.ts';
+import { confirmInput, depsFor, sagaInput, startOrderDb, tableOf, usd } from './order.fixtures.ts';
 
 let db: TestDynamoDb;
 let deps: OrderDeps;
@@ -56,7 +56,7 @@ describe('payment.refunded consumer', () => {
   it('records a refund in the order history once, whether the event or the refund repeats', async () => {
     const input = sagaInput();
     await createOrderTasks(deps).placeOrder(input);
-    await createOrderTasks(deps).confirmOrder({ orderId: input.orderId });
+    await createOrderTasks(deps).confirmOrder(confirmInput(input));
     const event = refunded(input.orderId, 'refund-1');
     const sameRefundOtherEvent = refunded(input.orderId, 'refund-1');
     expect(await consumer(sqsEvent([event]), context)).toEqual({ batchItemFailures: [] });

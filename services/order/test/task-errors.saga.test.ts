@@ -5,7 +5,6 @@ import { caughtBy, inProcessInvoker, isolateTaskState } from '@shop/platform/tas
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderDeps } from '../src/application/order.deps.ts';
 import { createOrderTasks } from '../src/application/order.tasks.ts';
-import type { Order } from '../src/domain/order.entity.ts';
 import { InvalidOrderTransitionError } from '../src/domain/order.errors.ts';
 import { cartLine, depsFor, sagaInput, startOrderDb } from './order.fixtures.ts';
 import { CHECKOUT_ASL } from './saga.harness.ts';
@@ -25,16 +24,18 @@ beforeAll(async () => {
     orders: {
       get: (orderId) => real.orders.get(orderId),
       create: (order) => real.orders.create(order),
+      applyPricing: (orderId, pricing) => real.orders.applyPricing(orderId, pricing),
+      changeStatus: async (orderId, change, events) => {
+        const failure = change.to === 'CONFIRMED' ? nextConfirmFailure : undefined;
+        nextConfirmFailure = undefined;
+        if (failure) throw failure;
+        return real.orders.changeStatus(orderId, change, events);
+      },
       listByCustomer: (customerId, page) => real.orders.listByCustomer(customerId, page),
       listByStatus: (status, page) => real.orders.listByStatus(status, page),
       listPlacedBefore: (status, before, limit) => real.orders.listPlacedBefore(status, before, limit),
       getMany: (orderIds) => real.orders.getMany(orderIds),
-      update: async (previous: Order, next: Order, events) => {
-        const failure = next.status === 'CONFIRMED' ? nextConfirmFailure : undefined;
-        nextConfirmFailure = undefined;
-        if (failure) throw failure;
-        return real.orders.update(previous, next, events);
-      },
+      update: (previous, next, events) => real.orders.update(previous, next, events),
     },
   };
 });
@@ -57,7 +58,7 @@ const confirmInSaga = async () => {
     });
     const { executionArn } = emulator.startExecution({
       stateMachineArn: machine.stateMachineArn,
-      input: JSON.stringify({ orderId: input.orderId, correlationId: input.correlationId }),
+      input: JSON.stringify({ ...input, pricing: { orderId: input.orderId, totals: input.totals } }),
     });
     const execution = await emulator.waitForExecution(executionArn, 20_000);
     return { execution, attempts: invoker.calls.length, order: await deps.orders.get(input.orderId) };

@@ -102,7 +102,18 @@ export type PriceOrderInput = z.infer<typeof PriceOrderInput>;
 export const PriceOrderOutput = OrderTaskOutput.extend({ totals: OrderTotals });
 export type PriceOrderOutput = z.infer<typeof PriceOrderOutput>;
 
-export const ConfirmOrderInput = z.object({ orderId: OrderId });
+/**
+ * `ConfirmOrder`: the order, and what its `order.confirmed` event says of it (the customer, the reserved
+ * lines, the priced total) and when it was placed, from the saga's state: the task confirms in one
+ * conditional transaction, without reading the order first.
+ */
+export const ConfirmOrderInput = z.object({
+  orderId: OrderId,
+  customerId: z.string().min(1).max(256),
+  lines: z.array(StockLine).min(1),
+  total: Money,
+  placedAt: z.iso.datetime(),
+});
 export type ConfirmOrderInput = z.infer<typeof ConfirmOrderInput>;
 
 export const RejectOrderInput = z.object({

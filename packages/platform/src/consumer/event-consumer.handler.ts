@@ -49,8 +49,18 @@ export type EnvelopeOf<TDefinition> =
 
 export interface EventHandler<TDefinition extends EventDefinition = EventDefinition> {
   readonly event: TDefinition;
-  /** Runs at most once per event id (within the idempotency window); throw to have SQS redeliver. */
+  /**
+   * Runs at most once per event id (within the idempotency window), unless it is `dedupedBy` itself;
+   * throw to have SQS redeliver.
+   */
   readonly handle: (envelope: EnvelopeOf<TDefinition>, context: EventContext) => Promise<void>;
+  /**
+   * How the handler makes a repeated or concurrent delivery a no-op by itself (its one write is
+   * conditional on the event's effect not being there yet, e.g. "the cart was not emptied for this
+   * order"). When set, the consumer keeps no idempotency record for it: the record's two writes
+   * (IN_PROGRESS, then COMPLETED) would add nothing the handler's condition does not already give.
+   */
+  readonly dedupedBy?: string;
 }
 
 export interface ConsumerIdempotencyOptions {
@@ -92,8 +102,8 @@ const parseMessage = (record: SQSRecord, handlers: ReadonlyMap<string, EventHand
  * handled type whose data passes its definition; anything else is a poison message, logged as an
  * error and reported as failed, so that it lands in the queue's DLQ after `maxReceiveCount`
  * receives. Handling is idempotent by event id (Powertools idempotency, records in the service's
- * table), and failures are reported per message (`{ batchItemFailures }`), so only those are
- * redelivered.
+ * table) unless a handler says it is `dedupedBy` its own conditional write, and failures are
+ * reported per message (`{ batchItemFailures }`), so only those are redelivered.
  *
  * @example
  * // src/handlers/order-confirmed.consumer.ts
@@ -215,7 +225,9 @@ export const createEventConsumer = <const TDefinitions extends readonly EventDef
       try {
         // Calls the handler makes (an internal function, say) carry the event's correlation id.
         await traced(envelope.type, { correlationId, orderId }, () =>
-          runInInvocation({ correlationId }, () => idempotentRun(handler, envelope, context)),
+          runInInvocation({ correlationId }, () =>
+            handler.dedupedBy ? run(handler, envelope, context) : idempotentRun(handler, envelope, context),
+          ),
         );
         recordLogger.info('event', line('succeeded'));
       } catch (error) {

@@ -1,3 +1,12 @@
+export {
+  type CancellationReason,
+  type ConditionalWrite,
+  cancellationReasonsOf,
+  conditionalPut,
+  conditionalTransaction,
+  conditionalUpdate,
+  putIfAbsent,
+} from './conditional-write.ts';
 export { createDocumentClient } from './document-client.factory.ts';
 export { putVersioned, VERSION_ATTRIBUTE, type VersionedWrite } from './versioned-write.ts';
 export {

@@ -6,13 +6,15 @@ import type { CartDeps } from './cart.deps.ts';
 
 /**
  * `order.confirmed` -> the buyer's cart is emptied (all of it, as checkout took the whole cart).
- * Harmless when repeated: the consumer dedupes on the event id, and the cart remembers the order it
- * was last emptied for, so even a late redelivery does not wipe lines added since.
+ * Harmless when repeated, by itself: the cart remembers the order it was last emptied for and the
+ * write is conditional on it, so a redelivery (even a late or a concurrent one) changes nothing and
+ * does not wipe lines added since. The consumer keeps no idempotency record for it.
  */
 export const emptyCartOnOrderConfirmed = (
   deps: { readonly carts: CartRepository } & Pick<CartDeps, 'clock'>,
 ): EventHandler<typeof OrderConfirmed> => ({
   event: OrderConfirmed,
+  dedupedBy: 'the UpdateItem is conditional on the cart not having been emptied for this order',
   handle: async (event, { logger }) => {
     const { orderId, customerId } = event.data;
     const emptied = await deps.carts.emptyForOrder(customerId, orderId, nowOf(deps));

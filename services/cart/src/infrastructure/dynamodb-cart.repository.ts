@@ -69,25 +69,32 @@ export class DynamoDbCartRepository implements CartRepository {
     }
     let cart: StoredCart | undefined;
     const snapshots = new Map<string, SkuSnapshot>();
-    let keys: Record<string, unknown>[] = [cartKey(owner), ...wanted.map(skuKey)];
-    for (let round = 0; keys.length > 0; round++) {
+    for (const item of await this.#batchRaw([cartKey(owner), ...wanted.map(skuKey)])) {
+      if (item.sk === CART_SK) cart = toCart(item);
+      else if (item.sk === SKU_SK) {
+        const snapshot = snapshotOfReplicaItem(item);
+        snapshots.set(snapshot.sku, snapshot);
+      }
+    }
+    return { cart: cart && !isExpired(cart, now) ? cart : undefined, skus: snapshots };
+  }
+
+  /** The items of these keys that exist, in one BatchGetItem (more only for what DynamoDB left unprocessed). */
+  async #batchRaw(keys: readonly Record<string, unknown>[]): Promise<RawItem[]> {
+    const items: RawItem[] = [];
+    let pending = [...keys];
+    for (let round = 0; pending.length > 0; round++) {
       if (round === MAX_UNPROCESSED_ROUNDS) throw new Error('the cart read was throttled; retry');
       const { Responses, UnprocessedKeys } = await this.#ddb.send(
         new BatchGetCommand({
           // Consistent like `find`: a line written a moment ago must be seen by the next write.
-          RequestItems: { [this.#table]: { Keys: keys, ConsistentRead: true } },
+          RequestItems: { [this.#table]: { Keys: pending, ConsistentRead: true } },
         }),
       );
-      for (const item of Responses?.[this.#table] ?? []) {
-        if (item.sk === CART_SK) cart = toCart(item);
-        else if (item.sk === SKU_SK) {
-          const snapshot = snapshotOfReplicaItem(item);
-          snapshots.set(snapshot.sku, snapshot);
-        }
-      }
-      keys = UnprocessedKeys?.[this.#table]?.Keys ?? [];
+      items.push(...(Responses?.[this.#table] ?? []));
+      pending = UnprocessedKeys?.[this.#table]?.Keys ?? [];
     }
-    return { cart: cart && !isExpired(cart, now) ? cart : undefined, skus: snapshots };
+    return items;
   }
 
   async createGuest(cartId: string, expiresAt: Date, now: Date): Promise<StoredCart> {
@@ -302,10 +309,11 @@ export class DynamoDbCartRepository implements CartRepository {
     const guestKey = cartKey(guestOwner(guestCartId));
     return retryLostRaces(
       async () => {
-        const [targetRaw, guestRaw] = await Promise.all([
-          this.#raw(customer),
-          this.#raw(guestOwner(guestCartId)),
-        ]);
+        // Both carts in one BatchGetItem (a consistent read of each).
+        const customerPk = cartKey(customer).pk;
+        const both = await this.#batchRaw([cartKey(customer), guestKey]);
+        const targetRaw = both.find((item) => item.pk === customerPk);
+        const guestRaw = both.find((item) => item.pk === guestKey.pk);
         const target = targetRaw && toCart(targetRaw);
         const guest = guestRaw && toCart(guestRaw);
         if (!guest || isExpired(guest, options.now)) {

@@ -5,9 +5,12 @@ import { commitStock, type StockDeps } from './stock-reservation.use-cases.ts';
 /**
  * `order.confirmed` -> the order's reservation becomes a sale (the catalog's `CommitStock`). A
  * confirmed order without a live reservation is logged, not retried: nothing here could ever fix it.
+ * Idempotent by itself (the commit is conditional on the reservation still being RESERVED), so the
+ * consumer keeps no idempotency record for it.
  */
 export const commitStockOnOrderConfirmed = (deps: StockDeps): EventHandler<typeof OrderConfirmed> => ({
   event: OrderConfirmed,
+  dedupedBy: 'the commit transaction is conditional on the reservation being RESERVED',
   handle: async (event, { logger }) => {
     const outcome = await commitStock(deps, event.data.orderId);
     const context = { orderId: event.data.orderId, outcome };

@@ -76,26 +76,46 @@ export const getProduct = async (
   return view;
 };
 
-/** Applies a patch; a patch that changes nothing returns the product as it is and publishes nothing. */
+/** The product after the patch (as it was when the patch changes nothing, which publishes nothing). */
+const patchProduct = async (
+  deps: CatalogDeps,
+  productId: ProductId,
+  patch: UpdateProductRequest,
+  origin: ChangeOrigin,
+): Promise<ProductRecord> => {
+  const previous = await deps.products.get(productId);
+  if (!previous) throw new ProductNotFoundError(productId);
+  const now = nowOf(deps);
+  const next = applyPatch(previous, patch, now);
+  if (next) await deps.products.update(previous, next, eventOf(previous, next, origin, now));
+  return next ?? previous;
+};
+
+/**
+ * Applies a patch and answers the product with its variants' stock; a patch that changes nothing
+ * returns the product as it is and publishes nothing.
+ */
 export const updateProduct = async (
   deps: CatalogDeps,
   productId: ProductId,
   patch: UpdateProductRequest,
   origin: ChangeOrigin,
 ): Promise<Product> => {
-  const previous = await deps.products.get(productId);
-  if (!previous) throw new ProductNotFoundError(productId);
-  const now = nowOf(deps);
-  const next = applyPatch(previous, patch, now);
-  if (next) await deps.products.update(previous, next, eventOf(previous, next, origin, now));
-  const [view] = await withAvailability(deps, [next ?? previous]);
+  const [view] = await withAvailability(deps, [await patchProduct(deps, productId, patch, origin)]);
   if (!view) throw new ProductNotFoundError(productId);
   return view;
 };
 
-/** Archives a product (idempotent): it leaves the lists, its SKUs stop selling, reservations stay valid. */
-export const archiveProduct = async (deps: CatalogDeps, productId: ProductId, origin: ChangeOrigin) => {
-  await updateProduct(deps, productId, { status: 'archived' }, origin);
+/**
+ * Archives a product (idempotent): it leaves the lists, its SKUs stop selling, reservations stay
+ * valid. Nothing is answered, so the stock is not read.
+ */
+export const archiveProduct = async (
+  deps: CatalogDeps,
+  productId: ProductId,
+  origin: ChangeOrigin,
+): Promise<void> => {
+  await patchProduct(deps, productId, { status: 'archived' }, origin);
 };
 
 export const listProducts = async (

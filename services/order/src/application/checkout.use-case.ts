@@ -87,12 +87,12 @@ export const checkout = async (deps: CheckoutDeps, command: CheckoutCommand): Pr
     return { orderId, status: 'PENDING' };
   }
   await deps.sagas.startCheckout(input);
-  if (await deps.orders.create(placeOrder(input))) {
+  const placed = await deps.orders.create(placeOrder(input));
+  if (placed.written) {
     recordMetric(SHOP_METRICS.ordersPlaced, 1);
-  } else {
-    // The saga's PlaceOrder was faster, or a concurrent run of this very checkout.
-    const placed = await deps.orders.get(orderId);
-    if (placed && placed.requestHash !== requestHash) throw new IdempotencyKeyReusedError();
+  } else if (placed.order && placed.order.requestHash !== requestHash) {
+    // The saga's PlaceOrder was faster, or a concurrent run of this very checkout, with another body.
+    throw new IdempotencyKeyReusedError();
   }
   return { orderId, status: 'PENDING' };
 };

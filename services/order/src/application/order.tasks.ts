@@ -16,18 +16,25 @@ import {
 import { nowOf } from '@shop/platform/clock';
 import { recordMetric, SHOP_METRICS } from '@shop/platform/observability';
 import { createEvent } from '@shop/platform/outbox';
+import { LOST_RACE, retryLostRaces } from '@shop/platform/races';
 import { defineSagaTask, type TaskErrorNames, type TaskInvocation } from '@shop/platform/task';
 import type * as z from 'zod';
 import {
   abortCancellation,
   cancel,
+  canPrice,
   confirm,
+  confirmation,
   type Order,
   placeOrder,
-  price,
+  pricingOf,
   reject,
 } from '../domain/order.entity.ts';
-import { InvalidOrderTransitionError, OrderNotFoundError } from '../domain/order.errors.ts';
+import {
+  InvalidOrderTransitionError,
+  OrderNotFoundError,
+  OrderWriteConflictError,
+} from '../domain/order.errors.ts';
 import { changeOrder } from './change-order.ts';
 import type { OrderDeps } from './order.deps.ts';
 
@@ -46,8 +53,8 @@ const task = <TInput extends z.ZodType, TOutput>(
 ) => defineSagaTask({ name, input, errors: ORDER_TASK_ERROR_NAMES, run });
 
 /** From the order being placed to it being settled (confirmed or rejected). */
-const recordSettled = (order: Order, outcome: 'confirmed' | 'rejected', now: Date) => {
-  const placed = Date.parse(order.createdAt);
+const recordSettled = (placedAt: string, outcome: 'confirmed' | 'rejected', now: Date) => {
+  const placed = Date.parse(placedAt);
   if (Number.isFinite(placed)) {
     recordMetric(SHOP_METRICS.sagaDuration, Math.max(0, now.getTime() - placed), { outcome });
   }
@@ -70,53 +77,57 @@ export const createOrderTasks = (deps: OrderDeps) => {
   return {
     /** Writes the drafted order unless it exists (the HTTP function usually wrote it already). */
     placeOrder: task(ORDER_TASKS.placeOrder, CheckoutSagaInput, async (input): Promise<OrderTaskOutput> => {
-      const draft = placeOrder(input);
-      if (await deps.orders.create(draft)) return output(draft);
-      const existing = await deps.orders.get(input.orderId);
-      if (!existing) throw new Error(`order ${input.orderId} exists but cannot be read`);
-      if (existing.requestHash !== input.requestHash) {
-        throw new InvalidOrderTransitionError('place again with another request', existing.status);
+      const placed = await deps.orders.create(placeOrder(input));
+      if (!placed.order) throw new Error(`order ${input.orderId} exists but cannot be read`);
+      if (!placed.written && placed.order.requestHash !== input.requestHash) {
+        throw new InvalidOrderTransitionError('place again with another request', placed.order.status);
       }
-      return output(existing);
+      return output(placed.order);
     }),
 
     /** Re-prices the order with the reserved lines; returns the totals `AuthorizePayment` charges. */
     priceOrder: task(ORDER_TASKS.priceOrder, PriceOrderInput, async (input): Promise<PriceOrderOutput> => {
-      const order = await changeOrder(deps, input.orderId, (current) =>
-        price(current, input.lines, nowOf(deps), input.discount ?? undefined),
-      );
-      return { ...output(order), totals: order.totals };
+      // One conditional write; when it does not apply, the order as it stood says why (no read first).
+      const pricing = pricingOf(input.lines, nowOf(deps), input.discount ?? undefined);
+      const priced = await deps.orders.applyPricing(input.orderId, pricing);
+      if (!priced.order) throw new OrderNotFoundError(input.orderId);
+      if (!priced.written && canPrice(priced.order)) {
+        throw new Error(`order ${input.orderId} is PENDING and unpriced but could not be priced`);
+      }
+      return { ...output(priced.order), totals: priced.order.totals };
     }),
 
-    /** `PENDING -> CONFIRMED`, publishing `order.confirmed` in the same transaction. */
+    /**
+     * `PENDING -> CONFIRMED`, publishing `order.confirmed` in the same transaction: one conditional
+     * write, its event made from the saga's state; when the order is not PENDING, the order as it
+     * stood says whether this is a repetition (already confirmed or past it) or a final error.
+     */
     confirmOrder: task(
       ORDER_TASKS.confirmOrder,
       ConfirmOrderInput,
-      async ({ orderId }, invocation): Promise<OrderTaskOutput> => {
+      async (input, invocation): Promise<OrderTaskOutput> => {
         const now = nowOf(deps);
-        const order = await changeOrder(
-          deps,
-          orderId,
-          (current) => confirm(current, now),
-          (next) => [
-            createEvent(
-              OrderConfirmed,
-              {
-                orderId: next.id,
-                customerId: next.customerId,
-                lines: eventLines(next),
-                total: next.totals.total,
-              },
-              origin(invocation),
-              now,
-            ),
-          ],
-          (next) => {
-            recordMetric(SHOP_METRICS.ordersConfirmed, 1);
-            recordSettled(next, 'confirmed', now);
-          },
+        const event = createEvent(
+          OrderConfirmed,
+          { orderId: input.orderId, customerId: input.customerId, lines: input.lines, total: input.total },
+          origin(invocation),
+          now,
         );
-        return output(order);
+        return retryLostRaces(
+          async () => {
+            const write = await deps.orders.changeStatus(input.orderId, confirmation(now), [event]);
+            if (write.written) {
+              recordMetric(SHOP_METRICS.ordersConfirmed, 1);
+              recordSettled(input.placedAt, 'confirmed', now);
+              return { orderId: input.orderId, status: 'CONFIRMED' as const };
+            }
+            if (!write.order) throw new OrderNotFoundError(input.orderId);
+            // Throws on a status it cannot confirm; unchanged when already confirmed (or past it).
+            if (confirm(write.order, now).changed) return LOST_RACE;
+            return output(write.order);
+          },
+          { onExhausted: () => new OrderWriteConflictError(input.orderId) },
+        );
       },
     ),
 
@@ -146,7 +157,7 @@ export const createOrderTasks = (deps: OrderDeps) => {
           ],
           (next) => {
             recordMetric(SHOP_METRICS.ordersRejected, 1, { reason });
-            recordSettled(next, 'rejected', now);
+            recordSettled(next.createdAt, 'rejected', now);
           },
         );
         return output(order);

@@ -87,6 +87,42 @@ export const placeOrder = (input: CheckoutSagaInput): Order => ({
   refundIds: [],
 });
 
+/** What pricing a `PENDING` order changes: its lines, its totals and one entry of its history. */
+export interface OrderPricing {
+  readonly lines: readonly OrderLine[];
+  readonly totals: OrderTotals;
+  readonly entry: OrderStatusEntry;
+}
+
+/**
+ * The lines and totals at the catalog's reserved prices, less the discount the order's promotion code
+ * was granted: what `price` applies, computed without the order so that one conditional write can
+ * apply it (`status = PENDING and not yet priced`).
+ */
+export const pricingOf = (
+  reserved: readonly PricedLineInput[],
+  now: Date,
+  discount?: Money,
+): OrderPricing => {
+  const { lines, totals } = priceLines(reserved, discount);
+  return {
+    lines,
+    totals,
+    entry: {
+      status: 'PENDING',
+      at: now.toISOString(),
+      reason: 'PRICED',
+      detail: `stock reserved; total ${totals.total.amount} ${totals.total.currency}`,
+    },
+  };
+};
+
+/** Whether a pricing applies to the order: only to a `PENDING` one, once; a priced order stays as it is. */
+export const canPrice = (order: Order): boolean => {
+  if (order.status !== 'PENDING') throw new InvalidOrderTransitionError('price', order.status);
+  return !order.priced;
+};
+
 /**
  * `PENDING`: the lines and totals at the catalog's reserved prices, less the discount its promotion
  * code was granted. Done once.
@@ -97,14 +133,13 @@ export const price = (
   now: Date,
   discount?: Money,
 ): Transition => {
-  if (order.status !== 'PENDING') throw new InvalidOrderTransitionError('price', order.status);
-  if (order.priced) return unchanged;
-  const { lines, totals } = priceLines(reserved, discount);
+  if (!canPrice(order)) return unchanged;
+  const { lines, totals, entry } = pricingOf(reserved, now, discount);
   return step(
     order,
     'PENDING',
     now,
-    { reason: 'PRICED', detail: `stock reserved; total ${totals.total.amount} ${totals.total.currency}` },
+    { reason: entry.reason, detail: entry.detail },
     { lines, totals, priced: true },
   );
 };
@@ -117,6 +152,23 @@ export const confirm = (order: Order, now: Date): Transition => {
   if (order.status !== 'PENDING') throw new InvalidOrderTransitionError('confirm', order.status);
   return step(order, 'CONFIRMED', now);
 };
+
+/**
+ * A status change as one conditional write: from one of `from`, to `to`, with its history entry. The
+ * write applies it only to an order still in `from`; the order it found otherwise says why not.
+ */
+export interface StatusChange {
+  readonly from: readonly OrderStatus[];
+  readonly to: OrderStatus;
+  readonly entry: OrderStatusEntry;
+}
+
+/** `confirm` as a {@link StatusChange}: `PENDING -> CONFIRMED`. */
+export const confirmation = (now: Date): StatusChange => ({
+  from: ['PENDING'],
+  to: 'CONFIRMED',
+  entry: { status: 'CONFIRMED', at: now.toISOString() },
+});
 
 /** `PENDING -> REJECTED` with its reason (and what happened, when said); a rejected order stays as it is. */
 export const reject = (order: Order, reason: OrderStatusReason, now: Date, detail?: string): Transition => {

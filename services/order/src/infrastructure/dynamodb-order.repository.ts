@@ -7,10 +7,24 @@ import {
 import type { EventEnvelope } from '@shop/contracts';
 import type { OrderStatus } from '@shop/contracts/order';
 import { type CursorCodec, createCursorCodec } from '@shop/platform/cursor';
-import { putVersioned } from '@shop/platform/dynamodb';
+import {
+  conditionalTransaction,
+  conditionalUpdate,
+  isTransactionConflict,
+  putIfAbsent,
+  putVersioned,
+} from '@shop/platform/dynamodb';
+import { outboxPut } from '@shop/platform/outbox';
+import { LOST_RACE, retryLostRaces } from '@shop/platform/races';
 import * as z from 'zod';
-import type { Order } from '../domain/order.entity.ts';
-import type { OrderPageRequest, OrderPageResult, OrderRepository } from '../domain/order.repository.port.ts';
+import type { Order, OrderPricing, StatusChange } from '../domain/order.entity.ts';
+import { OrderWriteConflictError } from '../domain/order.errors.ts';
+import type {
+  OrderPageRequest,
+  OrderPageResult,
+  OrderRepository,
+  OrderWrite,
+} from '../domain/order.repository.port.ts';
 import {
   BY_CUSTOMER,
   BY_STATUS,
@@ -43,6 +57,9 @@ const statusCursors = createCursorCodec({
   belongs: (key, partition) => key.gsi2pk === partition,
 });
 
+const storedOrder = (item: Record<string, unknown> | undefined): Order | undefined =>
+  item ? orderOf(item) : undefined;
+
 /** Orders in the service's single table: one item per order, listed through two GSIs. */
 export class DynamoDbOrderRepository implements OrderRepository {
   readonly #ddb: DynamoDBDocumentClient;
@@ -60,8 +77,96 @@ export class DynamoDbOrderRepository implements OrderRepository {
     return Item ? orderOf(Item) : undefined;
   }
 
-  create(order: Order): Promise<boolean> {
-    return putVersioned(this.#ddb, { tableName: this.#table, item: orderItemOf(order) });
+  async create(order: Order): Promise<OrderWrite> {
+    const put = await putIfAbsent(this.#ddb, { tableName: this.#table, item: orderItemOf(order) });
+    return put.written ? { written: true, order } : { written: false, order: storedOrder(put.old) };
+  }
+
+  async applyPricing(orderId: string, pricing: OrderPricing): Promise<OrderWrite> {
+    const update = await conditionalUpdate(this.#ddb, {
+      TableName: this.#table,
+      Key: orderKey(orderId),
+      UpdateExpression:
+        'SET #lines = :lines, #totals = :totals, #priced = :true, #history = list_append(#history, :entry), #updatedAt = :at, #version = #version + :one',
+      ConditionExpression: '#status = :pending AND #priced = :false',
+      ExpressionAttributeNames: {
+        '#lines': 'lines',
+        '#totals': 'totals',
+        '#priced': 'priced',
+        '#history': 'statusHistory',
+        '#updatedAt': 'updatedAt',
+        '#version': 'version',
+        '#status': 'status',
+      },
+      ExpressionAttributeValues: {
+        ':lines': pricing.lines,
+        ':totals': pricing.totals,
+        ':true': true,
+        ':false': false,
+        ':entry': [pricing.entry],
+        ':at': pricing.entry.at,
+        ':one': 1,
+        ':pending': 'PENDING',
+      },
+    });
+    return update.written
+      ? { written: true, order: orderOf(update.item) }
+      : { written: false, order: storedOrder(update.old) };
+  }
+
+  async changeStatus(
+    orderId: string,
+    change: StatusChange,
+    events: readonly EventEnvelope[],
+  ): Promise<{ readonly written: true } | { readonly written: false; readonly order: Order | undefined }> {
+    const from = Object.fromEntries(change.from.map((status, index) => [`:from${index}`, status]));
+    const transaction = {
+      TransactItems: [
+        {
+          Update: {
+            TableName: this.#table,
+            Key: orderKey(orderId),
+            UpdateExpression:
+              'SET #status = :to, #statusIndex = :statusPartition, #history = list_append(#history, :entry), #updatedAt = :at, #version = #version + :one',
+            ConditionExpression: `#status IN (${Object.keys(from).join(', ')})`,
+            ExpressionAttributeNames: {
+              '#status': 'status',
+              '#statusIndex': BY_STATUS.pk,
+              '#history': 'statusHistory',
+              '#updatedAt': 'updatedAt',
+              '#version': 'version',
+            },
+            ExpressionAttributeValues: {
+              ...from,
+              ':to': change.to,
+              ':statusPartition': statusPartition(change.to),
+              ':entry': [change.entry],
+              ':at': change.entry.at,
+              ':one': 1,
+            },
+          },
+        },
+        // FIFO subscribers then see one order's events in order.
+        ...events.map((event) => outboxPut(this.#table, event, { partitionHint: orderId })),
+      ],
+    };
+    // A transaction on the order at the same moment cancels this one (TransactionConflict): send it
+    // again, and its condition then finds the order as the other one left it.
+    const write = await retryLostRaces(
+      async () => {
+        try {
+          return await conditionalTransaction(this.#ddb, transaction);
+        } catch (error) {
+          if (isTransactionConflict(error)) return LOST_RACE;
+          throw error;
+        }
+      },
+      {
+        backoff: { initialDelayMs: 10, maxDelayMs: 100 },
+        onExhausted: () => new OrderWriteConflictError(orderId),
+      },
+    );
+    return write.written ? { written: true } : { written: false, order: storedOrder(write.old) };
   }
 
   update(previous: Order, next: Order, events: readonly EventEnvelope[] = []): Promise<boolean> {

@@ -37,18 +37,17 @@ const mismatchedFields = (payment: Payment, input: AuthorizePaymentInput): strin
 /**
  * Authorizes the order's amount, once per order whatever the number of calls.
  *
- * The first call puts a `PENDING` payment keyed by order id (a conditional put) before it calls the
- * provider, so a concurrent second call cannot charge again: it waits for the first one's outcome and
- * returns it, or fails with `PaymentInProgressError` (retryable) if that takes too long. A transient
- * provider failure releases the payment so the retry takes it over; a crashed call's lease expires.
+ * The first call puts a `PENDING` payment keyed by order id (a conditional put, which hands a later
+ * call the payment already there) before it calls the provider, so a concurrent second call cannot
+ * charge again: it waits for the first one's outcome and returns it, or fails with
+ * `PaymentInProgressError` (retryable) if that takes too long. A transient provider failure releases
+ * the payment so the retry takes it over; a crashed call's lease expires.
  * Both call the provider with the same idempotency key, so a take-over never charges twice.
  *
  * @throws PaymentDeclinedError (the payment is recorded as `DECLINED`), PaymentProviderUnavailableError,
  *   PaymentInProgressError, PaymentRequestMismatchError
  */
 export const authorizePayment = async (deps: PaymentDeps, input: AuthorizePaymentInput): Promise<Payment> => {
-  const existing = await deps.payments.findByOrderId(input.orderId);
-  if (existing) return settle(deps, existing, input);
   const now = nowOf(deps);
   const pending = startPayment(
     {
@@ -61,10 +60,11 @@ export const authorizePayment = async (deps: PaymentDeps, input: AuthorizePaymen
     },
     now,
   );
-  if (await deps.payments.create(pending)) return complete(deps, pending, input);
-  const winner = await deps.payments.findByOrderId(input.orderId);
-  if (!winner) throw new Error(`the payment of order ${input.orderId} was created but cannot be read`);
-  return settle(deps, winner, input);
+  // No read first: a repetition's conditional put hands back the payment already there.
+  const created = await deps.payments.create(pending);
+  if (created.created) return complete(deps, pending, input);
+  if (!created.payment) throw new Error(`the payment of order ${input.orderId} exists but cannot be read`);
+  return settle(deps, created.payment, input);
 };
 
 /** An existing payment: its outcome, once the authorization in flight (if any) is done. */

@@ -18,8 +18,13 @@ export interface PaymentRepository {
   findById(paymentId: string): Promise<Payment | undefined>;
   /** Throws `InvalidCursorError` for a cursor this list did not issue. */
   listByOrderId(orderId: string, page: PaymentPageRequest): Promise<PaymentPageResult>;
-  /** Stores a new payment unless the order already has one; `false` when another call got there first. */
-  create(payment: Payment): Promise<boolean>;
+  /**
+   * Stores a new payment unless the order already has one, and then returns that one (one write
+   * either way; `payment` undefined only if the stored item vanished).
+   */
+  create(
+    payment: Payment,
+  ): Promise<{ readonly created: true } | { readonly created: false; readonly payment: Payment | undefined }>;
   /**
    * Replaces `previous` with `next`, and stores `events` in the outbox, in one transaction, only if the
    * stored payment still has `previous`'s status and version; `false` when it changed meanwhile.

@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventEnvelope } from '@shop/contracts';
 import { createCursorCodec } from '@shop/platform/cursor';
-import { putVersioned } from '@shop/platform/dynamodb';
+import { putIfAbsent, putVersioned } from '@shop/platform/dynamodb';
 import * as z from 'zod';
 import type { Payment } from '../domain/payment.entity.ts';
 import type {
@@ -81,8 +81,14 @@ export class DynamoDbPaymentRepository implements PaymentRepository {
     };
   }
 
-  create(payment: Payment): Promise<boolean> {
-    return putVersioned(this.#ddb, { tableName: this.#table, item: paymentItemOf(payment) });
+  async create(
+    payment: Payment,
+  ): Promise<
+    { readonly created: true } | { readonly created: false; readonly payment: Payment | undefined }
+  > {
+    const put = await putIfAbsent(this.#ddb, { tableName: this.#table, item: paymentItemOf(payment) });
+    if (put.written) return { created: true };
+    return { created: false, payment: put.old ? paymentOf(put.old) : undefined };
   }
 
   update(previous: Payment, next: Payment, events: readonly EventEnvelope[] = []): Promise<boolean> {
