@@ -1,4 +1,4 @@
-import { type LocalStack, startLocalStack } from '@shop/local-cloud';
+import { type LocalStack, startDynamoDbLocal, startLocalStack } from '@shop/local-cloud';
 import { functionNameOf, ShopClient } from '@shop/local-cloud/testing';
 import { type AwsTap, startAwsTap } from './aws-call.tap.ts';
 import type { BenchContext } from './bench.context.ts';
@@ -12,12 +12,16 @@ export interface InvocationRecord {
   readonly ok: boolean;
   /** Records of an SQS or stream batch. */
   readonly records: number;
+  /** CPU milliseconds of the function's environment thread, when it answered. */
+  readonly cpuMs?: number;
 }
 
 /** The running local stack, instrumented for the benchmark. */
 export interface BenchStack {
   readonly stack: LocalStack;
   readonly client: ShopClient;
+  /** The process id of the stack's DynamoDB Local (its JVM), to read its CPU time. */
+  readonly dynamoDbPid: number | undefined;
   /** Every invocation so far, in completion order. */
   readonly invocations: readonly InvocationRecord[];
   /** How many invocations there were when the tap was installed (later ones start cold again). */
@@ -39,7 +43,10 @@ const recordsOf = (payload: unknown): number => {
 /** Starts the shop on free ports, seeded, with a record of every Lambda invocation and its duration. */
 export const startBenchStack = async (ctx: BenchContext): Promise<BenchStack> => {
   const lines: string[] = [];
+  // Started here rather than by the stack so that its JVM's CPU time can be read: the stack owns and stops it.
+  const dynamoDb = startDynamoDbLocal();
   const stack = await startLocalStack({
+    dynamoDb,
     root: ctx.root,
     port: 0,
     edgePort: 0,
@@ -66,6 +73,7 @@ export const startBenchStack = async (ctx: BenchContext): Promise<BenchStack> =>
         ms: performance.now() - startedAt,
         ok: result.ok,
         records: recordsOf(payload),
+        ...(result.cpuMs !== undefined ? { cpuMs: result.cpuMs } : {}),
       });
       return result;
     } finally {
@@ -78,6 +86,7 @@ export const startBenchStack = async (ctx: BenchContext): Promise<BenchStack> =>
   return {
     tappedFrom: () => tappedFrom,
     stack,
+    dynamoDbPid: (await dynamoDb).pid,
     client: new ShopClient(stack.gatewayUrl, {
       mintToken: async (sub, roles) => (await stack.devIssuer.mint({ sub, roles: [...roles] })).token,
     }),

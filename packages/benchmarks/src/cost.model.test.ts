@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   AWS_PRICES,
   costPer1000Orders,
+  estimatedDurationMs,
   expressGbSeconds,
+  LAMBDA_DURATION_ASSUMPTIONS,
   lambdaGbSeconds,
   type OrderUsage,
   requestUnits,
@@ -10,8 +12,8 @@ import {
 
 const usage: OrderUsage = {
   lambda: [
-    { name: 'order-http', invocations: 1, memoryMb: 512, durationMs: 19.2 },
-    { name: 'catalog-reserve-stock', invocations: 2, memoryMb: 1024, durationMs: 10 },
+    { name: 'order-http', invocations: 1, memoryMb: 1769, cpuMs: 9.2, awsCalls: 2 },
+    { name: 'catalog-reserve-stock', invocations: 2, memoryMb: 3538, cpuMs: 5, awsCalls: 1 },
   ],
   dynamodbReadUnits: 4,
   dynamodbWriteUnits: 10,
@@ -44,6 +46,22 @@ describe('billing units', () => {
   });
 });
 
+describe('estimatedDurationMs', () => {
+  it('adds the AWS calls round trips to the computation', () => {
+    expect(estimatedDurationMs({ memoryMb: 1769, cpuMs: 10, awsCalls: 3 })).toBeCloseTo(10 + 3 * 5, 9);
+  });
+
+  it('stretches the computation by the share of a vCPU the memory buys, never below one vCPU', () => {
+    expect(estimatedDurationMs({ memoryMb: 442.25, cpuMs: 10, awsCalls: 0 })).toBeCloseTo(40, 9);
+    expect(estimatedDurationMs({ memoryMb: 3538, cpuMs: 10, awsCalls: 0 })).toBeCloseTo(10, 9);
+  });
+
+  it('takes other assumptions', () => {
+    const slowNetwork = { ...LAMBDA_DURATION_ASSUMPTIONS, awsCallMs: 20 };
+    expect(estimatedDurationMs({ memoryMb: 1769, cpuMs: 1, awsCalls: 2 }, slowNetwork)).toBeCloseTo(41, 9);
+  });
+});
+
 describe('costPer1000Orders', () => {
   const cost = costPer1000Orders(usage);
   const line = (item: string) => cost.common.find((l) => l.item === item);
@@ -51,7 +69,10 @@ describe('costPer1000Orders', () => {
   it('multiplies each counted quantity by its price for 1,000 orders', () => {
     expect(line('Lambda requests')?.quantity).toBe(3000);
     expect(line('Lambda requests')?.usd).toBeCloseTo(3000 * 0.2e-6, 12);
-    expect(line('Lambda duration')?.quantity).toBeCloseTo((0.5 * 0.02 + 2 * 1 * 0.01) * 1000, 9);
+    // order-http: 9.2 + 2 × 5 = 19.2 ms, billed 20 ms at 1769 MB; reserve-stock: 5 + 5 = 10 ms at 3538 MB.
+    const gbS = (1769 / 1024) * 0.02 + 2 * (3538 / 1024) * 0.01;
+    expect(line('Lambda duration')?.quantity).toBeCloseTo(gbS * 1000, 9);
+    expect(line('Lambda duration')?.usd).toBeCloseTo(gbS * 1000 * AWS_PRICES.lambda.gbSecondUsd, 12);
     expect(line('DynamoDB writes')?.usd).toBeCloseTo(10_000 * 0.625e-6, 12);
     expect(line('DynamoDB reads')?.usd).toBeCloseTo(4000 * 0.125e-6, 12);
     expect(line('SQS requests')?.usd).toBeCloseTo(6000 * 0.4e-6, 12);

@@ -34,13 +34,49 @@ export const AWS_PRICES = {
 
 export type AwsPrices = typeof AWS_PRICES;
 
-/** Invocations of one function for one order, with its configured memory and measured warm duration. */
+/**
+ * How a Lambda invocation's billed duration is estimated from what the local stack measures. Lambda
+ * bills wall time, from the handler's start to its answer, I/O waits included; locally the wall time
+ * of a loaded two-core machine says more about the machine than about the code, so the estimate is
+ * built from two figures that do not depend on the load: the CPU time the invocation computed (the
+ * environment thread's clock) and the AWS calls it waited for.
+ */
+export interface LambdaDurationAssumptions {
+  readonly fullVcpuMemoryMb: number;
+  readonly awsCallMs: number;
+}
+
+export const LAMBDA_DURATION_ASSUMPTIONS: LambdaDurationAssumptions = {
+  /**
+   * Lambda gives a function CPU in proportion to its memory, one full vCPU at 1,769 MB: below that,
+   * the same computation takes `1769 / memoryMb` times as long (a local core counted as one vCPU).
+   */
+  fullVcpuMemoryMb: 1769,
+  /** Each AWS call (DynamoDB, SQS, Step Functions, the card network) waits this long in-region. */
+  awsCallMs: 5,
+};
+
+/** Invocations of one function for one order, with its configured memory and what one invocation does. */
 export interface FunctionUsage {
   readonly name: string;
   readonly invocations: number;
   readonly memoryMb: number;
-  readonly durationMs: number;
+  /** CPU milliseconds one warm invocation computes (median, measured on the environment thread). */
+  readonly cpuMs: number;
+  /** AWS calls one invocation makes and waits for. */
+  readonly awsCalls: number;
 }
+
+/**
+ * The wall time Lambda would bill for one invocation: its computation, slowed by the share of a vCPU
+ * its memory buys, plus its AWS calls' round trips. A lower bound where the function waits for more
+ * than its calls (a synchronous invocation of another function also waits for that one's work).
+ */
+export const estimatedDurationMs = (
+  fn: Pick<FunctionUsage, 'memoryMb' | 'cpuMs' | 'awsCalls'>,
+  assumptions: LambdaDurationAssumptions = LAMBDA_DURATION_ASSUMPTIONS,
+): number =>
+  fn.cpuMs * Math.max(1, assumptions.fullVcpuMemoryMb / fn.memoryMb) + fn.awsCalls * assumptions.awsCallMs;
 
 /** What one order consumes; counted on the local stack. */
 export interface OrderUsage {
@@ -87,11 +123,16 @@ export const expressGbSeconds = (memoryMb: number, durationMs: number): number =
 const sum = (lines: readonly CostLine[]): number => lines.reduce((total, line) => total + line.usd, 0);
 
 /** The cost of 1,000 orders, line by line, with a Standard or an Express checkout workflow. */
-export const costPer1000Orders = (usage: OrderUsage, prices: AwsPrices = AWS_PRICES): OrderCost => {
+export const costPer1000Orders = (
+  usage: OrderUsage,
+  prices: AwsPrices = AWS_PRICES,
+  assumptions: LambdaDurationAssumptions = LAMBDA_DURATION_ASSUMPTIONS,
+): OrderCost => {
   const invocations = usage.lambda.reduce((total, fn) => total + fn.invocations, 0) * ORDERS;
   const gbSeconds =
     usage.lambda.reduce(
-      (total, fn) => total + fn.invocations * lambdaGbSeconds(fn.memoryMb, fn.durationMs),
+      (total, fn) =>
+        total + fn.invocations * lambdaGbSeconds(fn.memoryMb, estimatedDurationMs(fn, assumptions)),
       0,
     ) * ORDERS;
   const common: CostLine[] = [

@@ -42,7 +42,11 @@ export interface InvocationRequest {
 export type RawInvokeResult = (
   | { readonly ok: true; readonly payloadJson: string }
   | { readonly ok: false; readonly error: FunctionError; readonly timedOut: boolean }
-) & { readonly log?: InvocationLog };
+) & {
+  readonly log?: InvocationLog;
+  /** The environment thread's CPU time for the invocation, when the handler ran to an answer. */
+  readonly cpuMs?: number;
+};
 
 const MB = 1024 * 1024;
 
@@ -285,12 +289,12 @@ export class ExecutionEnvironment {
         return;
       case 'result':
         if (this.#current?.awsRequestId === message.awsRequestId) {
-          this.#current.settle({ ok: true, payloadJson: message.payloadJson });
+          this.#current.settle({ ok: true, payloadJson: message.payloadJson, cpuMs: message.cpuMs });
         }
         return;
       case 'error':
         if (this.#current?.awsRequestId === message.awsRequestId) {
-          this.#current.settle({ ok: false, error: message.error, timedOut: false });
+          this.#current.settle({ ok: false, error: message.error, timedOut: false, cpuMs: message.cpuMs });
         }
         return;
     }

@@ -26,8 +26,19 @@ export interface InvokeMessage {
 export type RuntimeMessage =
   | { readonly type: 'ready' }
   | { readonly type: 'init-error'; readonly error: FunctionError }
-  | { readonly type: 'result'; readonly awsRequestId: string; readonly payloadJson: string }
-  | { readonly type: 'error'; readonly awsRequestId: string; readonly error: FunctionError };
+  | {
+      readonly type: 'result';
+      readonly awsRequestId: string;
+      readonly payloadJson: string;
+      /** CPU time of this thread (user + system) from the event's arrival to the answer. */
+      readonly cpuMs: number;
+    }
+  | {
+      readonly type: 'error';
+      readonly awsRequestId: string;
+      readonly error: FunctionError;
+      readonly cpuMs: number;
+    };
 
 type Handler = (event: unknown, context: object) => unknown;
 
@@ -81,6 +92,13 @@ export function lambdaRuntime(
   };
 
   const invoke = async (handler: Handler, message: InvokeMessage): Promise<void> => {
+    // The thread's own CPU clock: the environment runs one invocation at a time, so what it spends
+    // between the event's arrival and the answer is this invocation's, whatever else the process does.
+    const cpuAtStart = process.threadCpuUsage();
+    const cpuMs = (): number => {
+      const used = process.threadCpuUsage(cpuAtStart);
+      return (used.user + used.system) / 1000;
+    };
     process.env._X_AMZN_TRACE_ID = message.traceId;
     const context = {
       callbackWaitsForEmptyEventLoop: true,
@@ -98,7 +116,12 @@ export function lambdaRuntime(
       result = await handler(JSON.parse(message.eventJson), context);
     } catch (error) {
       await flushOutput();
-      post({ type: 'error', awsRequestId: message.awsRequestId, error: toFunctionError(error) });
+      post({
+        type: 'error',
+        awsRequestId: message.awsRequestId,
+        error: toFunctionError(error),
+        cpuMs: cpuMs(),
+      });
       return;
     }
     await flushOutput();
@@ -111,10 +134,11 @@ export function lambdaRuntime(
         type: 'error',
         awsRequestId: message.awsRequestId,
         error: toFunctionError(error, 'Runtime.MarshalError'),
+        cpuMs: cpuMs(),
       });
       return;
     }
-    post({ type: 'result', awsRequestId: message.awsRequestId, payloadJson });
+    post({ type: 'result', awsRequestId: message.awsRequestId, payloadJson, cpuMs: cpuMs() });
   };
 
   const init = async (): Promise<void> => {

@@ -71,6 +71,7 @@ describe('local Lambda host', () => {
     spec('needs-config', 'init-error.handler.ts', 'handler', { environment: { READY_FLAG_FILE: flagFile } }),
     spec('http', 'http.handler.ts', 'handler'),
     spec('sdk', 'sdk.handler.ts', 'handler'),
+    spec('burner', 'probe.handler.ts', 'burn'),
   ];
   const logLines: string[] = [];
   let outDir: string;
@@ -213,6 +214,37 @@ describe('local Lambda host', () => {
     });
   });
 
+  describe('CPU time', () => {
+    it('reports the CPU time each invocation computed, per environment, and not the time it waited', async () => {
+      const waited = await host.invoke('burner', { sleepMs: 300 });
+      // Two at once, in two environments: a process-wide clock would give each the other's CPU too.
+      const computed = await Promise.all([
+        host.invoke('burner', { cpuMs: 150 }),
+        host.invoke('burner', { cpuMs: 150 }),
+      ]);
+
+      expect(payloadOf<{ wallMs: number }>(waited).wallMs).toBeGreaterThanOrEqual(295);
+      expect(waited.cpuMs).toBeGreaterThanOrEqual(0);
+      expect(waited.cpuMs).toBeLessThan(50);
+      for (const result of computed) {
+        expect(payloadOf<{ spins: number }>(result).spins).toBeGreaterThan(0);
+        expect(result.cpuMs).toBeGreaterThanOrEqual(150);
+        expect(result.cpuMs).toBeLessThan(250);
+      }
+      expect(host.get('burner')).toMatchObject({ environments: 2 });
+      expect(host.get('burner')?.cpuP95Ms).toBeGreaterThanOrEqual(150);
+      expect(host.get('burner')?.cpuP50Ms).toBeLessThan(250);
+    });
+
+    it('reports the CPU time of an invocation whose handler threw', async () => {
+      const result = errorOf(await host.invoke('declines', { reason: 'card declined' }));
+
+      // The thread clock advances in coarse steps: a short invocation may read 0.
+      expect(result.cpuMs).toBeGreaterThanOrEqual(0);
+      expect(result.cpuMs).toBeLessThan(50);
+    });
+  });
+
   describe('execution environments', () => {
     it('keeps module scope across warm invocations of one environment, separately per function', async () => {
       const runs: ProbeResult[] = [];
@@ -348,7 +380,7 @@ describe('local Lambda host', () => {
     });
 
     it('returns null when the handler returns nothing', async () => {
-      expect(await host.invoke('nothing', {})).toEqual({ ok: true, payload: null });
+      expect(await host.invoke('nothing', {})).toMatchObject({ ok: true, payload: null });
     });
   });
 
@@ -390,7 +422,7 @@ describe('local Lambda host', () => {
       expect(host.get('needs-config')?.environments).toBe(0);
 
       await writeFile(flagFile, 'ready');
-      expect(await host.invoke('needs-config', {})).toEqual({ ok: true, payload: 'initialised' });
+      expect(await host.invoke('needs-config', {})).toMatchObject({ ok: true, payload: 'initialised' });
     });
 
     it('reports a missing handler export as Runtime.HandlerNotFound', async () => {
@@ -411,7 +443,7 @@ describe('local Lambda host', () => {
 
   describe('logs and shutdown', () => {
     it('forwards each line a function prints, prefixed with its name', async () => {
-      expect(await host.invoke('logger', {})).toEqual({ ok: true, payload: 'logged' });
+      expect(await host.invoke('logger', {})).toMatchObject({ ok: true, payload: 'logged' });
 
       await expect
         .poll(() => logLines.filter((line) => line.startsWith('[logger] ')))

@@ -88,6 +88,13 @@ export interface RegisteredFunction {
   /** Over the latest invocations: wall-clock milliseconds from start to answer (queueing excluded). */
   readonly durationP50Ms: number | undefined;
   readonly durationP95Ms: number | undefined;
+  /**
+   * Over the latest answered invocations: CPU milliseconds of the environment's thread per
+   * invocation (what the function itself computed, without its I/O waits). Optional so that
+   * stand-ins for the host need not give it.
+   */
+  readonly cpuP50Ms?: number;
+  readonly cpuP95Ms?: number;
 }
 
 /** The local Lambda service: runs registered bundles in isolated execution environments. */
@@ -185,6 +192,12 @@ class DurationRing {
   }
 }
 
+const percentilesOf = (cpu: DurationRing): { cpuP50Ms?: number; cpuP95Ms?: number } => {
+  const p50 = cpu.percentile(50);
+  const p95 = cpu.percentile(95);
+  return p50 === undefined || p95 === undefined ? {} : { cpuP50Ms: p50, cpuP95Ms: p95 };
+};
+
 interface FunctionSlot {
   spec: FunctionSpec;
   bundlePath: string;
@@ -199,6 +212,7 @@ interface FunctionSlot {
   readonly queue: QueuedInvocation[];
   readonly counters: FunctionCounters;
   readonly durations: DurationRing;
+  readonly cpu: DurationRing;
 }
 
 const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
@@ -389,7 +403,8 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
         timedOut: false,
       };
     }
-    return { ...log, ok: true, payload: JSON.parse(raw.payloadJson) };
+    const cpu = raw.cpuMs !== undefined ? { cpuMs: raw.cpuMs } : {};
+    return { ...log, ...cpu, ok: true, payload: JSON.parse(raw.payloadJson) };
   };
 
   const run = async (
@@ -433,6 +448,10 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
     }
     if (!result.ok) slot.counters.errors += 1;
     slot.durations.add(performance.now() - startedAt);
+    if (result.cpuMs !== undefined) {
+      slot.cpu.add(result.cpuMs);
+      job.span?.set({ cpuMs: Math.round(result.cpuMs * 1000) / 1000 });
+    }
     if (job.span) {
       runningSpans.delete(environment);
       endInvocationSpan(job.span, result);
@@ -475,6 +494,7 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
       ...slot.counters,
       durationP50Ms: slot.durations.percentile(50),
       durationP95Ms: slot.durations.percentile(95),
+      ...percentilesOf(slot.cpu),
     };
   };
 
@@ -523,6 +543,7 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
         queue: [],
         counters: { invocations: 0, coldStarts: 0, errors: 0, throttles: 0 },
         durations: new DurationRing(),
+        cpu: new DurationRing(),
       });
     },
 

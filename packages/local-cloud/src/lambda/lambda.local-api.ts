@@ -35,6 +35,8 @@ export const functionStatsOf = (fn: RegisteredFunction) => ({
   throttles: fn.throttles,
   durationP50Ms: fn.durationP50Ms,
   durationP95Ms: fn.durationP95Ms,
+  cpuP50Ms: fn.cpuP50Ms,
+  cpuP95Ms: fn.cpuP95Ms,
 });
 export type FunctionStats = ReturnType<typeof functionStatsOf>;
 

@@ -33,6 +33,12 @@ export type InvokeResult = (
 ) & {
   /** The invocation's log, when {@link InvokeOptions.captureLog} asked for it and the function ran. */
   readonly log?: InvocationLog;
+  /**
+   * CPU milliseconds (user + system) the execution environment's thread spent on the invocation,
+   * from the event's arrival to the answer; I/O waits are not in it, the init phase neither. Absent
+   * when the handler gave no answer (a timeout, a crash, an injected fault).
+   */
+  readonly cpuMs?: number;
 };
 
 export interface InvokeOptions {

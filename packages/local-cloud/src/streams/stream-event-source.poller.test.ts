@@ -4,7 +4,7 @@ import {
   PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { DynamoDBStreamsClient, GetRecordsCommand } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../dynamodb/dynamodb-local.ts';
@@ -191,6 +191,37 @@ describe('DynamoDB Streams event source', () => {
     const max = latencies.at(-1) ?? Number.NaN;
     console.info(`PutItem -> invocation latency: p50 ${p50.toFixed(1)} ms, max ${max.toFixed(1)} ms`);
     expect(p50).toBeLessThan(100);
+  });
+
+  it('polls an idle stream less and less often, up to maxPollIntervalMs, and picks up the next write', async () => {
+    const { tableName, streamArn } = await newTable();
+    const getRecordsCalls = { backingOff: 0, steady: 0 };
+    const counting = (name: keyof typeof getRecordsCalls) =>
+      ({
+        send: (command: Parameters<DynamoDBStreamsClient['send']>[0]) => {
+          if (command instanceof GetRecordsCommand) getRecordsCalls[name] += 1;
+          return streamsClient.send(command);
+        },
+      }) as DynamoDBStreamsClient;
+    const { invoker, invocations } = recordingInvoker();
+    await start({ streamArn, invoker, streamsClient: counting('backingOff'), maxPollIntervalMs: 160 });
+    await start({
+      streamArn,
+      invoker: recordingInvoker().invoker,
+      streamsClient: counting('steady'),
+      maxPollIntervalMs: 25,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+
+    // The same second of an idle stream: 25 ms pauses, against 25, 50, 100, then 160 ms ones.
+    expect(getRecordsCalls.backingOff).toBeGreaterThan(0);
+    expect(getRecordsCalls.backingOff * 2).toBeLessThan(getRecordsCalls.steady);
+    const written = performance.now();
+    await put(tableName, 'after-idle');
+    const invocation = await waitFor(() =>
+      invocations.find((inv) => inv.event.Records.some((r) => keyOf(r) === 'after-idle')),
+    );
+    expect(invocation.at - written).toBeLessThan(1_000);
   });
 
   it('keeps the order of writes and batches them up to batchSize', async () => {

@@ -24,8 +24,13 @@ export interface StreamEventSourceOptions {
   readonly invoker: LambdaInvoker;
   /** Records per invocation, 1 to 1,000 (one GetRecords call). Default 100. */
   readonly batchSize?: number;
-  /** Pause after an empty GetRecords. Default 25 ms. */
+  /** Pause after an empty GetRecords that followed records. Default 25 ms. */
   readonly pollIntervalMs?: number;
+  /**
+   * Each further empty GetRecords doubles the pause, up to this. Default 250 ms: Lambda's own pollers
+   * read each shard about four times a second, and an idle stack should not spend its CPU polling.
+   */
+  readonly maxPollIntervalMs?: number;
   /** Where shards that exist at start are read from; shards that appear later are read from their start. */
   readonly startingPosition?: 'LATEST' | 'TRIM_HORIZON';
   /** Invocations of a batch (the first one included) before its failing records are discarded. Default 10. */
@@ -248,6 +253,7 @@ export const startStreamEventSource = (options: StreamEventSourceOptions): Strea
   const { streamsClient, streamArn, functionName, invoker } = options;
   const batchSize = options.batchSize ?? 100;
   const pollIntervalMs = options.pollIntervalMs ?? 25;
+  const maxPollIntervalMs = Math.max(pollIntervalMs, options.maxPollIntervalMs ?? 250);
   const startingPosition = options.startingPosition ?? 'LATEST';
   const maxAttempts = options.maxAttempts ?? 10;
   const retryDelayMs = options.retryDelayMs ?? 100;
@@ -423,6 +429,7 @@ export const startStreamEventSource = (options: StreamEventSourceOptions): Strea
   const read = async (state: ShardState, firstIterator: string | undefined): Promise<void> => {
     let iterator = firstIterator;
     let lastSequenceNumber: string | undefined;
+    let pauseMs = pollIntervalMs;
     while (!signal.aborted) {
       let output: Awaited<ReturnType<typeof getRecords>>;
       try {
@@ -454,7 +461,12 @@ export const startStreamEventSource = (options: StreamEventSourceOptions): Strea
         return;
       }
       iterator = output.NextShardIterator;
-      if (records.length === 0) await sleep(pollIntervalMs, signal);
+      if (records.length > 0) {
+        pauseMs = pollIntervalMs;
+      } else {
+        await sleep(pauseMs, signal);
+        pauseMs = Math.min(maxPollIntervalMs, pauseMs * 2);
+      }
     }
   };
 

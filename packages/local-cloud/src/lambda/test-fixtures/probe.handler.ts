@@ -80,3 +80,17 @@ export const chatty = async (event: { readonly lines: number }) => {
   for (let i = 1; i <= event.lines; i++) console.log(`line ${String(i).padStart(4, '0')} ${'.'.repeat(90)}`);
   return event.lines;
 };
+
+/** Computes for `cpuMs` of this thread's CPU time, or waits `sleepMs` on a timer without computing. */
+export const burn = async (event: { readonly cpuMs?: number; readonly sleepMs?: number }) => {
+  const startedAt = performance.now();
+  if (event.sleepMs) await sleep(event.sleepMs);
+  const start = process.threadCpuUsage();
+  let spins = 0;
+  while (event.cpuMs !== undefined) {
+    const used = process.threadCpuUsage(start);
+    if ((used.user + used.system) / 1000 >= event.cpuMs) break;
+    spins += 1;
+  }
+  return { spins, wallMs: performance.now() - startedAt };
+};
