@@ -9,7 +9,7 @@ import {
   type ServiceDefinition,
   SOURCE_MAPS_NODE_OPTIONS,
 } from '@shop/platform/service';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import type { BenchContext } from './bench.context.ts';
 import { coldStartEnvironment, referenceEnvironment } from './bench-environment.ts';
 import {
@@ -249,33 +249,16 @@ const bundleWithEnvCredentials = async (
   return Object.fromEntries(Object.keys(entries).map((name) => [name, join(outDir, `${name}.mjs`)]));
 };
 
-/**
- * Diagnostic bundles (not what is deployed): the same esbuild settings, with the Powertools tracer
- * replaced by a module whose tracer never traces, to price what the tracer costs a cold start when
- * tracing is off (its code is bundled but, behind `await import`, never evaluated: only parsed).
- */
-const bundleWithoutTracer = async (
+/** Diagnostic bundles (not what is deployed): the deployed esbuild settings with one plugin added. */
+const bundleDiagnostic = async (
   entries: Readonly<Record<string, string>>,
   outDir: string,
+  plugin: Plugin,
 ): Promise<Record<string, string>> => {
   await build({
     ...lambdaBuildOptions(),
     bundle: true,
-    plugins: [
-      {
-        name: 'no-tracer',
-        setup(pluginBuild) {
-          pluginBuild.onResolve({ filter: /^@aws-lambda-powertools\/tracer$/ }, (args) => ({
-            path: args.path,
-            namespace: 'no-tracer',
-          }));
-          pluginBuild.onLoad({ filter: /.*/, namespace: 'no-tracer' }, () => ({
-            contents: 'export class Tracer { isTracingEnabled() { return false; } }',
-            loader: 'js',
-          }));
-        },
-      },
-    ],
+    plugins: [plugin],
     entryPoints: { ...entries },
     outdir: outDir,
     logLevel: 'silent',
@@ -284,37 +267,41 @@ const bundleWithoutTracer = async (
 };
 
 /**
- * Diagnostic bundles (not what is deployed): the same esbuild settings, with every `import { z } from
- * 'zod'` in the repository's own sources read as `import * as z from 'zod'`, to price that one-line fix.
+ * The Powertools tracer replaced by a module whose tracer never traces, to price what the tracer
+ * costs a cold start when tracing is off (its code is bundled but, behind `await import`, never
+ * evaluated: only parsed).
  */
-const bundleWithNamespaceZod = async (
-  entries: Readonly<Record<string, string>>,
-  outDir: string,
-): Promise<Record<string, string>> => {
-  await build({
-    ...lambdaBuildOptions(),
-    bundle: true,
-    plugins: [
-      {
-        name: 'namespace-zod',
-        setup(pluginBuild) {
-          pluginBuild.onLoad({ filter: /\/(services|packages)\/.*\.ts$/ }, async (args) => {
-            if (args.path.includes('/node_modules/')) return undefined;
-            const source = await readFile(args.path, 'utf8');
-            if (!importsZodObject(source)) return undefined;
-            return {
-              contents: source.replace(/^import \{ z \} from 'zod';$/m, "import * as z from 'zod';"),
-              loader: 'ts',
-            };
-          });
-        },
-      },
-    ],
-    entryPoints: { ...entries },
-    outdir: outDir,
-    logLevel: 'silent',
-  });
-  return Object.fromEntries(Object.keys(entries).map((name) => [name, join(outDir, `${name}.mjs`)]));
+const NO_TRACER_PLUGIN: Plugin = {
+  name: 'no-tracer',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^@aws-lambda-powertools\/tracer$/ }, (args) => ({
+      path: args.path,
+      namespace: 'no-tracer',
+    }));
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'no-tracer' }, () => ({
+      contents: 'export class Tracer { isTracingEnabled() { return false; } }',
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * Every `import { z } from 'zod'` in the repository's own sources read as `import * as z from 'zod'`,
+ * to price that one-line fix.
+ */
+const NAMESPACE_ZOD_PLUGIN: Plugin = {
+  name: 'namespace-zod',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /\/(services|packages)\/.*\.ts$/ }, async (args) => {
+      if (args.path.includes('/node_modules/')) return undefined;
+      const source = await readFile(args.path, 'utf8');
+      if (!importsZodObject(source)) return undefined;
+      return {
+        contents: source.replace(/^import \{ z \} from 'zod';$/m, "import * as z from 'zod';"),
+        loader: 'ts',
+      };
+    });
+  },
 };
 
 const zodObjectSources = new Map<string, boolean>();
@@ -369,9 +356,10 @@ export const runColdStartSection = async (ctx: BenchContext): Promise<SectionRes
     withTracer.find((b) => !b.fn.triggers.some((t) => t.type === 'http')),
     withTracer.find((b) => b.fn.triggers.some((t) => t.type === 'http')),
   ].flatMap((b) => (b ? [b] : []));
-  const noTracerBundles = await bundleWithoutTracer(
+  const noTracerBundles = await bundleDiagnostic(
     Object.fromEntries(tracerSubjects.map((b) => [b.fn.name, b.fn.entry])),
     join(ctx.workDir, 'bundles', 'no-tracer'),
+    NO_TRACER_PLUGIN,
   );
   // The smallest task, consumer or relay that still reaches zod's `z` object through its own files.
   const zodObjectTask = [...bySize]
@@ -383,9 +371,10 @@ export const runColdStartSection = async (ctx: BenchContext): Promise<SectionRes
         zodObjectImportersOf(b.composition).some((file) => !file.includes('/node_modules/')),
     );
   const namespaceZodBundles = zodObjectTask
-    ? await bundleWithNamespaceZod(
+    ? await bundleDiagnostic(
         { [zodObjectTask.fn.name]: zodObjectTask.fn.entry },
         join(ctx.workDir, 'bundles', 'namespace-zod'),
+        NAMESPACE_ZOD_PLUGIN,
       )
     : {};
   // Diagnostics, measured in the same rounds: what zod costs, what source maps would cost, and what
