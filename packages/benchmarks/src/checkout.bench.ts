@@ -85,10 +85,17 @@ interface LevelResult {
   readonly nodeCpuMs: number;
   /** Of which the functions' own (their environment threads, as the Lambda host reports per invocation). */
   readonly functionCpuMs: number;
+  /** Of which the main thread's: gateway, edge, Lambda host, saga engine, pollers, the shoppers' client. */
+  readonly mainThreadCpuMs: number;
+  /** Execution environments started during the level. */
+  readonly coldStarts: number;
   readonly jvmCpuMs: number | undefined;
   readonly invocations: number;
   readonly failedInvocations: ReadonlyMap<string, number>;
 }
+
+const coldStartsOf = (bench: BenchStack): number =>
+  bench.stack.host.functions().reduce((total, fn) => total + fn.coldStarts, 0);
 
 const ordersPerSecond = (level: LevelResult): number => level.timings.length / level.seconds;
 const perOrder = (level: LevelResult, ms: number | undefined): number =>
@@ -149,6 +156,7 @@ export const runCheckoutSection = async (ctx: BenchContext, bench: BenchStack): 
     for (const [i, token] of tokens.entries()) await fillCart(client, token, skuOf(i));
     await bench.settle();
     const mark = bench.invocations.length;
+    const coldStartsBefore = coldStartsOf(bench);
     const before = readCpu(bench.dynamoDbPid);
     const started = performance.now();
     const timings: CheckoutTiming[] = [];
@@ -179,6 +187,8 @@ export const runCheckoutSection = async (ctx: BenchContext, bench: BenchStack): 
       seconds,
       nodeCpuMs: after.nodeMs - before.nodeMs,
       functionCpuMs: invocations.reduce((sum, i) => sum + (i.cpuMs ?? 0), 0),
+      mainThreadCpuMs: after.threadMs - before.threadMs,
+      coldStarts: coldStartsOf(bench) - coldStartsBefore,
       jvmCpuMs:
         after.otherMs !== undefined && before.otherMs !== undefined
           ? after.otherMs - before.otherMs
@@ -186,8 +196,9 @@ export const runCheckoutSection = async (ctx: BenchContext, bench: BenchStack): 
       invocations: invocations.length,
       failedInvocations,
     });
+    const level = levels[levels.length - 1] as LevelResult;
     ctx.progress(
-      `checkout: ${shoppers} shopper(s): ${fixed(orders / seconds, 1)} orders/s, ${fixed(perOrder(levels[levels.length - 1] as LevelResult, after.nodeMs - before.nodeMs), 0)} ms Node CPU per order`,
+      `checkout: ${shoppers} shopper(s): ${fixed(orders / seconds, 1)} orders/s, p50 ${fixed(p50Of(level), 0)} ms; CPU per order: Node ${fixed(perOrder(level, level.nodeCpuMs), 0)} ms (main thread ${fixed(perOrder(level, level.mainThreadCpuMs), 0)}, functions ${fixed(perOrder(level, level.functionCpuMs), 0)}), JVM ${fixed(perOrder(level, level.jvmCpuMs), 0)} ms; ${level.coldStarts} cold starts`,
     );
   }
   return curveResult(levels, idle, skus.length, warmUp);
@@ -269,7 +280,7 @@ const curveResult = (
     curveOf(levels, (l) => perOrder(l, l.nodeCpuMs), 0),
     `at ${last.shoppers} ≤ ${CPU_GROWTH_BUDGET}× at 1`,
     nodeOver ? 'OVER' : 'ok',
-    `${fixed(nodeGrowth, 2)}× at ${last.shoppers}; idle stack ${fixed(idle.nodeMsPerSecond, 0)} ms/s; of which the functions' own ${curveOf(levels, (l) => perOrder(l, l.functionCpuMs), 0)}; invocations per order ${curveOf(levels, (l) => l.invocations / l.timings.length)}`,
+    `${fixed(nodeGrowth, 2)}× at ${last.shoppers}; idle stack ${fixed(idle.nodeMsPerSecond, 0)} ms/s; of which the functions' own ${curveOf(levels, (l) => perOrder(l, l.functionCpuMs), 0)}, the main thread's ${curveOf(levels, (l) => perOrder(l, l.mainThreadCpuMs), 0)}; cold starts ${curveOf(levels, (l) => l.coldStarts, 0)}; invocations per order ${curveOf(levels, (l) => l.invocations / l.timings.length)}`,
   );
   const jvmGrowth = perOrder(last, last.jvmCpuMs) / perOrder(first, first.jvmCpuMs);
   const jvmMeasured = Number.isFinite(jvmGrowth);
@@ -317,6 +328,6 @@ const curveResult = (
   return {
     rows,
     findings,
-    explanation: `**4. Checkout end to end, local, and the concurrency curve.** On the running stack (\`startLocalStack\` on free ports, seeded), each shopper gets a dev token and one unit of a seeded SKU in their cart (stock is set high first; shoppers spread over ${products} products, since concurrent checkouts of a single SKU conflict in DynamoDB and are retried after the saga's backoff), then the clock runs from \`POST /checkout\` until the order is CONFIRMED: \`GET /orders/{id}\` is polled every ${POLL_MS} ms (at every level, so a poll is the same work everywhere; slower orders need more polls, which the p50 row's notes count) until it leaves PENDING, and the time is taken from the order's own status history (the \`at\` of its CONFIRMED entry, same machine clock), so the polling interval does not blur it. Untimed checkouts warm the functions first: 3 one after another, then ${warmUp} at once (Lambda keeps one environment per concurrent request, so every level finds warm ones as steady traffic would). Each level of the curve (${shoppers} shoppers) runs that many shoppers at once, each checking out one order after another until the level's ${levels.map((l) => l.timings.length).join(' · ')} orders are placed (every order by a new customer whose cart was filled before the level, untimed); orders/s is the level's orders over its wall time. CPU per order is the CPU time used from the level's start until the stack was quiet again (what each order set off after CONFIRMED, outbox relays and consumers, included), over the level's orders: for Node, \`process.cpuUsage()\` of the bench process, which holds the whole stack (gateway, Lambda host and its worker threads, saga engine, pollers) and the shoppers' own HTTP client, plus any child process; the functions' share is the sum of their invocations' CPU time as the Lambda host measures it on each environment thread; for DynamoDB Local, utime + stime of its JVM from \`/proc/<pid>/stat\`. Part of it is the stack's idle cost, which the longer low-concurrency levels pay for longer: measured before the levels with no shopper at all, the stack used ${fixed(idle.nodeMsPerSecond, 0)} ms of Node CPU and ${fixed(idle.jvmMsPerSecond, 0)} ms of JVM CPU per second (event source pollers, timers). The polling requests are part of the load.`,
+    explanation: `**4. Checkout end to end, local, and the concurrency curve.** On the running stack (\`startLocalStack\` on free ports, seeded), each shopper gets a dev token and one unit of a seeded SKU in their cart (stock is set high first; shoppers spread over ${products} products, since concurrent checkouts of a single SKU conflict in DynamoDB and are retried after the saga's backoff), then the clock runs from \`POST /checkout\` until the order is CONFIRMED: \`GET /orders/{id}\` is polled every ${POLL_MS} ms (at every level, so a poll is the same work everywhere; slower orders need more polls, which the p50 row's notes count) until it leaves PENDING, and the time is taken from the order's own status history (the \`at\` of its CONFIRMED entry, same machine clock), so the polling interval does not blur it. Untimed checkouts warm the functions first: 3 one after another, then ${warmUp} at once (Lambda keeps one environment per concurrent request, so every level finds warm ones as steady traffic would). Each level of the curve (${shoppers} shoppers) runs that many shoppers at once, each checking out one order after another until the level's ${levels.map((l) => l.timings.length).join(' · ')} orders are placed (every order by a new customer whose cart was filled before the level, untimed); orders/s is the level's orders over its wall time. CPU per order is the CPU time used from the level's start until the stack was quiet again (what each order set off after CONFIRMED, outbox relays and consumers, included), over the level's orders: for Node, \`process.cpuUsage()\` of the bench process, which holds the whole stack (gateway, Lambda host and its worker threads, saga engine, pollers) and the shoppers' own HTTP client, plus any child process; the functions' share is the sum of their invocations' CPU time as the Lambda host measures it on each environment thread, the main thread's is \`process.threadCpuUsage()\` (gateway, edge, Lambda host, saga engine, pollers, the shoppers' client), and the rest is the other threads' (the environments' own work between invocations, V8's compiler and garbage collector threads); for DynamoDB Local, utime + stime of its JVM from \`/proc/<pid>/stat\`. Part of it is the stack's idle cost, which the longer low-concurrency levels pay for longer: measured before the levels with no shopper at all, the stack used ${fixed(idle.nodeMsPerSecond, 0)} ms of Node CPU and ${fixed(idle.jvmMsPerSecond, 0)} ms of JVM CPU per second (event source pollers, timers). The polling requests are part of the load.`,
   };
 };

