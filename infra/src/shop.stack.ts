@@ -337,8 +337,12 @@ export class ShopStack extends Stack {
           new PolicyStatement({ actions: ['states:StartExecution'], resources: stateMachineArns }),
         );
       }
-      // A reconciler looks up its service's executions by name and redrives the ones that failed.
+      // A reconciler looks up its service's executions by name (and lists the unsuccessful ones) and
+      // redrives the ones that failed.
       if (stateMachineArns.length > 0 && types.has('schedule')) {
+        created.role.addToPrincipalPolicy(
+          new PolicyStatement({ actions: ['states:ListExecutions'], resources: stateMachineArns }),
+        );
         const machines = Object.keys(service.stateMachines ?? {}).map((name) =>
           physicalName(this.stage, 'stateMachine', stateMachineNameOf(service, name)),
         );

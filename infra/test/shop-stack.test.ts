@@ -394,11 +394,13 @@ describe('least privilege', () => {
     expect(grantedResources(statementsOf('dev-audit-ledger-events'), 'states:StartExecution')).toEqual([]);
   });
 
-  it('lets a scheduled function start, describe and redrive only its own service executions', () => {
+  it('lets a scheduled function start, list, describe and redrive only its own service executions', () => {
     const statements = statementsOf('dev-ledger-sweep');
-    expect(grantedResources(statements, 'states:StartExecution')).toEqual([
-      'arn:{Ref:AWS::Partition}:states:{Ref:AWS::Region}:{Ref:AWS::AccountId}:stateMachine:dev-ledger-settlement',
-    ]);
+    const machine =
+      'arn:{Ref:AWS::Partition}:states:{Ref:AWS::Region}:{Ref:AWS::AccountId}:stateMachine:dev-ledger-settlement';
+    expect(grantedResources(statements, 'states:StartExecution')).toEqual([machine]);
+    expect(grantedResources(statements, 'states:ListExecutions')).toEqual([machine]);
+    expect(grantedResources(statementsOf('dev-ledger-http'), 'states:ListExecutions')).toEqual([]);
     const executions =
       'arn:{Ref:AWS::Partition}:states:{Ref:AWS::Region}:{Ref:AWS::AccountId}:execution:dev-ledger-settlement:*';
     expect(grantedResources(statements, 'states:DescribeExecution')).toEqual([executions]);

@@ -231,6 +231,75 @@ describe('reconcileOrders (the real sagas on the local Step Functions engine, th
     expect(world.payments.get(input.orderId)?.status).toBe('REFUNDED');
   });
 
+  it('redrives a checkout that ran out of retries after confirming the order, until the order is cancelled', async () => {
+    const { reconcileAt } = nextSlot();
+    const sku = stocked(10);
+    const input = sagaInput({}, [cartLine(sku, 2, 1000)]);
+    // The capture fails for good, and so does every void of the compensation (each attempt timing out
+    // on a machine too busy to run it in time): the execution fails over a CONFIRMED order.
+    world.captureFails.add(input.orderId);
+    world.failures.set('VoidPayment', { name: 'Sandbox.Timedout', remaining: 1_000 });
+    await deps.sagas.startCheckout(input);
+    const failed = await executionOf(sagas.checkoutArn, input.orderId);
+    expect(failed.status).toBe('FAILED');
+    expect(failed.error).toBe('Sandbox.Timedout');
+    expect((await orderOf(input.orderId)).status).toBe('CONFIRMED');
+    expect(world.payments.get(input.orderId)?.status).toBe('AUTHORIZED');
+
+    // Stopped longer ago than the lookback: not looked at.
+    const muchLater = new Date(Date.now() + 2 * HOUR);
+    expect(await reconcileOrders(deps, { scheduledAt: muchLater })).toMatchObject({ examined: 0 });
+
+    expect(await reconcileOrders(deps, { scheduledAt: reconcileAt })).toMatchObject({
+      examined: 1,
+      redriven: 1,
+    });
+    await expect.poll(() => deps.sagas.statusOf(input.orderId, { saga: 'checkout' })).toBe('FAILED');
+    expect((await orderOf(input.orderId)).status).toBe('CONFIRMED');
+
+    // One of the timed-out voids went through after all; the next run redrives again.
+    const payment = world.payments.get(input.orderId);
+    if (payment) payment.status = 'VOIDED';
+    world.failures.delete('VoidPayment');
+    expect(await reconcileOrders(deps, { scheduledAt: reconcileAt })).toMatchObject({ redriven: 1 });
+    await expect
+      .poll(async () => (await orderOf(input.orderId)).status, { timeout: 10_000 })
+      .toBe('CANCELLED');
+    const order = await orderOf(input.orderId);
+    expect(order.statusReason).toBe('PAYMENT_FAILED');
+    expect(world.payments.get(input.orderId)?.status).toBe('VOIDED');
+    expect(world.reservations.get(input.orderId)?.state).toBe('released');
+    expect(world.stock.get(sku)?.available).toBe(10);
+    // The cancelled order's checkout is unsuccessful too (OrderCancelled), but nothing is left to do.
+    expect(await reconcileOrders(deps, { scheduledAt: reconcileAt })).toMatchObject({ examined: 0 });
+    world.captureFails.delete(input.orderId);
+  });
+
+  it('completes a checkout whose capture went through unseen: the order stays CONFIRMED and paid', async () => {
+    const { reconcileAt } = nextSlot();
+    const sku = stocked(10);
+    const input = sagaInput({}, [cartLine(sku, 1, 1000)]);
+    world.failures.set('CapturePayment', { name: 'Sandbox.Timedout', remaining: 1_000 });
+    world.failures.set('VoidPayment', { name: 'Sandbox.Timedout', remaining: 1_000 });
+    await deps.sagas.startCheckout(input);
+    expect((await executionOf(sagas.checkoutArn, input.orderId)).status).toBe('FAILED');
+    // Every capture answer was lost, but one capture was made.
+    const payment = world.payments.get(input.orderId);
+    if (payment) payment.status = 'CAPTURED';
+    world.failures.delete('CapturePayment');
+    world.failures.delete('VoidPayment');
+
+    expect(await reconcileOrders(deps, { scheduledAt: reconcileAt })).toMatchObject({ redriven: 1 });
+    await expect
+      .poll(() => deps.sagas.statusOf(input.orderId, { saga: 'checkout' }), { timeout: 10_000 })
+      .toBe('SUCCEEDED');
+    expect((await orderOf(input.orderId)).status).toBe('CONFIRMED');
+    expect(world.payments.get(input.orderId)?.status).toBe('CAPTURED');
+    expect(world.reservations.get(input.orderId)?.state).toBe('reserved');
+    expect(world.stock.get(sku)?.available).toBe(9);
+    expect(await reconcileOrders(deps, { scheduledAt: reconcileAt })).toMatchObject({ examined: 0 });
+  });
+
   it('two runs at once start one execution per order and charge once', async () => {
     const { placedAt, reconcileAt } = nextSlot();
     const stranded = await Promise.all([

@@ -175,6 +175,9 @@ export class SagaWorld {
     VoidPayment: async (p) => {
       const { orderId } = p as { orderId: string };
       const payment = this.payments.get(orderId);
+      // As the payment service: money taken is refunded, never voided.
+      if (payment?.status === 'CAPTURED' || payment?.status === 'REFUNDED')
+        fail('PaymentInvalidTransition', `cannot void a payment that is ${payment.status}`);
       if (payment) payment.status = 'VOIDED';
       return { orderId, paymentId: `pay-${orderId}`, status: 'VOIDED' };
     },

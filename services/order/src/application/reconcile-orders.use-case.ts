@@ -8,6 +8,23 @@ import type { OrderDeps } from './order.deps.ts';
 /** Orders looked at per status and run: a backlog is worked off over the next runs, one page at a time. */
 export const RECONCILE_BATCH = 100;
 
+/**
+ * Checkout executions that closed unsuccessfully are looked at for this long after they stopped (a
+ * redrive that fails again stops again, so it is seen again): ten missed runs go unnoticed.
+ */
+export const UNSUCCESSFUL_CHECKOUT_LOOKBACK_SECONDS = 600;
+
+/**
+ * ...and only while they started less than this long ago: the checkout's own 15-minute timeout plus
+ * an hour of redrives. ListExecutions pages through every unsuccessful checkout (rejections included)
+ * started in this window, so it bounds the listing; a CONFIRMED order whose checkout still fails
+ * after that is an operator's (the reconciler's error lines name it each time a redrive failed).
+ */
+export const UNSUCCESSFUL_CHECKOUT_HORIZON_SECONDS = 900 + 3600;
+
+/** Orders of unsuccessful checkouts read at once. */
+const READ_CONCURRENCY = 16;
+
 export interface ReconcileDeps extends OrderDeps {
   readonly sagas: SagaSupervisor;
   /** An order PENDING (or CANCELLING) for longer than this is looked at. */
@@ -23,7 +40,7 @@ export type ReconcileAction =
   | 'restarted'
   /** Its checkout ended without settling it: the settle saga compensates and rejects it. */
   | 'settling'
-  /** A cancel or settle execution failed part-way: redriven from where it stopped. */
+  /** A cancel or settle execution failed part-way, or a checkout over a CONFIRMED order: redriven from where it stopped. */
   | 'redriven'
   /** Nothing the reconciler may do (Step Functions refused a redrive; a succeeded saga left it open). */
   | 'needs-operator'
@@ -122,8 +139,46 @@ const reconcileCancelling = async (
 };
 
 /**
+ * A `CONFIRMED` order whose checkout execution closed unsuccessfully: the payment's capture failed
+ * for good after the order was confirmed, and the compensation that cancels the order (void, give the
+ * stock and the promotion back, `CANCELLED` as `PAYMENT_FAILED`) ran out of retries (on a machine so
+ * busy that every attempt timed out, say), or the execution was stopped or timed out in between.
+ * Left alone, the order would stay `CONFIRMED` with its payment voided or never captured. The
+ * checkout is redriven from the state it stopped in: every task is idempotent by order id, so a
+ * capture that went through is found captured (and the checkout succeeds), and a void that went
+ * through late is found voided.
+ */
+const reconcileConfirmed = async (deps: ReconcileDeps, order: Order): Promise<ReconcileAction> => {
+  const execution = { saga: 'checkout' } as const;
+  if (await deps.sagas.redrive(order.id, execution)) return 'redriven';
+  // Refused: another run may have redriven it just now.
+  const checkout = await deps.sagas.statusOf(order.id, execution);
+  if (isOpen(checkout)) return 'running';
+  if (checkout === 'SUCCEEDED') return 'settled-meanwhile';
+  return redriveOrFlag(deps, order, execution);
+};
+
+/** The `CONFIRMED` orders of the checkouts that closed unsuccessfully in the window (others are settled). */
+const confirmedOfUnsuccessfulCheckouts = async (deps: ReconcileDeps, now: Date): Promise<Order[]> => {
+  const checkouts = await deps.sagas.listUnsuccessfulCheckouts({
+    startedSince: new Date(now.getTime() - UNSUCCESSFUL_CHECKOUT_HORIZON_SECONDS * 1000),
+    stoppedSince: new Date(now.getTime() - UNSUCCESSFUL_CHECKOUT_LOOKBACK_SECONDS * 1000),
+  });
+  const orderIds = [...new Set(checkouts.map((checkout) => checkout.orderId))];
+  const confirmed: Order[] = [];
+  for (let i = 0; i < orderIds.length; i += READ_CONCURRENCY) {
+    const orders = await Promise.all(
+      orderIds.slice(i, i + READ_CONCURRENCY).map((orderId) => deps.orders.get(orderId)),
+    );
+    for (const order of orders) if (order?.status === 'CONFIRMED') confirmed.push(order);
+  }
+  return confirmed.slice(0, RECONCILE_BATCH);
+};
+
+/**
  * The reconciler's run (every minute): finds the orders `PENDING` or `CANCELLING` for longer than
- * `reconcileAfterSeconds` and gives each a saga that will settle it. Safe to run twice at once and
+ * `reconcileAfterSeconds`, and the `CONFIRMED` orders whose checkout closed unsuccessfully, and gives
+ * each a saga that will settle it. Safe to run twice at once and
  * after any crash: every action is a StartExecution under a deterministic name (a repeat is a no-op)
  * or a redrive of a closed execution (a repeat is refused), and the order is re-read before acting.
  */
@@ -144,9 +199,17 @@ export const reconcileOrders = async (
   const cancelling = (await deps.orders.listPlacedBefore('CANCELLING', before, RECONCILE_BATCH)).filter(
     (order) => order.updatedAt < before,
   );
+  const confirmed = await confirmedOfUnsuccessfulCheckouts(deps, now).catch((error: unknown) => {
+    count('failed');
+    getLogger().error('unsuccessful checkouts could not be listed; the next run tries again', {
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return [];
+  });
   for (const [order, reconcile] of [
     ...pending.map((order) => [order, reconcilePending] as const),
     ...cancelling.map((order) => [order, reconcileCancelling] as const),
+    ...confirmed.map((order) => [order, reconcileConfirmed] as const),
   ]) {
     summary.examined = (summary.examined ?? 0) + 1;
     try {

@@ -20,6 +20,14 @@ export type SagaExecution =
   /** `<orderId>-settle`. */
   | { readonly saga: 'settle' };
 
+/** A checkout execution that closed without succeeding (its name is the order id). */
+export interface UnsuccessfulCheckout {
+  readonly orderId: string;
+  readonly status: 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+  /** When it stopped (its last run's stop, after a redrive). */
+  readonly stoppedAt: Date;
+}
+
 /**
  * What the reconciler needs of the sagas besides starting them: where an execution stands, the settle
  * saga, and AWS's RedriveExecution for one that failed part-way.
@@ -35,4 +43,13 @@ export interface SagaSupervisor extends SagaStarter {
    * @throws SagaUnavailableError
    */
   redrive(orderId: string, execution: SagaExecution): Promise<boolean>;
+  /**
+   * The checkout executions started since `startedSince` that closed FAILED, TIMED_OUT or ABORTED
+   * and stopped since `stoppedSince`, newest first (Step Functions' ListExecutions, by status).
+   * @throws SagaUnavailableError
+   */
+  listUnsuccessfulCheckouts(window: {
+    readonly startedSince: Date;
+    readonly stoppedSince: Date;
+  }): Promise<UnsuccessfulCheckout[]>;
 }

@@ -3,6 +3,7 @@ import {
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
   ExecutionNotRedrivable,
+  ListExecutionsCommand,
   RedriveExecutionCommand,
   type SFNClient,
   StartExecutionCommand,
@@ -10,7 +11,12 @@ import {
 import type { CancelSagaInput, CheckoutSagaInput, SettleSagaInput } from '@shop/contracts/order';
 import { SagaUnavailableError } from '../domain/order.errors.ts';
 import type { SagaStarter } from '../domain/saga-starter.port.ts';
-import type { ExecutionStatus, SagaExecution, SagaSupervisor } from '../domain/saga-supervisor.port.ts';
+import type {
+  ExecutionStatus,
+  SagaExecution,
+  SagaSupervisor,
+  UnsuccessfulCheckout,
+} from '../domain/saga-supervisor.port.ts';
 
 export interface SfnSagaStarterOptions {
   readonly client: SFNClient;
@@ -42,9 +48,11 @@ const STATUSES = new Set<string>([
   'ABORTED',
 ]);
 
+const UNSUCCESSFUL = ['FAILED', 'TIMED_OUT', 'ABORTED'] as const;
+
 /**
  * Starts and supervises the sagas through Step Functions (StartExecution, DescribeExecution,
- * RedriveExecution); the SDK's own retries cover throttling.
+ * RedriveExecution, ListExecutions); the SDK's own retries cover throttling.
  */
 export class SfnSagaStarter implements SagaStarter, SagaSupervisor {
   readonly #client: SFNClient;
@@ -90,6 +98,47 @@ export class SfnSagaStarter implements SagaStarter, SagaSupervisor {
       return true;
     } catch (error) {
       if (error instanceof ExecutionNotRedrivable) return false;
+      throw new SagaUnavailableError(error);
+    }
+  }
+
+  async listUnsuccessfulCheckouts(window: {
+    readonly startedSince: Date;
+    readonly stoppedSince: Date;
+  }): Promise<UnsuccessfulCheckout[]> {
+    const found: UnsuccessfulCheckout[] = [];
+    for (const status of UNSUCCESSFUL) {
+      let nextToken: string | undefined;
+      // Newest first: the pages end at the first execution started before the window.
+      do {
+        const page = await this.#listPage(status, nextToken);
+        nextToken = page.nextToken;
+        for (const execution of page.executions ?? []) {
+          if (!execution.startDate || execution.startDate < window.startedSince) {
+            nextToken = undefined;
+            break;
+          }
+          const stoppedAt = execution.stopDate;
+          if (execution.name && stoppedAt && stoppedAt >= window.stoppedSince) {
+            found.push({ orderId: execution.name, status, stoppedAt });
+          }
+        }
+      } while (nextToken);
+    }
+    return found.sort((a, b) => b.stoppedAt.getTime() - a.stoppedAt.getTime());
+  }
+
+  async #listPage(status: UnsuccessfulCheckout['status'], nextToken: string | undefined) {
+    try {
+      return await this.#client.send(
+        new ListExecutionsCommand({
+          stateMachineArn: this.#checkout,
+          statusFilter: status,
+          maxResults: 1000,
+          ...(nextToken ? { nextToken } : {}),
+        }),
+      );
+    } catch (error) {
       throw new SagaUnavailableError(error);
     }
   }
