@@ -1,8 +1,4 @@
-import {
-  type AttributeValue,
-  ConditionalCheckFailedException,
-  TransactionCanceledException,
-} from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   PutCommand,
@@ -12,8 +8,7 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { CONDITION_FAILED } from './write-conflicts.ts';
+import { CONDITION_FAILED, cancellationReasonsOf, unmarshalledItem } from './write-conflicts.ts';
 
 type Item = Record<string, unknown>;
 
@@ -26,26 +21,11 @@ export type ConditionalWrite<TWritten extends object = object> =
   | ({ readonly written: true } & TWritten)
   | { readonly written: false; readonly old: Item | undefined };
 
-/** Why one item of a cancelled transaction failed, with the item as it stood when it was a condition. */
-export interface CancellationReason {
-  readonly code: string;
-  /** Set for a failed condition of an item written with `ReturnValuesOnConditionCheckFailure: 'ALL_OLD'`. */
-  readonly old?: Item;
-}
-
-const unmarshalled = (item: Record<string, AttributeValue> | undefined): Item | undefined =>
-  item && Object.keys(item).length > 0 ? unmarshall(item) : undefined;
-
-/**
- * The reasons of a cancelled `TransactWriteItems`, one per item in the order they were sent; undefined
- * for any other error.
- */
-export const cancellationReasonsOf = (error: unknown): CancellationReason[] | undefined => {
-  if (!(error instanceof TransactionCanceledException)) return undefined;
-  return (error.CancellationReasons ?? []).map((reason) => {
-    const old = unmarshalled(reason.Item);
-    return { code: reason.Code ?? 'None', ...(old ? { old } : {}) };
-  });
+/** A single write's failed condition as its result (with the item as it stood); any other error thrown. */
+const conditionFailed = (error: unknown): { readonly written: false; readonly old: Item | undefined } => {
+  if (error instanceof ConditionalCheckFailedException)
+    return { written: false, old: unmarshalledItem(error.Item) };
+  throw error;
 };
 
 /**
@@ -64,10 +44,7 @@ export const conditionalPut = async (
     await ddb.send(new PutCommand({ ...input, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }));
     return { written: true };
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) {
-      return { written: false, old: unmarshalled(error.Item) };
-    }
-    throw error;
+    return conditionFailed(error);
   }
 };
 
@@ -112,10 +89,7 @@ export const conditionalUpdate = async (
     );
     return { written: true, item: Attributes ?? {} };
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) {
-      return { written: false, old: unmarshalled(error.Item) };
-    }
-    throw error;
+    return conditionFailed(error);
   }
 };
 

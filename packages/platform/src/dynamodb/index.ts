@@ -1,7 +1,5 @@
 export {
-  type CancellationReason,
   type ConditionalWrite,
-  cancellationReasonsOf,
   conditionalPut,
   conditionalTransaction,
   conditionalUpdate,
@@ -10,8 +8,10 @@ export {
 export { createDocumentClient } from './document-client.factory.ts';
 export { putVersioned, VERSION_ATTRIBUTE, type VersionedWrite } from './versioned-write.ts';
 export {
+  type CancellationReason,
   CONDITION_FAILED,
   cancellationCodesOf,
+  cancellationReasonsOf,
   failedConditions,
   isConditionFailure,
   isLostRace,
