@@ -133,6 +133,7 @@ const WITH_SOURCE_MAPS = `with ${SOURCE_MAPS_NODE_OPTIONS}`;
 const NAMESPACE_ZOD = 'with `import * as z` in its own files';
 const ENV_CREDENTIALS = 'env-only credentials';
 const WITHOUT_TRACER = 'without the tracer bundled';
+const WITH_CODE_CACHE = 'with a V8 code cache (`NODE_COMPILE_CACHE`)';
 /** What the platform's tracer loads when a function traces (`tracing/tracer.ts`), and what comes with it. */
 const TRACER_PACKAGES: ReadonlySet<string> = new Set([
   '@aws-lambda-powertools/tracer',
@@ -446,6 +447,26 @@ export const runColdStartSection = async (ctx: BenchContext): Promise<SectionRes
       environment: envOf(zodObjectTask),
     });
   }
+  // Node's compile cache, written by the untimed warm-up round and read by every timed one: what a
+  // V8 code cache shipped in the asset would save.
+  const withCodeCache = (name: string, environment: Record<string, string>) => ({
+    ...environment,
+    NODE_COMPILE_CACHE: join(ctx.workDir, 'compile-cache', name.replace(/[^a-z0-9-]+/gi, '-')),
+  });
+  diagnostics.push({
+    name: `${REFERENCE_NAME} ${WITH_CODE_CACHE}`,
+    kind: 'diagnostic',
+    bundlePath: reference,
+    environment: withCodeCache('reference', referenceEnvironment('reference')),
+  });
+  if (largest) {
+    diagnostics.push({
+      name: `${largest.fn.name} ${WITH_CODE_CACHE}`,
+      kind: 'diagnostic',
+      bundlePath: largest.bundlePath,
+      environment: withCodeCache(largest.fn.name, envOf(largest)),
+    });
+  }
   const subjects: ColdStartSubject[] = [
     ...diagnostics,
     { name: EMPTY_NAME, kind: 'empty', bundlePath: empty, environment: referenceEnvironment('empty') },
@@ -549,6 +570,17 @@ export const runColdStartSection = async (ctx: BenchContext): Promise<SectionRes
   if (largest) {
     findings.push(
       `Done, no source maps at run time: the CDK app no longer sets \`NODE_OPTIONS=${SOURCE_MAPS_NODE_OPTIONS}\` (\`LAMBDA_RUNTIME_ENVIRONMENT\`); the map still ships in each asset, for offline symbolication or to switch on while debugging. Switched on, it would cost ${fixed(pairedDifference(`${REFERENCE_NAME} ${WITH_SOURCE_MAPS}`, REFERENCE_NAME))} ms on the reference and ${fixed(pairedDifference(`${largest.fn.name} ${WITH_SOURCE_MAPS}`, largest.fn.name))} ms on ${largest.fn.name} (map ${formatKb(largest.mapBytes)}) at every cold start. The figures above are taken without it, as deployed.`,
+    );
+  }
+  if (largest) {
+    const cachedRef = msOf(`${REFERENCE_NAME} ${WITH_CODE_CACHE}`);
+    const cachedFn = msOf(`${largest.fn.name} ${WITH_CODE_CACHE}`);
+    const cachedRatio =
+      cachedRef.length > 0 && cachedRef.length === cachedFn.length
+        ? summarize(cachedFn.map((value, i) => value / (cachedRef[i] ?? Number.NaN))).median
+        : Number.NaN;
+    findings.push(
+      `Not adopted, a V8 code cache: with Node's compile cache (\`NODE_COMPILE_CACHE\`, written by a first start and read by the next) the reference starts ${fixed(pairedDifference(REFERENCE_NAME, `${REFERENCE_NAME} ${WITH_CODE_CACHE}`))} ms and ${largest.fn.name} ${fixed(pairedDifference(largest.fn.name, `${largest.fn.name} ${WITH_CODE_CACHE}`))} ms sooner, ${fixed(cachedRatio, 2)}× against ${fixed(ratioOf(largest.fn.name), 2)}× without (diagnostic rows): the larger bundle has more to compile. In Lambda the cache would have to ship in the asset, built beforehand, but Node only reads a cache written by its own version, and the managed runtime moves to each new Node patch release on its own schedule: after the next one, every cold start would silently compile again. Adopting it means pinning the runtime version and building each cache with that exact Node, which Shop leaves to a fork that wants those milliseconds.`,
     );
   }
   if (unneeded.size > 0) {
@@ -662,7 +694,7 @@ export const runColdStartSection = async (ctx: BenchContext): Promise<SectionRes
   }
   for (const failure of failures) findings.push(`Not bundled, so not measured: ${failure}`);
   const explanation = [
-    `**1. Cold start.** Every function of every discovered service is bundled with \`bundleFunctions\` (the esbuild options of \`LAMBDA_BUNDLING\`, which the CDK app uses too: minified ESM with a source map file beside it). A child \`node\` process with the function's full environment as deployed (the platform's \`LAMBDA_RUNTIME_ENVIRONMENT\`, so no \`NODE_OPTIONS\`; placeholder values) imports the bundle and exits; the figure is the wall time from spawn to exit. The reference is \`reference.handler.ts\` (a bare Hono app doing one DocumentClient \`GetCommand\`), bundled and started the same way; the empty process imports an empty module. The diagnostics (no budget) run in the same rounds: zod alone imported both ways, the reference and the largest function with \`NODE_OPTIONS=${SOURCE_MAPS_NODE_OPTIONS}\`, the reference, the largest and the smallest function bundled with the SDK's default credential chain replaced by an env-only provider, the smallest function and the smallest HTTP function bundled with the Powertools tracer replaced by one that never traces, and the smallest task, consumer or relay whose own files still import zod's \`z\` object, bundled with those imports read as namespace imports. Each of the ${rounds} rounds runs every subject once in a fresh random order, after one untimed warm-up round; a function's ratio is computed within each round against that round's reference, and the table gives the median and quartiles of those ratios; differences between two subjects are medians of their per-round differences.`,
+    `**1. Cold start.** Every function of every discovered service is bundled with \`bundleFunctions\` (the esbuild options of \`LAMBDA_BUNDLING\`, which the CDK app uses too: minified ESM with a source map file beside it). A child \`node\` process with the function's full environment as deployed (the platform's \`LAMBDA_RUNTIME_ENVIRONMENT\`, so no \`NODE_OPTIONS\`; placeholder values) imports the bundle and exits; the figure is the wall time from spawn to exit. The reference is \`reference.handler.ts\` (a bare Hono app doing one DocumentClient \`GetCommand\`), bundled and started the same way; the empty process imports an empty module. The diagnostics (no budget) run in the same rounds: zod alone imported both ways, the reference and the largest function with \`NODE_OPTIONS=${SOURCE_MAPS_NODE_OPTIONS}\`, the reference, the largest and the smallest function bundled with the SDK's default credential chain replaced by an env-only provider, the smallest function and the smallest HTTP function bundled with the Powertools tracer replaced by one that never traces, and the smallest task, consumer or relay whose own files still import zod's \`z\` object, bundled with those imports read as namespace imports, and the reference and the largest function with Node's compile cache on (\`NODE_COMPILE_CACHE\`, a folder per subject that the warm-up round fills). Each of the ${rounds} rounds runs every subject once in a fresh random order, after one untimed warm-up round; a function's ratio is computed within each round against that round's reference, and the table gives the median and quartiles of those ratios; differences between two subjects are medians of their per-round differences.`,
     '',
     detail.join('\n'),
   ].join('\n');
