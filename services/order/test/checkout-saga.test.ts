@@ -204,6 +204,51 @@ describe('checkout saga (the real ASL on the local Step Functions engine)', () =
     ]);
   });
 
+  it('cancels the order when ConfirmOrder confirmed it but every answer was lost', async () => {
+    const sku = stocked(10);
+    const input = draft(sku);
+    const confirmOrder = world.tasks.ConfirmOrder;
+    if (!confirmOrder) throw new Error('no ConfirmOrder task');
+    // Each attempt confirms (the first) or finds the order confirmed, and then times out.
+    world.tasks.ConfirmOrder = async (payload) => {
+      await confirmOrder(payload);
+      const error = new Error('ConfirmOrder: the answer was lost');
+      error.name = 'Sandbox.Timedout';
+      throw error;
+    };
+    world.commitOnConfirm = true;
+    try {
+      const { execution, order, tasks } = await runCheckout(input);
+      expect(execution.status).toBe('FAILED');
+      expect(execution.error).toBe('OrderCancelled');
+      expect(tasks.filter((task) => task === 'ConfirmOrder')).toHaveLength(5);
+      // Compensated as a failed confirmation, the rejection refused (the order is CONFIRMED), then
+      // cancelled as after a failed capture, the units committed by order.confirmed restocked.
+      expect(tasks.slice(-9)).toEqual([
+        'VoidPayment',
+        'ReleaseStock',
+        'ReleasePromotion',
+        'RejectOrder',
+        'VoidPayment',
+        'ReleaseStock',
+        'RestockOrder',
+        'ReleasePromotion',
+        'CancelOrder',
+      ]);
+      expect(order.status).toBe('CANCELLED');
+      expect(order.statusReason).toBe('PAYMENT_FAILED');
+      expect(world.payments.get(input.orderId)?.status).toBe('VOIDED');
+      expect(world.restocked).toContain(input.orderId);
+      expect((await outboxEvents(db, input.orderId)).map((event) => event.type).sort()).toEqual([
+        'order.cancelled',
+        'order.confirmed',
+      ]);
+    } finally {
+      world.tasks.ConfirmOrder = confirmOrder;
+      world.commitOnConfirm = false;
+    }
+  });
+
   it('restocks instead when order.confirmed already turned the reservation into a sale', async () => {
     const input = draft(stocked());
     world.captureFails.add(input.orderId);
