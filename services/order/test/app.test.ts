@@ -293,6 +293,35 @@ describe('POST /checkout', () => {
     expect((await checkoutAs('alice', key)).status).toBe(202);
   });
 
+  it('looks up an earlier order of the key while the cart is read, and reports a cart error first', async () => {
+    const withGet = (get: (orderId: string) => ReturnType<CheckoutDeps['orders']['get']>) =>
+      new Proxy(deps.orders, {
+        get: (target, name) => {
+          if (name === 'get') return get;
+          const member: unknown = Reflect.get(target, name, target);
+          return typeof member === 'function' ? member.bind(target) : member;
+        },
+      });
+    const lookups: string[] = [];
+    const orders = withGet((orderId) => {
+      lookups.push(orderId);
+      return deps.orders.get(orderId);
+    });
+    const command = { customerId: 'alice', idempotencyKey: newKey(), body: body(), correlationId: 'c-1' };
+    const held = cart.holdNextRead();
+    const placing = checkout({ ...deps, orders }, command);
+    await held.reached;
+    expect(lookups).toEqual([orderIdFor('alice', command.idempotencyKey)]);
+    held.release();
+    await expect(placing).resolves.toMatchObject({ status: 'PENDING' });
+
+    cart.down = true;
+    const tableDown = withGet(() => Promise.reject(new Error('table down')));
+    await expect(
+      checkout({ ...deps, orders: tableDown }, { ...command, idempotencyKey: newKey() }),
+    ).rejects.toMatchObject({ name: 'CartUnavailableError' });
+  });
+
   it('is for customers: 401 without a token, 403 for an admin-only token', async () => {
     expect((await app.request('/checkout', { method: 'POST' })).status).toBe(401);
     expect((await checkoutAs('admin', newKey())).status).toBe(403);

@@ -74,19 +74,33 @@ interface PendingInvocation {
 
 const formatSeconds = (ms: number): string => (ms / 1000).toFixed(2);
 
+/** Splits text that arrives in pieces into lines; `end` hands over a partial last line. */
+class LineSplitter {
+  #pending = '';
+  readonly #log: (line: string) => void;
+
+  constructor(log: (line: string) => void) {
+    this.#log = log;
+  }
+
+  push(text: string): void {
+    const lines = (this.#pending + text).split('\n');
+    this.#pending = lines.pop() ?? '';
+    for (const line of lines) this.#log(line);
+  }
+
+  end(): void {
+    if (this.#pending !== '') this.#log(this.#pending);
+    this.#pending = '';
+  }
+}
+
 /** Splits a worker's output stream into lines; a partial last line is flushed when the stream ends. */
 const forwardLines = (stream: Readable, log: (line: string) => void): void => {
-  let pending = '';
+  const lines = new LineSplitter(log);
   stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
-    const lines = (pending + chunk).split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) log(line);
-  });
-  stream.on('end', () => {
-    if (pending !== '') log(pending);
-    pending = '';
-  });
+  stream.on('data', (chunk: string) => lines.push(chunk));
+  stream.on('end', () => lines.end());
 };
 
 /**
@@ -111,6 +125,11 @@ export class ExecutionEnvironment {
   #unreportedInitMs: number | undefined;
   #maxMemoryUsedMb = 0;
   #capture: LogCapture | undefined;
+  /** What the runtime sends of the function's stdout and stderr, ahead of its answers. */
+  readonly #output = {
+    stdout: new LineSplitter((line) => this.#log(line)),
+    stderr: new LineSplitter((line) => this.#log(line)),
+  };
 
   constructor(options: ExecutionEnvironmentOptions) {
     this.#options = options;
@@ -128,6 +147,8 @@ export class ExecutionEnvironment {
       // Lambda's memory setting bounds the whole sandbox; the heap is the part a worker can bound.
       resourceLimits: { maxOldGenerationSizeMb: Math.max(options.memoryMb, 64) },
     });
+    // The runtime sends the function's output as messages; anything else written to the worker's
+    // own streams still arrives here.
     forwardLines(this.#worker.stdout, (line) => this.#log(line));
     forwardLines(this.#worker.stderr, (line) => this.#log(line));
     this.#worker.on('message', (message: RuntimeMessage) => this.#onMessage(message));
@@ -280,6 +301,9 @@ export class ExecutionEnvironment {
 
   #onMessage(message: RuntimeMessage): void {
     switch (message.type) {
+      case 'output':
+        this.#output[message.stream].push(message.text);
+        return;
       case 'ready':
         this.#unreportedInitMs = performance.now() - this.#createdAt;
         this.#finishInit(undefined);
@@ -312,6 +336,8 @@ export class ExecutionEnvironment {
 
   #onExit(code: number): void {
     this.#alive = false;
+    this.#output.stdout.end();
+    this.#output.stderr.end();
     const error = this.#crash ?? this.#exitError(`Runtime exited with error: exit status ${code}`);
     this.#finishInit(error);
     this.#current?.settle({ ok: false, error, timedOut: false });

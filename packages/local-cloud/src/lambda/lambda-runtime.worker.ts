@@ -25,6 +25,8 @@ export interface InvokeMessage {
 /** Environment -> host. */
 export type RuntimeMessage =
   | { readonly type: 'ready' }
+  /** Text the function wrote to its stdout or stderr, in the order it wrote it. */
+  | { readonly type: 'output'; readonly stream: 'stdout' | 'stderr'; readonly text: string }
   | { readonly type: 'init-error'; readonly error: FunctionError }
   | {
       readonly type: 'result';
@@ -63,16 +65,37 @@ export function lambdaRuntime(
 
   const post = (message: RuntimeMessage): void => port.postMessage(message);
 
-  /**
-   * Waits until what the handler printed has reached the host (a worker's stdout is a message
-   * channel of its own), so its lines arrive before the result and land in this invocation's log.
-   */
-  const flushOutput = async (): Promise<void> => {
-    const pending = [process.stdout, process.stderr].filter((stream) => stream.writableLength > 0);
-    await Promise.all(
-      pending.map((stream) => new Promise<void>((resolve) => stream.write('', () => resolve()))),
-    );
+  type Chunk = { readonly chunk: string | Uint8Array; readonly encoding: string };
+  const textOf = ({ chunk, encoding }: Chunk): string => {
+    if (typeof chunk !== 'string')
+      return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString();
+    return encoding === 'utf8' || encoding === 'utf-8' || encoding === 'buffer'
+      ? chunk
+      : Buffer.from(chunk, encoding as BufferEncoding).toString();
   };
+  /**
+   * What the function prints reaches the host on this same port, ahead of the answer that follows
+   * it: a port delivers in order, so every line printed during an invocation is in the host's log
+   * (and in the invocation's log tail) before its result, and the answer need not wait for the
+   * worker's own stdout stream, which acknowledges each write from the host's thread (a round trip
+   * per invocation, slower the busier that thread is).
+   */
+  const routeOutput = (name: 'stdout' | 'stderr', stream: NodeJS.WriteStream): void => {
+    const writable = stream as unknown as {
+      _writev: (chunks: readonly Chunk[], callback: () => void) => void;
+      _write: (chunk: Chunk['chunk'], encoding: string, callback: () => void) => void;
+    };
+    writable._writev = (chunks, callback) => {
+      post({ type: 'output', stream: name, text: chunks.map(textOf).join('') });
+      callback();
+    };
+    writable._write = (chunk, encoding, callback) => {
+      post({ type: 'output', stream: name, text: textOf({ chunk, encoding }) });
+      callback();
+    };
+  };
+  routeOutput('stdout', process.stdout);
+  routeOutput('stderr', process.stderr);
 
   const toFunctionError = (error: unknown, errorType?: string): FunctionError => {
     if (error instanceof Error) {
@@ -115,7 +138,6 @@ export function lambdaRuntime(
     try {
       result = await handler(JSON.parse(message.eventJson), context);
     } catch (error) {
-      await flushOutput();
       post({
         type: 'error',
         awsRequestId: message.awsRequestId,
@@ -124,7 +146,6 @@ export function lambdaRuntime(
       });
       return;
     }
-    await flushOutput();
     let payloadJson: string;
     try {
       // JSON.stringify answers undefined for undefined, functions and symbols; Lambda answers null.

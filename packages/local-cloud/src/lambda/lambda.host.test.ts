@@ -66,6 +66,8 @@ describe('local Lambda host', () => {
     spec('echo', 'probe.handler.ts', 'echo'),
     spec('nothing', 'probe.handler.ts', 'nothing'),
     spec('logger', 'probe.handler.ts', 'logs'),
+    spec('writer', 'probe.handler.ts', 'writes'),
+    spec('chatty', 'probe.handler.ts', 'chatty'),
     spec('missing-export', 'probe.handler.ts', 'doesNotExist'),
     spec('callback', 'probe.handler.ts', 'callbackStyle'),
     spec('needs-config', 'init-error.handler.ts', 'handler', { environment: { READY_FLAG_FILE: flagFile } }),
@@ -452,6 +454,29 @@ describe('local Lambda host', () => {
           '[logger] second line',
           '[logger] third line',
         ]);
+    });
+
+    it('has every line printed during an invocation in the log by the time its answer arrives', async () => {
+      await host.invoke('chatty', { lines: 1 });
+      for (const lines of [1, 200]) {
+        const before = logLines.length;
+        expect(await host.invoke('chatty', { lines })).toMatchObject({ ok: true, payload: lines });
+
+        const printed = logLines.slice(before).filter((line) => line.startsWith('[chatty] line '));
+        expect(printed).toHaveLength(lines);
+        expect(printed.at(-1)).toBe(`[chatty] line ${String(lines).padStart(4, '0')} ${'.'.repeat(90)}`);
+      }
+    });
+
+    it('forwards writes of Buffers and of other encodings, joining a line written in parts', async () => {
+      const before = logLines.length;
+      expect(await host.invoke('writer', {})).toMatchObject({ ok: true, payload: 'written' });
+
+      expect(logLines.slice(before).filter((line) => line.startsWith('[writer] '))).toEqual([
+        '[writer] from a buffer',
+        '[writer] hex, then utf8 ✓',
+        '[writer] to stderr',
+      ]);
     });
 
     it('picks up new code on re-registration while warm environments of the old code retire', async () => {

@@ -61,12 +61,16 @@ export const requestHashOf = (body: CheckoutRequest): string => sha256(JSON.stri
  *   SagaUnavailableError, IdempotencyKeyReusedError (the order of this key was placed with another body)
  */
 export const checkout = async (deps: CheckoutDeps, command: CheckoutCommand): Promise<CheckoutResult> => {
+  const orderId = orderIdFor(command.customerId, command.idempotencyKey);
+  const requestHash = requestHashOf(command.body);
+  // The order of an earlier run of this key is looked up while the cart is read: both need only the
+  // command, and the saga waits for both. The cart's errors come first, as if the lookup came after.
+  const existingRead = deps.orders.get(orderId);
+  existingRead.catch(() => undefined);
   const cart = await deps.cartView.read(command.customerId);
   if (cart.items.length === 0) throw new CartEmptyError();
   if (cart.items.length > MAX_ORDER_LINES) throw new TooManyLinesError(MAX_ORDER_LINES);
   const { lines, totals } = priceLines(cart.items);
-  const orderId = orderIdFor(command.customerId, command.idempotencyKey);
-  const requestHash = requestHashOf(command.body);
   const input: CheckoutSagaInput = {
     orderId,
     customerId: command.customerId,
@@ -81,7 +85,7 @@ export const checkout = async (deps: CheckoutDeps, command: CheckoutCommand): Pr
     correlationId: command.correlationId,
     ...(command.email ? { email: command.email } : {}),
   };
-  const existing = await deps.orders.get(orderId);
+  const existing = await existingRead;
   if (existing) {
     if (existing.requestHash !== requestHash) throw new IdempotencyKeyReusedError();
     return { orderId, status: 'PENDING' };

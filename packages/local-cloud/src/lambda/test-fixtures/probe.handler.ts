@@ -75,6 +75,15 @@ export const callbackStyle = (
   callback: (error: null, result: string) => void,
 ) => callback(null, 'never');
 
+/** Writes to stdout and stderr in every form a stream takes: a Buffer, another encoding, a line in two writes. */
+export const writes = async () => {
+  process.stdout.write(Buffer.from('from a buffer\n'));
+  process.stdout.write('6865782c20', 'hex');
+  process.stdout.write('then utf8 ✓\n');
+  process.stderr.write('to stderr\n');
+  return 'written';
+};
+
 /** Prints `lines` numbered lines of about 100 characters. */
 export const chatty = async (event: { readonly lines: number }) => {
   for (let i = 1; i <= event.lines; i++) console.log(`line ${String(i).padStart(4, '0')} ${'.'.repeat(90)}`);
