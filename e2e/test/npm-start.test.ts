@@ -119,7 +119,13 @@ describe('npm start', () => {
   });
 
   it('shows its start-up phases as they happen, and the banner and ready line last', () => {
-    for (const phase of ['dynamodb, bundles, keys', 'edge, tables', 'gateway', 'seeds']) {
+    for (const phase of [
+      'dynamodb, bundles, keys, state machines',
+      'edge, tables',
+      'gateway',
+      'functions, event sources',
+      'seeds',
+    ]) {
       expect(output).toMatch(new RegExp(`^  ${phase}\\s+\\d+ ms`, 'm'));
     }
     const banner = output.indexOf('Shop is running locally');

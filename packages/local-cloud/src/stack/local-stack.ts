@@ -180,7 +180,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     const seeds = options.seed === false ? [] : seedFunctionsOf(services);
     const dataDirs = options.persist ? localDataDirs(options.dataDir ?? dataDirOf(options.root)) : undefined;
 
-    // The slow parts run side by side: the JVM start, esbuild, key generation.
+    // The slow parts run side by side: the JVM start, esbuild (or the bundle cache), key generation,
+    // the state machines' validation.
     // Each stack builds into a folder of its own: a second stack (tests, a benchmark) must not delete
     // the bundles of a running one.
     const buildDir = join(options.root, '.shop', 'build', `${process.pid}-${randomUUID().slice(0, 8)}`);
@@ -193,18 +194,6 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     const functionSpecs = [...services.flatMap((service) => service.functions), ...seeds].map((fn) =>
       specOf(fn, {}),
     );
-    const [ddb, built, devIssuer, secrets] = await Promise.all([
-      dynamoDbStarting,
-      bundleFunctions(functionSpecs, buildDir, { splitting: true }),
-      createDevIssuer({
-        issuer: 'https://shop.local/dev',
-        audience: LOCAL_AUDIENCE,
-        ...(dataDirs ? { keyFile: dataDirs.signingKey } : {}),
-      }),
-      localSecretsOf(services, dataDirs?.secrets),
-    ]);
-    phase('dynamodb, bundles, keys');
-
     const spans = new SpanRecorder();
     // What records spans: nothing when tracing is off (the API still answers, with no spans).
     const recording = options.tracing === false ? undefined : spans;
@@ -251,6 +240,24 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       ...(options.waitTimeScale !== undefined ? { waitTimeScale: options.waitTimeScale } : {}),
     });
     cleanup.add(() => stepFunctions.close());
+
+    const [ddb, built, devIssuer, secrets] = await Promise.all([
+      dynamoDbStarting,
+      // Copied from the last start's build when none of its inputs has changed since.
+      bundleFunctions(functionSpecs, buildDir, {
+        splitting: true,
+        cacheDir: join(options.root, '.shop', 'bundle-cache'),
+      }),
+      createDevIssuer({
+        issuer: 'https://shop.local/dev',
+        audience: LOCAL_AUDIENCE,
+        ...(dataDirs ? { keyFile: dataDirs.signingKey } : {}),
+      }),
+      localSecretsOf(services, dataDirs?.secrets),
+      // Validating the ASL is a few hundred milliseconds of CPU: done while the JVM starts.
+      createSagaStateMachines(stepFunctions, services),
+    ]);
+    phase('dynamodb, bundles, keys, state machines');
 
     const objects = new S3ObjectStore(dataDirs ? { dataDir: dataDirs.s3 } : {});
     const s3 = createS3EdgeHandler({
@@ -372,8 +379,6 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     // Awaited below; a failure must not surface as an unhandled rejection meanwhile.
     seeding.catch(() => {});
 
-    await createSagaStateMachines(stepFunctions, services);
-
     const streams = new DynamoDBStreamsClient({
       endpoint: ddb.endpoint,
       region: LOCAL_REGION,
@@ -405,7 +410,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       ...(options.scheduleEverySeconds !== undefined ? { everySeconds: options.scheduleEverySeconds } : {}),
     });
     cleanup.add(() => schedules.stop());
-    phase('functions, state machines, event sources');
+    phase('functions, event sources');
 
     await seeding;
     phase('seeds');
