@@ -58,6 +58,9 @@ export {
   LOCAL_EMAIL_FROM_ADDRESS,
 } from './local-defaults.ts';
 
+/** Where the stack keeps its last build of the bundles, relative to the root. */
+const BUNDLE_CACHE_DIR = '.shop/bundle-cache';
+
 export interface LocalStackOptions {
   /** Repository root: services are discovered in `<root>/services`, builds go to `<root>/.shop`. */
   readonly root: string;
@@ -246,7 +249,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       // Copied from the last start's build when none of its inputs has changed since.
       bundleFunctions(functionSpecs, buildDir, {
         splitting: true,
-        cacheDir: join(options.root, '.shop', 'bundle-cache'),
+        cacheDir: join(options.root, BUNDLE_CACHE_DIR),
       }),
       createDevIssuer({
         issuer: 'https://shop.local/dev',
@@ -258,6 +261,13 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       createSagaStateMachines(stepFunctions, services),
     ]);
     phase('dynamodb, bundles, keys, state machines');
+    log(
+      built.fromCache
+        ? `[local-cloud] bundles copied from ${BUNDLE_CACHE_DIR} (no input changed since they were built)`
+        : `[local-cloud] bundles built in ${Math.round(built.durationMs)} ms${
+            built.warnings.length > 0 ? ` (${built.warnings.join('; ')})` : `, kept in ${BUNDLE_CACHE_DIR}`
+          }`,
+    );
 
     const objects = new S3ObjectStore(dataDirs ? { dataDir: dataDirs.s3 } : {});
     const s3 = createS3EdgeHandler({
