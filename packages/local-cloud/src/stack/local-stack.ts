@@ -134,6 +134,14 @@ export interface LocalStack {
   readonly logs: LogHub;
   /** The scheduled functions' timers (EventBridge Scheduler's part). */
   readonly schedules: Schedules;
+  /**
+   * The table streams' pollers together: whether every one has delivered all that was written before
+   * `time` (`performance.now()`), and a nudge for each to read now rather than after its pause.
+   */
+  readonly streamSources: {
+    caughtUpSince(time: number): boolean;
+    pollNow(): void;
+  };
   /** The latest spans (`npm run local -- trace`, `/_local/traces` on the edge). */
   readonly spans: SpanRecorder;
   /** The functions' EMF metrics (`npm run local -- metrics`, `/_local/metrics` on the edge). */
@@ -409,6 +417,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     for (const source of sources) {
       cleanup.add(() => source.stop());
     }
+    const streamSources = sources.flatMap((source) => (source.stream ? [source.stream] : []));
     // Sagas a crash or a stop interrupted (`--persist`) go on where they were, now that their functions exist.
     const resumed = stepFunctions.resumeInterrupted();
     if (resumed.length > 0) log(`[local-cloud] resumed ${resumed.length} interrupted execution(s)`);
@@ -438,6 +447,12 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       faults,
       logs,
       schedules,
+      streamSources: {
+        caughtUpSince: (time) => streamSources.every((source) => source.caughtUpSince(time)),
+        pollNow: () => {
+          for (const source of streamSources) source.pollNow();
+        },
+      },
       spans,
       metrics,
       mailbox,
