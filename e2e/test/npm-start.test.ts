@@ -1,5 +1,13 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -119,7 +127,13 @@ describe('npm start', () => {
   });
 
   it('shows its start-up phases as they happen, and the banner and ready line last', () => {
-    for (const phase of ['dynamodb, bundles, keys', 'edge, tables', 'gateway', 'seeds']) {
+    for (const phase of [
+      'dynamodb, bundles, keys, state machines',
+      'edge, tables',
+      'gateway',
+      'functions, event sources',
+      'seeds',
+    ]) {
       expect(output).toMatch(new RegExp(`^  ${phase}\\s+\\d+ ms`, 'm'));
     }
     const banner = output.indexOf('Shop is running locally');
@@ -153,6 +167,14 @@ describe('npm start', () => {
     for (const service of ['catalog', 'cart', 'order', 'payment', 'promotions']) {
       expect(TableNames).toEqual(expect.arrayContaining([expect.stringContaining(service)]));
     }
+  });
+
+  it("keeps Node's compile cache of its own modules in .shop/node-compile-cache", () => {
+    const cache = join(root, '.shop', 'node-compile-cache');
+    // One folder per Node version (and V8 flags), with an entry per module compiled.
+    const folders = readdirSync(cache).filter((name) => name.startsWith(`v${process.versions.node}-`));
+    expect(folders.length).toBeGreaterThan(0);
+    expect(folders.some((folder) => readdirSync(join(cache, folder)).length > 10)).toBe(true);
   });
 
   it('records its ports in .shop/state.json for a second terminal', () => {

@@ -11,25 +11,36 @@ export interface SeedResult {
   readonly existing: number;
 }
 
-/** Creates the demo products that do not exist yet, each with its stock, in one transaction apiece. */
+/**
+ * Creates the demo products that do not exist yet, each with its stock, in one transaction apiece.
+ * Categories are seeded side by side, the products of one category one after the other: a product's
+ * transaction counts it in its category's item, and two in one category at once would only conflict.
+ */
 export const seedCatalog = async (deps: CatalogDeps): Promise<SeedResult> => {
-  // One product after the other: they share category items, and parallel writes would only conflict.
-  const outcomes: ('created' | 'existing')[] = [];
-  for (const { id, product, stock } of SEED_PRODUCTS) {
-    try {
-      await createProduct(
-        deps,
-        product,
-        { correlationId: 'seed' },
-        { id, initialStock: new Map(Object.entries(stock)) },
-      );
-      outcomes.push('created');
-    } catch (error) {
-      // Conditional puts make the seed idempotent: a product already there is left as it is.
-      if (!(error instanceof ProductExistsError)) throw error;
-      outcomes.push('existing');
-    }
-  }
+  const byCategory = Map.groupBy(SEED_PRODUCTS, (seedProduct) => seedProduct.product.category);
+  const outcomes = (
+    await Promise.all(
+      [...byCategory.values()].map(async (products) => {
+        const created: ('created' | 'existing')[] = [];
+        for (const { id, product, stock } of products) {
+          try {
+            await createProduct(
+              deps,
+              product,
+              { correlationId: 'seed' },
+              { id, initialStock: new Map(Object.entries(stock)) },
+            );
+            created.push('created');
+          } catch (error) {
+            // Conditional puts make the seed idempotent: a product already there is left as it is.
+            if (!(error instanceof ProductExistsError)) throw error;
+            created.push('existing');
+          }
+        }
+        return created;
+      }),
+    )
+  ).flat();
   return {
     created: outcomes.filter((outcome) => outcome === 'created').length,
     existing: outcomes.filter((outcome) => outcome === 'existing').length,

@@ -1,8 +1,15 @@
 #!/usr/bin/env node
-import { dirname, resolve } from 'node:path';
+import { enableCompileCache, flushCompileCache } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+
+// Node keeps the compiled code of the modules loaded below, checked against each module's source:
+// importing the runtime for `npm start` takes about 200 ms instead of 300-450, CPU that the JVM
+// starting beside it can use. This process only: the functions' worker threads, like Lambda, compile
+// their bundles afresh on every cold start.
+enableCompileCache(join(root, '.shop', 'node-compile-cache'));
 
 const usage = `usage:
   npm start [-- --persist]            start the shop (PORT, EDGE_PORT override 3000 and 4566)
@@ -39,6 +46,8 @@ try {
     dynamoDb.catch(() => {});
     const { runStart } = await import('./start.command.ts');
     await runStart(args, root, dynamoDb, dataDir);
+    // Node writes the cache when the process exits; a shop stopped by SIGKILL would never have one.
+    flushCompileCache();
   } else if (command === 'fault') {
     await (await import('./fault.command.ts')).runFault(args, root);
   } else if (command && ['queues', 'dlq', 'redrive', 'executions', 'history'].includes(command)) {

@@ -68,9 +68,13 @@ const scheduleSettingsFrom = (env: NodeJS.ProcessEnv) => {
     ...(Object.keys(functionEnvironment).length > 0 ? { functionEnvironment } : {}),
   };
 };
-/** The banner waits until the shop is idle and nothing was logged for this long, at most {@link SETTLE_MAX_MS}. */
-const QUIET_FOR_MS = 300;
+/**
+ * The banner waits until the shop has settled (see {@link settle}), at most {@link SETTLE_MAX_MS}, and
+ * nothing was logged for {@link QUIET_FOR_MS}: a function's last lines can come just after its answer.
+ */
+const QUIET_FOR_MS = 100;
 const SETTLE_MAX_MS = 15_000;
+const SETTLE_CHECK_MS = 10;
 
 /** No function running or waiting, no message waiting in (or in flight from) a non-DLQ queue. */
 const idle = (stack: LocalStack): boolean =>
@@ -88,6 +92,35 @@ const idle = (stack: LocalStack): boolean =>
         attributes.ApproximateNumberOfMessagesNotVisible === '0'
       );
     });
+
+const invocationsOf = (stack: LocalStack): number =>
+  stack.host.functions().reduce((sum, fn) => sum + fn.invocations, 0);
+
+/**
+ * Resolves once the shop is {@link idle}, has stayed so with no invocation started since (a short one
+ * could begin and end between two looks), and every table stream has been read to its end since it
+ * became idle: what the functions wrote before has then been delivered, and nothing more is coming.
+ * The streams are asked to read at once instead of after their pause (up to 250 ms when idle).
+ */
+const settle = async (stack: LocalStack, lastLineAt: () => number): Promise<void> => {
+  const deadline = performance.now() + SETTLE_MAX_MS;
+  let idleSince: number | undefined;
+  let invocations = -1;
+  while (performance.now() < deadline) {
+    const now = performance.now();
+    const started = invocationsOf(stack);
+    if (!idle(stack) || started !== invocations) {
+      idleSince = undefined;
+      invocations = started;
+    } else if (idleSince === undefined) {
+      idleSince = now;
+      stack.streamSources.pollNow();
+    } else if (stack.streamSources.caughtUpSince(idleSince) && now - lastLineAt() >= QUIET_FOR_MS) {
+      return;
+    }
+    await sleep(SETTLE_CHECK_MS);
+  }
+};
 
 const banner = (stack: LocalStack, token: string, statePath: string): string => {
   const api = stack.gatewayUrl.replace('127.0.0.1', 'localhost');
@@ -192,13 +225,7 @@ export const runStart = async (
   });
   // What the seeds set off (outbox relays, replicas refreshed) logs for a moment after ready: the
   // banner waits for that to settle, so it stays the last thing on the screen.
-  for (
-    let waited = 0;
-    waited < SETTLE_MAX_MS && (performance.now() - lastLineAt < QUIET_FOR_MS || !idle(stack));
-    waited += 50
-  ) {
-    await sleep(50);
-  }
+  await settle(stack, () => lastLineAt);
   process.stdout.write(
     `${banner(stack, token, relative(process.cwd(), shopStatePath(root)) || shopStatePath(root))}\n`,
   );

@@ -67,7 +67,7 @@ export const createServiceTable = async (
 ): Promise<{ streamArn?: string }> => {
   const gsis = table.globalSecondaryIndexes ?? [];
   try {
-    await client.send(
+    const created = await client.send(
       new CreateTableCommand({
         TableName: name,
         BillingMode: 'PAY_PER_REQUEST',
@@ -95,6 +95,9 @@ export const createServiceTable = async (
         }),
       );
     }
+    // A new table's description already names its stream.
+    const streamArn = created.TableDescription?.LatestStreamArn;
+    return streamArn ? { streamArn } : {};
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
     await addMissingIndexes(client, name, table);

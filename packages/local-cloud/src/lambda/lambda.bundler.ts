@@ -1,7 +1,8 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { LAMBDA_BUNDLING } from '@shop/platform/service';
-import { type BuildOptions, build } from 'esbuild';
+import { type BuildOptions, build, version as esbuildVersion, type Metafile } from 'esbuild';
+import { bundleCacheKey, createBundleCache } from './bundle.cache.ts';
 import type { FunctionSpec } from './lambda.types.ts';
 
 /** What {@link bundleFunctions} wrote. */
@@ -13,6 +14,8 @@ export interface BundleResult {
   readonly metafilePath: string;
   readonly warnings: readonly string[];
   readonly durationMs: number;
+  /** True when the bundles were copied from {@link BundleOptions.cacheDir} rather than built. */
+  readonly fromCache: boolean;
 }
 
 /** The shared bundling settings, spelled as esbuild options (the CDK side spells them as NodejsFunction props). */
@@ -37,7 +40,15 @@ export interface BundleOptions {
    * cores, which is what keeps `npm start` under its budget.
    */
   readonly splitting?: boolean;
+  /**
+   * Keep each build in this folder and copy it from there on the next call with the same functions
+   * and settings, as long as none of its inputs has changed (see `bundle.cache.ts` for what is
+   * checked); anything changed, missing or damaged builds again. No cache when absent.
+   */
+  readonly cacheDir?: string;
 }
+
+const METAFILE = 'meta.json';
 
 /**
  * Bundles every function as it is deployed (one minified ESM file each, or with shared chunks when
@@ -59,9 +70,7 @@ export const bundleFunctions = async (
     if (spec.name in entryPoints) throw new Error(`Two functions are named "${spec.name}"`);
     entryPoints[spec.name] = spec.entry;
   }
-  // Chunks of an earlier build would otherwise pile up.
-  await rm(absoluteOutDir, { recursive: true, force: true });
-  const result = await build({
+  const buildOptions: BuildOptions = {
     ...lambdaBuildOptions(),
     ...(options.splitting ? { splitting: true, chunkNames: 'chunks/[name]-[hash]' } : {}),
     entryPoints,
@@ -69,11 +78,37 @@ export const bundleFunctions = async (
     metafile: true,
     write: true,
     logLevel: 'silent',
+  };
+  const cache = options.cacheDir ? createBundleCache(resolve(options.cacheDir)) : undefined;
+  const key = bundleCacheKey({
+    esbuild: esbuildVersion,
+    cwd: process.cwd(),
+    ...buildOptions,
+    // Only the folder's parent: each stack's own folder differs, and source maps are relative to it.
+    outdir: dirname(absoluteOutDir),
   });
-  const metafilePath = join(absoluteOutDir, 'meta.json');
-  // With no entry points esbuild writes nothing, not even the folder.
-  await mkdir(absoluteOutDir, { recursive: true });
-  await writeFile(metafilePath, JSON.stringify(result.metafile));
+  const metafilePath = join(absoluteOutDir, METAFILE);
+  let metafile: Metafile | undefined = cache?.restore(key, absoluteOutDir, METAFILE);
+  const fromCache = metafile !== undefined;
+  const warnings: string[] = [];
+  if (!metafile) {
+    const buildStartedAt = Date.now();
+    // Chunks of an earlier build would otherwise pile up.
+    await rm(absoluteOutDir, { recursive: true, force: true });
+    const result = await build(buildOptions);
+    // With no entry points esbuild writes nothing, not even the folder.
+    await mkdir(absoluteOutDir, { recursive: true });
+    warnings.push(
+      ...result.warnings.map((w) =>
+        w.location ? `${w.location.file}:${w.location.line}: ${w.text}` : w.text,
+      ),
+    );
+    if (!result.metafile) throw new Error('esbuild answered no metafile');
+    metafile = result.metafile;
+    const notCached = cache?.store(key, absoluteOutDir, metafile, METAFILE, buildStartedAt);
+    if (notCached) warnings.push(notCached);
+  }
+  await writeFile(metafilePath, JSON.stringify(metafile));
   const bundles: Record<string, string> = {};
   for (const name of Object.keys(entryPoints)) {
     bundles[name] = join(absoluteOutDir, `${name}${LAMBDA_BUNDLING.outExtension}`);
@@ -82,9 +117,8 @@ export const bundleFunctions = async (
     outDir: absoluteOutDir,
     bundles,
     metafilePath,
-    warnings: result.warnings.map((w) =>
-      w.location ? `${w.location.file}:${w.location.line}: ${w.text}` : w.text,
-    ),
+    warnings,
     durationMs: performance.now() - startedAt,
+    fromCache,
   };
 };

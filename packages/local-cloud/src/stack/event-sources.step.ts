@@ -23,7 +23,7 @@ import {
 } from '../lambda/lambda.types.ts';
 import { stableUuid } from '../lambda/stable-uuid.ts';
 import { type SqsEngine, startSqsEventSource } from '../sqs/index.ts';
-import { startStreamEventSource } from '../streams/index.ts';
+import { type StreamEventSource, startStreamEventSource } from '../streams/index.ts';
 import type { SpanRecorder } from '../traces/span.recorder.ts';
 import type { WriteLinks } from '../traces/write-links.ts';
 
@@ -43,6 +43,8 @@ export interface EventSourcesOptions {
 
 export interface EventSource {
   stop(): Promise<void> | void;
+  /** A table stream's poller: see `StreamEventSource`. */
+  readonly stream?: Pick<StreamEventSource, 'caughtUpSince' | 'pollNow'>;
 }
 
 type MappingState = 'Enabled' | 'Disabling' | 'Disabled';
@@ -187,7 +189,7 @@ export const startEventSources = (options: EventSourcesOptions): EventSource[] =
         },
       });
       options.registry?.add(mapping.describe);
-      sources.push({ stop: () => mapping.stopping(() => source.stop()) });
+      sources.push({ stop: () => mapping.stopping(() => source.stop()), stream: source });
     }
   }
   return sources;

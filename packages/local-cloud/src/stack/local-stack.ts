@@ -58,6 +58,9 @@ export {
   LOCAL_EMAIL_FROM_ADDRESS,
 } from './local-defaults.ts';
 
+/** Where the stack keeps its last build of the bundles, relative to the root. */
+const BUNDLE_CACHE_DIR = '.shop/bundle-cache';
+
 export interface LocalStackOptions {
   /** Repository root: services are discovered in `<root>/services`, builds go to `<root>/.shop`. */
   readonly root: string;
@@ -131,6 +134,14 @@ export interface LocalStack {
   readonly logs: LogHub;
   /** The scheduled functions' timers (EventBridge Scheduler's part). */
   readonly schedules: Schedules;
+  /**
+   * The table streams' pollers together: whether every one has delivered all that was written before
+   * `time` (`performance.now()`), and a nudge for each to read now rather than after its pause.
+   */
+  readonly streamSources: {
+    caughtUpSince(time: number): boolean;
+    pollNow(): void;
+  };
   /** The latest spans (`npm run local -- trace`, `/_local/traces` on the edge). */
   readonly spans: SpanRecorder;
   /** The functions' EMF metrics (`npm run local -- metrics`, `/_local/metrics` on the edge). */
@@ -180,7 +191,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     const seeds = options.seed === false ? [] : seedFunctionsOf(services);
     const dataDirs = options.persist ? localDataDirs(options.dataDir ?? dataDirOf(options.root)) : undefined;
 
-    // The slow parts run side by side: the JVM start, esbuild, key generation.
+    // The slow parts run side by side: the JVM start, esbuild (or the bundle cache), key generation,
+    // the state machines' validation.
     // Each stack builds into a folder of its own: a second stack (tests, a benchmark) must not delete
     // the bundles of a running one.
     const buildDir = join(options.root, '.shop', 'build', `${process.pid}-${randomUUID().slice(0, 8)}`);
@@ -193,18 +205,6 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     const functionSpecs = [...services.flatMap((service) => service.functions), ...seeds].map((fn) =>
       specOf(fn, {}),
     );
-    const [ddb, built, devIssuer, secrets] = await Promise.all([
-      dynamoDbStarting,
-      bundleFunctions(functionSpecs, buildDir, { splitting: true }),
-      createDevIssuer({
-        issuer: 'https://shop.local/dev',
-        audience: LOCAL_AUDIENCE,
-        ...(dataDirs ? { keyFile: dataDirs.signingKey } : {}),
-      }),
-      localSecretsOf(services, dataDirs?.secrets),
-    ]);
-    phase('dynamodb, bundles, keys');
-
     const spans = new SpanRecorder();
     // What records spans: nothing when tracing is off (the API still answers, with no spans).
     const recording = options.tracing === false ? undefined : spans;
@@ -251,6 +251,31 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       ...(options.waitTimeScale !== undefined ? { waitTimeScale: options.waitTimeScale } : {}),
     });
     cleanup.add(() => stepFunctions.close());
+
+    const [ddb, built, devIssuer, secrets] = await Promise.all([
+      dynamoDbStarting,
+      // Copied from the last start's build when none of its inputs has changed since.
+      bundleFunctions(functionSpecs, buildDir, {
+        splitting: true,
+        cacheDir: join(options.root, BUNDLE_CACHE_DIR),
+      }),
+      createDevIssuer({
+        issuer: 'https://shop.local/dev',
+        audience: LOCAL_AUDIENCE,
+        ...(dataDirs ? { keyFile: dataDirs.signingKey } : {}),
+      }),
+      localSecretsOf(services, dataDirs?.secrets),
+      // Validating the ASL is a few hundred milliseconds of CPU: done while the JVM starts.
+      createSagaStateMachines(stepFunctions, services),
+    ]);
+    phase('dynamodb, bundles, keys, state machines');
+    log(
+      built.fromCache
+        ? `[local-cloud] bundles copied from ${BUNDLE_CACHE_DIR} (no input changed since they were built)`
+        : `[local-cloud] bundles built in ${Math.round(built.durationMs)} ms${
+            built.warnings.length > 0 ? ` (${built.warnings.join('; ')})` : `, kept in ${BUNDLE_CACHE_DIR}`
+          }`,
+    );
 
     const objects = new S3ObjectStore(dataDirs ? { dataDir: dataDirs.s3 } : {});
     const s3 = createS3EdgeHandler({
@@ -372,8 +397,6 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     // Awaited below; a failure must not surface as an unhandled rejection meanwhile.
     seeding.catch(() => {});
 
-    await createSagaStateMachines(stepFunctions, services);
-
     const streams = new DynamoDBStreamsClient({
       endpoint: ddb.endpoint,
       region: LOCAL_REGION,
@@ -394,6 +417,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     for (const source of sources) {
       cleanup.add(() => source.stop());
     }
+    const streamSources = sources.flatMap((source) => (source.stream ? [source.stream] : []));
     // Sagas a crash or a stop interrupted (`--persist`) go on where they were, now that their functions exist.
     const resumed = stepFunctions.resumeInterrupted();
     if (resumed.length > 0) log(`[local-cloud] resumed ${resumed.length} interrupted execution(s)`);
@@ -405,7 +429,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       ...(options.scheduleEverySeconds !== undefined ? { everySeconds: options.scheduleEverySeconds } : {}),
     });
     cleanup.add(() => schedules.stop());
-    phase('functions, state machines, event sources');
+    phase('functions, event sources');
 
     await seeding;
     phase('seeds');
@@ -423,6 +447,12 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       faults,
       logs,
       schedules,
+      streamSources: {
+        caughtUpSince: (time) => streamSources.every((source) => source.caughtUpSince(time)),
+        pollNow: () => {
+          for (const source of streamSources) source.pollNow();
+        },
+      },
       spans,
       metrics,
       mailbox,

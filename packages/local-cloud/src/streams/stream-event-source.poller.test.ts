@@ -224,6 +224,41 @@ describe('DynamoDB Streams event source', () => {
     expect(invocation.at - written).toBeLessThan(1_000);
   });
 
+  it('tells whether all written before a moment is delivered, and reads at once when nudged', async () => {
+    const { tableName, streamArn } = await newTable();
+    let release: () => void = () => {};
+    const delivered = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { invoker, invocations } = recordingInvoker();
+    const held: LambdaInvoker = {
+      invoke: async (functionName, payload, options) => {
+        const result = await invoker.invoke(functionName, payload, options);
+        await delivered;
+        return result;
+      },
+    };
+    // Pauses long enough that only the nudge explains a prompt read.
+    const source = await start({ streamArn, invoker: held, pollIntervalMs: 3_000, maxPollIntervalMs: 3_000 });
+    await waitFor(() => (source.caughtUpSince(0) ? true : undefined));
+    const beforeWrite = performance.now();
+    // No read has begun since.
+    expect(source.caughtUpSince(beforeWrite)).toBe(false);
+
+    await put(tableName, 'nudged');
+    source.pollNow();
+    const invocation = await waitFor(
+      () => invocations.find((inv) => inv.event.Records.some((r) => keyOf(r) === 'nudged')),
+      1_500,
+    );
+    expect(invocation.at - beforeWrite).toBeLessThan(1_500);
+    // Being delivered is not caught up.
+    expect(source.caughtUpSince(beforeWrite)).toBe(false);
+    release();
+    await waitFor(() => (source.caughtUpSince(beforeWrite) ? true : undefined), 1_500);
+    expect(keysDelivered(invocations)).toEqual(['nudged']);
+  });
+
   it('keeps the order of writes and batches them up to batchSize', async () => {
     const { tableName, streamArn } = await newTable();
     const { invoker, invocations } = recordingInvoker();

@@ -99,6 +99,14 @@ export interface StreamEventSource {
    */
   readonly ready: Promise<void>;
   stats(): StreamEventSourceStats;
+  /**
+   * True when every shard has been read to its end by a GetRecords call that began at `time`
+   * (`performance.now()`) or later and found nothing: whatever was written before `time` has been
+   * delivered. False while a batch is being delivered.
+   */
+  caughtUpSince(time: number): boolean;
+  /** Ends the pause of every shard waiting between empty reads: each reads again now. */
+  pollNow(): void;
   /** Stops polling and resolves once the in-flight invocation of every shard has finished. */
   stop(): Promise<void>;
 }
@@ -209,16 +217,19 @@ export const streamFailureRecordOf = (options: {
   };
 };
 
-const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+/** A pause that `signal` ends early, and so does a call of the function put in `wakers`, if given. */
+const sleep = (ms: number, signal: AbortSignal, wakers?: Set<() => void>): Promise<void> =>
   new Promise((resolve) => {
     if (signal.aborted) return resolve();
     const timer = setTimeout(done, ms);
     function done() {
       clearTimeout(timer);
       signal.removeEventListener('abort', done);
+      wakers?.delete(done);
       resolve();
     }
     signal.addEventListener('abort', done);
+    wakers?.add(done);
   });
 
 interface ShardState {
@@ -228,6 +239,8 @@ interface ShardState {
   readonly position: ShardIteratorType;
   status: 'waiting' | 'reading' | 'done';
   reader?: Promise<void>;
+  /** When the latest GetRecords began, if it found nothing (undefined once one finds records). */
+  emptyReadStartedAt?: number;
 }
 
 /**
@@ -270,6 +283,8 @@ export const startStreamEventSource = (options: StreamEventSourceOptions): Strea
   const controller = new AbortController();
   const { signal } = controller;
   const shards = new Map<string, ShardState>();
+  /** The readers pausing between empty reads. */
+  const pausing = new Set<() => void>();
   const stats = { invocations: 0, records: 0, retries: 0, discardedRecords: 0 };
 
   const iteratorOf = async (shardId: string, position: ShardIteratorType, sequenceNumber?: string) => {
@@ -432,9 +447,11 @@ export const startStreamEventSource = (options: StreamEventSourceOptions): Strea
     let pauseMs = pollIntervalMs;
     while (!signal.aborted) {
       let output: Awaited<ReturnType<typeof getRecords>>;
+      let readStartedAt: number;
       try {
         iterator ??= await reacquire(state, lastSequenceNumber);
         if (iterator === undefined) throw new Error(`GetShardIterator returned no iterator for ${state.id}`);
+        readStartedAt = performance.now();
         output = await getRecords(iterator);
       } catch (error) {
         // A call that fails because the source is stopping (the stack shuts down around it) is no error.
@@ -450,6 +467,7 @@ export const startStreamEventSource = (options: StreamEventSourceOptions): Strea
         continue;
       }
       const records = output.Records ?? [];
+      state.emptyReadStartedAt = records.length === 0 ? readStartedAt : undefined;
       if (records.length > 0) {
         await deliver(records, state.id);
         lastSequenceNumber = records.at(-1)?.dynamodb?.SequenceNumber ?? lastSequenceNumber;
@@ -464,7 +482,7 @@ export const startStreamEventSource = (options: StreamEventSourceOptions): Strea
       if (records.length > 0) {
         pauseMs = pollIntervalMs;
       } else {
-        await sleep(pauseMs, signal);
+        await sleep(pauseMs, signal, pausing);
         pauseMs = Math.min(maxPollIntervalMs, pauseMs * 2);
       }
     }
@@ -567,6 +585,18 @@ export const startStreamEventSource = (options: StreamEventSourceOptions): Strea
   return {
     ready,
     stats: () => ({ ...stats, shards: shards.size }),
+    caughtUpSince: (time) =>
+      !initial &&
+      [...shards.values()].every(
+        (state) =>
+          state.status === 'done' ||
+          (state.status === 'reading' &&
+            state.emptyReadStartedAt !== undefined &&
+            state.emptyReadStartedAt >= time),
+      ),
+    pollNow: () => {
+      for (const wake of [...pausing]) wake();
+    },
     stop: async () => {
       clearInterval(timer);
       controller.abort();
