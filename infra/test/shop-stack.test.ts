@@ -821,6 +821,7 @@ describe('observability', () => {
         'dev-shop-order-rejection-rate',
         'dev-shop-checkout-failed',
         'dev-shop-payment-decline-rate',
+        'dev-shop-order-needs-operator',
         'dev-shop-orders-not-confirming',
         'dev-shop-saga-duration',
         'dev-shop-order-outbox-relay-lag',
@@ -847,6 +848,18 @@ describe('observability', () => {
       MetricName: 'OrdersRejected',
       Dimensions: expect.arrayContaining([
         { Name: 'reason', Value: 'CHECKOUT_FAILED' },
+        { Name: 'service', Value: 'order' },
+      ]),
+    });
+    const needsOperator = alarmsNamed('dev-shop-order-needs-operator')[0]?.resource.Properties;
+    expect(needsOperator?.Threshold).toBe(0);
+    expect(
+      (needsOperator?.Metrics as { MetricStat?: { Metric: unknown } }[] | undefined)?.[0]?.MetricStat?.Metric,
+    ).toEqual({
+      Namespace: 'Shop',
+      MetricName: 'OrdersReconciled',
+      Dimensions: expect.arrayContaining([
+        { Name: 'action', Value: 'needs-operator' },
         { Name: 'service', Value: 'order' },
       ]),
     });

@@ -1,5 +1,10 @@
 import { OrderStatusReason } from '@shop/contracts/order';
-import { METRICS_NAMESPACE, type MetricDefinition, SHOP_METRICS } from '@shop/platform/observability';
+import {
+  METRICS_NAMESPACE,
+  type MetricDefinition,
+  RECONCILED_ACTIONS,
+  SHOP_METRICS,
+} from '@shop/platform/observability';
 import { Duration } from 'aws-cdk-lib';
 import {
   Alarm,
@@ -96,6 +101,13 @@ export class ShopObservability extends Construct {
         title: 'Rejections by reason',
         left: REJECTION_REASONS.map((reason) =>
           shopMetric(SHOP_METRICS.ordersRejected, 'Sum', reason, { reason }),
+        ),
+        width: 6,
+      }),
+      new GraphWidget({
+        title: 'Orders the reconciler acted on, by action',
+        left: RECONCILED_ACTIONS.map((action) =>
+          shopMetric(SHOP_METRICS.ordersReconciled, 'Sum', action, { action }),
         ),
         width: 6,
       }),
@@ -258,6 +270,18 @@ export class ShopObservability extends Construct {
           'An order was rejected as CHECKOUT_FAILED: a saga task kept failing with transient errors after every retry and the saga compensated. This is never the shopper\'s doing: find the order\'s "task" lines with outcome failed (Logs Insights by orderId) and its trace.',
         metric: shopMetric(SHOP_METRICS.ordersRejected, 'Sum', 'CHECKOUT_FAILED', {
           reason: 'CHECKOUT_FAILED',
+        }).with({ period: FIVE_MINUTES }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      new Alarm(this, 'OrderNeedsOperatorAlarm', {
+        alarmName: `${prefix}-order-needs-operator`,
+        alarmDescription:
+          'The order reconciler found an order it cannot settle by itself: Step Functions refused to redrive its saga, or a saga succeeded and left it PENDING or CANCELLING. Nothing retries it: the reconciler\'s error line (Logs Insights: message "saga execution cannot be redriven", by orderId) names the order and the saga; docs/failure-modes.md says what to do.',
+        metric: shopMetric(SHOP_METRICS.ordersReconciled, 'Sum', 'needs-operator', {
+          action: 'needs-operator',
         }).with({ period: FIVE_MINUTES }),
         threshold: 0,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,

@@ -7,6 +7,8 @@ import {
   TEST_REGION,
   type TestDynamoDb,
 } from '@shop/local-cloud/testing';
+import { flushMetrics } from '@shop/platform/observability';
+import { captureOutput, metricValuesOf } from '@shop/platform/observability/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrderTasks } from '../src/application/order.tasks.ts';
 import { type ReconcileDeps, reconcileOrders } from '../src/application/reconcile-orders.use-case.ts';
@@ -250,10 +252,15 @@ describe('reconcileOrders (the real sagas on the local Step Functions engine, th
     const muchLater = new Date(Date.now() + 2 * HOUR);
     expect(await reconcileOrders(deps, { scheduledAt: muchLater })).toMatchObject({ examined: 0 });
 
-    expect(await reconcileOrders(deps, { scheduledAt: reconcileAt })).toMatchObject({
-      examined: 1,
-      redriven: 1,
+    const { result: firstRun, emf } = await captureOutput(async () => {
+      const summary = await reconcileOrders(deps, { scheduledAt: reconcileAt });
+      flushMetrics(); // as the scheduled function does after each run
+      return summary;
     });
+    expect(firstRun).toMatchObject({ examined: 1, redriven: 1 });
+    expect(metricValuesOf(emf).filter((metric) => metric.name === 'OrdersReconciled')).toEqual([
+      expect.objectContaining({ value: 1, dimensions: expect.objectContaining({ action: 'redriven' }) }),
+    ]);
     await expect.poll(() => deps.sagas.statusOf(input.orderId, { saga: 'checkout' })).toBe('FAILED');
     expect((await orderOf(input.orderId)).status).toBe('CONFIRMED');
 
@@ -298,6 +305,42 @@ describe('reconcileOrders (the real sagas on the local Step Functions engine, th
     expect(world.reservations.get(input.orderId)?.state).toBe('reserved');
     expect(world.stock.get(sku)?.available).toBe(9);
     expect(await reconcileOrders(deps, { scheduledAt: reconcileAt })).toMatchObject({ examined: 0 });
+  });
+
+  it('leaves a CONFIRMED order to an operator once its checkout has been failing past the redrive window', async () => {
+    const input = sagaInput({}, [cartLine(stocked(10), 1, 1000)]);
+    world.captureFails.add(input.orderId);
+    world.failures.set('VoidPayment', { name: 'Sandbox.Timedout', remaining: 1_000 });
+    try {
+      await deps.sagas.startCheckout(input);
+      expect((await executionOf(sagas.checkoutArn, input.orderId)).status).toBe('FAILED');
+      // The same execution as Step Functions lists it, but started 80 minutes ago.
+      const real = deps.sagas;
+      const aged: ReconcileDeps['sagas'] = {
+        startCheckout: (i) => real.startCheckout(i),
+        startCancel: (i, attempt) => real.startCancel(i, attempt),
+        startSettle: (i) => real.startSettle(i),
+        statusOf: (orderId, execution) => real.statusOf(orderId, execution),
+        redrive: (orderId, execution) => real.redrive(orderId, execution),
+        listUnsuccessfulCheckouts: async (window) =>
+          (await real.listUnsuccessfulCheckouts(window)).map((checkout) => ({
+            ...checkout,
+            startedAt: new Date(checkout.startedAt.getTime() - 80 * 60_000),
+          })),
+      };
+      const { result, logs } = await captureOutput(() =>
+        reconcileOrders({ ...deps, sagas: aged }, { scheduledAt: new Date() }),
+      );
+      expect(result).toMatchObject({ 'needs-operator': 1, redriven: 0 });
+      expect(logs).toContainEqual(
+        expect.objectContaining({ level: 'ERROR', orderId: input.orderId, saga: 'checkout' }),
+      );
+      expect(await deps.sagas.statusOf(input.orderId, { saga: 'checkout' })).toBe('FAILED');
+      expect((await orderOf(input.orderId)).status).toBe('CONFIRMED');
+    } finally {
+      world.captureFails.delete(input.orderId);
+      world.failures.delete('VoidPayment');
+    }
   });
 
   it('two runs at once start one execution per order and charge once', async () => {

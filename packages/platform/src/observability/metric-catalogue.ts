@@ -19,6 +19,9 @@ const metric = <const TDimension extends string = never>(
   definition: MetricDefinition<TDimension>,
 ): MetricDefinition<TDimension> => definition;
 
+/** The `action` values of `OrdersReconciled`: what the order reconciler did to an order. */
+export const RECONCILED_ACTIONS = ['restarted', 'settling', 'redriven', 'needs-operator', 'failed'] as const;
+
 /**
  * Every metric Shop records, in namespace `Shop` with dimension `service`. One catalogue, read by
  * the services (to record), the CDK app (dashboard and alarms) and the docs, so that a name is
@@ -53,6 +56,14 @@ export const SHOP_METRICS = {
     dimensions: [],
     description:
       'CancelOrder moved an order to CANCELLED (a shopper or admin cancellation, or a capture that never succeeded)',
+    recordedBy: 'order',
+  }),
+  ordersReconciled: metric({
+    name: 'OrdersReconciled',
+    unit: 'Count',
+    dimensions: ['action'],
+    description:
+      'the order reconciler acted on an order a saga had left unsettled; `action` restarted, settling, redriven, needs-operator or failed (orders whose saga was running, or that settled meanwhile, are not counted)',
     recordedBy: 'order',
   }),
   paymentsDeclined: metric({

@@ -1,6 +1,6 @@
 import type { OrderStatus } from '@shop/contracts/order';
 import { nowOf } from '@shop/platform/clock';
-import { getLogger } from '@shop/platform/observability';
+import { getLogger, type RECONCILED_ACTIONS, recordMetric, SHOP_METRICS } from '@shop/platform/observability';
 import { cancellationReasonOf, checkoutSagaInputOf, type Order } from '../domain/order.entity.ts';
 import type { ExecutionStatus, SagaExecution, SagaSupervisor } from '../domain/saga-supervisor.port.ts';
 import type { OrderDeps } from './order.deps.ts';
@@ -15,12 +15,17 @@ export const RECONCILE_BATCH = 100;
 export const UNSUCCESSFUL_CHECKOUT_LOOKBACK_SECONDS = 600;
 
 /**
- * ...and only while they started less than this long ago: the checkout's own 15-minute timeout plus
- * an hour of redrives. ListExecutions pages through every unsuccessful checkout (rejections included)
- * started in this window, so it bounds the listing; a CONFIRMED order whose checkout still fails
- * after that is an operator's (the reconciler's error lines name it each time a redrive failed).
+ * A CONFIRMED order's checkout is redriven while it started less than this long ago: the checkout's
+ * own 15-minute timeout plus an hour of redrives. After that it is an operator's (`needs-operator`,
+ * logged at ERROR) for the lookback's length, and then no longer listed.
  */
-export const UNSUCCESSFUL_CHECKOUT_HORIZON_SECONDS = 900 + 3600;
+export const CHECKOUT_REDRIVE_WINDOW_SECONDS = 900 + 3600;
+
+/**
+ * ListExecutions pages through every unsuccessful checkout (rejections are FAILED executions too)
+ * started this long ago or less, so this bounds the listing.
+ */
+const LISTING_HORIZON_SECONDS = CHECKOUT_REDRIVE_WINDOW_SECONDS + UNSUCCESSFUL_CHECKOUT_LOOKBACK_SECONDS;
 
 /** Orders of unsuccessful checkouts read at once. */
 const READ_CONCURRENCY = 16;
@@ -31,21 +36,20 @@ export interface ReconcileDeps extends OrderDeps {
   readonly reconcileAfterSeconds: number;
 }
 
-/** What the reconciler did to one order. */
-export type ReconcileAction =
-  /** Its saga is running (or was settled meanwhile): nothing to do. */
-  | 'running'
-  | 'settled-meanwhile'
-  /** No execution existed: started it (checkout from the stored order, cancel from its request). */
-  | 'restarted'
-  /** Its checkout ended without settling it: the settle saga compensates and rejects it. */
-  | 'settling'
-  /** A cancel or settle execution failed part-way, or a checkout over a CONFIRMED order: redriven from where it stopped. */
-  | 'redriven'
-  /** Nothing the reconciler may do (Step Functions refused a redrive; a succeeded saga left it open). */
-  | 'needs-operator'
-  /** Reading or starting failed; the next run tries again. */
-  | 'failed';
+/**
+ * What the reconciler did to one order:
+ * - `running`: its saga is running; `settled-meanwhile`: it was settled while being looked at;
+ *   neither is counted as `OrdersReconciled`.
+ * - `restarted`: no execution existed, so it was started (checkout from the stored order, cancel
+ *   from its request).
+ * - `settling`: its checkout ended without settling it, so the settle saga compensates and rejects it.
+ * - `redriven`: a cancel or settle execution that failed part-way, or a checkout over a CONFIRMED
+ *   order, was redriven from where it stopped.
+ * - `needs-operator`: nothing the reconciler may do (Step Functions refused a redrive; a succeeded
+ *   saga left it open).
+ * - `failed`: reading or starting failed; the next run tries again.
+ */
+export type ReconcileAction = 'running' | 'settled-meanwhile' | (typeof RECONCILED_ACTIONS)[number];
 
 export type ReconcileSummary = Record<ReconcileAction, number> & { readonly examined: number };
 
@@ -158,19 +162,38 @@ const reconcileConfirmed = async (deps: ReconcileDeps, order: Order): Promise<Re
   return redriveOrFlag(deps, order, execution);
 };
 
-/** The `CONFIRMED` orders of the checkouts that closed unsuccessfully in the window (others are settled). */
-const confirmedOfUnsuccessfulCheckouts = async (deps: ReconcileDeps, now: Date): Promise<Order[]> => {
+/** A CONFIRMED order whose checkout has been failing for longer than the redrive window. */
+const flagAbandonedCheckout = async (_deps: ReconcileDeps, order: Order): Promise<ReconcileAction> => {
+  getLogger().error('checkout still unsuccessful after an hour of redrives; the order needs an operator', {
+    orderId: order.id,
+    saga: 'checkout',
+  });
+  return 'needs-operator';
+};
+
+/**
+ * The `CONFIRMED` orders of the checkouts that closed unsuccessfully in the window (the others are
+ * settled, or the reconciler's other paths), with what to do to each.
+ */
+const confirmedOfUnsuccessfulCheckouts = async (deps: ReconcileDeps, now: Date) => {
   const checkouts = await deps.sagas.listUnsuccessfulCheckouts({
-    startedSince: new Date(now.getTime() - UNSUCCESSFUL_CHECKOUT_HORIZON_SECONDS * 1000),
+    startedSince: new Date(now.getTime() - LISTING_HORIZON_SECONDS * 1000),
     stoppedSince: new Date(now.getTime() - UNSUCCESSFUL_CHECKOUT_LOOKBACK_SECONDS * 1000),
   });
-  const orderIds = [...new Set(checkouts.map((checkout) => checkout.orderId))];
-  const confirmed: Order[] = [];
+  const redriveSince = now.getTime() - CHECKOUT_REDRIVE_WINDOW_SECONDS * 1000;
+  const startedAt = new Map<string, Date>();
+  for (const checkout of checkouts) startedAt.set(checkout.orderId, checkout.startedAt);
+  const orderIds = [...startedAt.keys()];
+  const confirmed: (readonly [Order, typeof reconcileConfirmed])[] = [];
   for (let i = 0; i < orderIds.length; i += READ_CONCURRENCY) {
     const orders = await Promise.all(
       orderIds.slice(i, i + READ_CONCURRENCY).map((orderId) => deps.orders.get(orderId)),
     );
-    for (const order of orders) if (order?.status === 'CONFIRMED') confirmed.push(order);
+    for (const order of orders) {
+      if (order?.status !== 'CONFIRMED') continue;
+      const started = startedAt.get(order.id)?.getTime() ?? 0;
+      confirmed.push([order, started >= redriveSince ? reconcileConfirmed : flagAbandonedCheckout]);
+    }
   }
   return confirmed.slice(0, RECONCILE_BATCH);
 };
@@ -201,6 +224,7 @@ export const reconcileOrders = async (
   );
   const confirmed = await confirmedOfUnsuccessfulCheckouts(deps, now).catch((error: unknown) => {
     count('failed');
+    recordMetric(SHOP_METRICS.ordersReconciled, 1, { action: 'failed' });
     getLogger().error('unsuccessful checkouts could not be listed; the next run tries again', {
       error: error instanceof Error ? error.message : String(error),
     });
@@ -209,7 +233,7 @@ export const reconcileOrders = async (
   for (const [order, reconcile] of [
     ...pending.map((order) => [order, reconcilePending] as const),
     ...cancelling.map((order) => [order, reconcileCancelling] as const),
-    ...confirmed.map((order) => [order, reconcileConfirmed] as const),
+    ...confirmed,
   ]) {
     summary.examined = (summary.examined ?? 0) + 1;
     try {
@@ -217,9 +241,11 @@ export const reconcileOrders = async (
       count(action);
       if (action !== 'running' && action !== 'settled-meanwhile') {
         getLogger().warn('order reconciled', { orderId: order.id, status: order.status, action });
+        recordMetric(SHOP_METRICS.ordersReconciled, 1, { action });
       }
     } catch (error) {
       count('failed');
+      recordMetric(SHOP_METRICS.ordersReconciled, 1, { action: 'failed' });
       getLogger().error('order could not be reconciled; the next run tries again', {
         orderId: order.id,
         error: error instanceof Error ? error.message : String(error),

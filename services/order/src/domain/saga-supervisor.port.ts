@@ -24,6 +24,7 @@ export type SagaExecution =
 export interface UnsuccessfulCheckout {
   readonly orderId: string;
   readonly status: 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+  readonly startedAt: Date;
   /** When it stopped (its last run's stop, after a redrive). */
   readonly stoppedAt: Date;
 }

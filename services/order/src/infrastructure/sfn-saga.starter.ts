@@ -120,7 +120,7 @@ export class SfnSagaStarter implements SagaStarter, SagaSupervisor {
           }
           const stoppedAt = execution.stopDate;
           if (execution.name && stoppedAt && stoppedAt >= window.stoppedSince) {
-            found.push({ orderId: execution.name, status, stoppedAt });
+            found.push({ orderId: execution.name, status, startedAt: execution.startDate, stoppedAt });
           }
         }
       } while (nextToken);
