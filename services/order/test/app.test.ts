@@ -322,6 +322,27 @@ describe('POST /checkout', () => {
     ).rejects.toMatchObject({ name: 'CartUnavailableError' });
   });
 
+  it('answers a repeated checkout whose order is placed from the order, with the cart emptied or down since', async () => {
+    const command = { customerId: 'alice', idempotencyKey: newKey(), body: body(), correlationId: 'c-1' };
+    const first = await checkout(deps, command);
+    const started = sagas.checkouts.length;
+    // The order was confirmed and the cart emptied; the first run's idempotency record is gone.
+    cart.carts.set('alice', []);
+    await expect(checkout(deps, command)).resolves.toEqual(first);
+    cart.down = true;
+    await expect(checkout(deps, command)).resolves.toEqual(first);
+    // Another body under the same key is still refused; no second saga either way.
+    await expect(
+      checkout(deps, { ...command, body: body({ paymentMethod: 'pm_card_declined' }) }),
+    ).rejects.toMatchObject({ name: 'IdempotencyKeyReusedError' });
+    expect(sagas.checkouts.length).toBe(started);
+    // Without an order of the key, the cart's errors stand.
+    cart.down = false;
+    await expect(checkout(deps, { ...command, idempotencyKey: newKey() })).rejects.toMatchObject({
+      name: 'CartEmptyError',
+    });
+  });
+
   it('is for customers: 401 without a token, 403 for an admin-only token', async () => {
     expect((await app.request('/checkout', { method: 'POST' })).status).toBe(401);
     expect((await checkoutAs('admin', newKey())).status).toBe(403);

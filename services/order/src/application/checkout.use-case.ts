@@ -64,11 +64,34 @@ export const checkout = async (deps: CheckoutDeps, command: CheckoutCommand): Pr
   const orderId = orderIdFor(command.customerId, command.idempotencyKey);
   const requestHash = requestHashOf(command.body);
   // The order of an earlier run of this key is looked up while the cart is read: both need only the
-  // command, and the saga waits for both. The cart's errors come first, as if the lookup came after.
+  // command, and the saga waits for both.
   const existingRead = deps.orders.get(orderId);
   existingRead.catch(() => undefined);
-  const cart = await deps.cartView.read(command.customerId);
-  if (cart.items.length === 0) throw new CartEmptyError();
+  /** The first run's answer when this key already placed an order (whatever the cart holds now). */
+  const replay = async (whenLookupFails: 'throw' | 'ignore'): Promise<CheckoutResult | undefined> => {
+    const existing = await (whenLookupFails === 'ignore'
+      ? existingRead.catch(() => undefined)
+      : existingRead);
+    if (!existing) return undefined;
+    if (existing.requestHash !== requestHash) throw new IdempotencyKeyReusedError();
+    return { orderId, status: 'PENDING' };
+  };
+  // A repetition of a checkout that placed its order (its idempotency record lost with a crashed
+  // run, or expired) finds the cart emptied by then, or unavailable: the order answers it. When
+  // there is no order, the cart's error is the one reported, even if the lookup failed too.
+  let cart: Awaited<ReturnType<CheckoutDeps['cartView']['read']>>;
+  try {
+    cart = await deps.cartView.read(command.customerId);
+  } catch (error) {
+    const placed = await replay('ignore');
+    if (placed) return placed;
+    throw error;
+  }
+  if (cart.items.length === 0) {
+    const placed = await replay('ignore');
+    if (placed) return placed;
+    throw new CartEmptyError();
+  }
   if (cart.items.length > MAX_ORDER_LINES) throw new TooManyLinesError(MAX_ORDER_LINES);
   const { lines, totals } = priceLines(cart.items);
   const input: CheckoutSagaInput = {
@@ -85,16 +108,13 @@ export const checkout = async (deps: CheckoutDeps, command: CheckoutCommand): Pr
     correlationId: command.correlationId,
     ...(command.email ? { email: command.email } : {}),
   };
-  const existing = await existingRead;
-  if (existing) {
-    if (existing.requestHash !== requestHash) throw new IdempotencyKeyReusedError();
-    return { orderId, status: 'PENDING' };
-  }
+  const placed = await replay('throw');
+  if (placed) return placed;
   await deps.sagas.startCheckout(input);
-  const placed = await deps.orders.create(placeOrder(input));
-  if (placed.written) {
+  const created = await deps.orders.create(placeOrder(input));
+  if (created.written) {
     recordMetric(SHOP_METRICS.ordersPlaced, 1);
-  } else if (placed.order && placed.order.requestHash !== requestHash) {
+  } else if (created.order && created.order.requestHash !== requestHash) {
     // The saga's PlaceOrder was faster, or a concurrent run of this very checkout, with another body.
     throw new IdempotencyKeyReusedError();
   }
