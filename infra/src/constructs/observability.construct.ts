@@ -8,6 +8,7 @@ import {
 import { Duration } from 'aws-cdk-lib';
 import {
   Alarm,
+  type AlarmProps,
   ComparisonOperator,
   Dashboard,
   GraphWidget,
@@ -254,17 +255,15 @@ export class ShopObservability extends Construct {
     });
     const t = OBSERVABILITY_THRESHOLDS;
     return [
-      new Alarm(this, 'RejectionRateAlarm', {
+      this.alarmAbove('RejectionRateAlarm', {
         alarmName: `${prefix}-order-rejection-rate`,
         alarmDescription: `More than ${t.rejectionRatePercent}% of the orders placed in 15 minutes were rejected (OrdersRejected over OrdersPlaced). Shoppers are losing orders: look at the "Rejections by reason" widget. OUT_OF_STOCK points at inventory, PAYMENT_DECLINED at the provider or card testing, CHECKOUT_FAILED and PAYMENT_FAILED at a failing dependency (the faults X-Ray group).`,
         metric: rejectionRate,
         threshold: t.rejectionRatePercent,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 2,
         datapointsToAlarm: 2,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
-      new Alarm(this, 'CheckoutFailedAlarm', {
+      this.alarmAbove('CheckoutFailedAlarm', {
         alarmName: `${prefix}-checkout-failed`,
         alarmDescription:
           'An order was rejected as CHECKOUT_FAILED: a saga task kept failing with transient errors after every retry and the saga compensated. This is never the shopper\'s doing: find the order\'s "task" lines with outcome failed (Logs Insights by orderId) and its trace.',
@@ -272,11 +271,8 @@ export class ShopObservability extends Construct {
           reason: 'CHECKOUT_FAILED',
         }).with({ period: FIVE_MINUTES }),
         threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
-      new Alarm(this, 'OrderNeedsOperatorAlarm', {
+      this.alarmAbove('OrderNeedsOperatorAlarm', {
         alarmName: `${prefix}-order-needs-operator`,
         alarmDescription:
           'The order reconciler found an order it cannot settle by itself: Step Functions refused to redrive its saga, or a saga succeeded and left it PENDING or CANCELLING. Nothing retries it: the reconciler\'s error line (Logs Insights: message "saga execution cannot be redriven", by orderId) names the order and the saga; docs/failure-modes.md says what to do.',
@@ -284,40 +280,30 @@ export class ShopObservability extends Construct {
           action: 'needs-operator',
         }).with({ period: FIVE_MINUTES }),
         threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
-      new Alarm(this, 'DeclineRateAlarm', {
+      this.alarmAbove('DeclineRateAlarm', {
         alarmName: `${prefix}-payment-decline-rate`,
         alarmDescription: `More than ${t.declineRatePercent}% of the orders placed in 15 minutes had their payment declined (PaymentsDeclined over OrdersPlaced). A provider outage answering declines, a misconfigured merchant account, or card testing by a fraudster: check the provider's status and the decline codes in the payment service's logs.`,
         metric: declineRate,
         threshold: t.declineRatePercent,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 2,
         datapointsToAlarm: 2,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
-      new Alarm(this, 'NoConfirmationsAlarm', {
+      this.alarmAbove('NoConfirmationsAlarm', {
         alarmName: `${prefix}-orders-not-confirming`,
         alarmDescription: `${t.placedWithoutConfirmation} or more orders were placed in 15 minutes and none was confirmed: the checkout saga is not running or not finishing (state machine failing, a task's permissions, a stuck dependency). Orders stay PENDING until it recovers; the saga outcome widget and the faults X-Ray group show where.`,
         metric: stuck,
         threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
-      new Alarm(this, 'SagaDurationAlarm', {
+      this.alarmAbove('SagaDurationAlarm', {
         alarmName: `${prefix}-saga-duration`,
         alarmDescription: `The p99 time from an order being placed to it being confirmed is above ${t.sagaDurationP99Ms / 1000} s: shoppers wait long for their confirmation. Usually retries with backoff on a slow or throttled dependency (DynamoDB, the payment provider); the order's trace shows which task.`,
         metric: shopMetric(SHOP_METRICS.sagaDuration, 'p99', 'p99', { outcome: 'confirmed' }).with({
           period: FIVE_MINUTES,
         }),
         threshold: t.sagaDurationP99Ms,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 3,
         datapointsToAlarm: 2,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
     ];
   }
@@ -325,37 +311,47 @@ export class ShopObservability extends Construct {
   private technicalAlarms(prefix: string, props: ShopObservabilityProps): Alarm[] {
     const t = OBSERVABILITY_THRESHOLDS;
     return [
-      ...props.relayServices.map(
-        (service) =>
-          new Alarm(this, `${pascalOf(service)}RelayLagAlarm`, {
-            alarmName: `${prefix}-${service}-outbox-relay-lag`,
-            alarmDescription: `The p99 time from a ${service} event being written to the outbox to it reaching its subscribers' queues is above ${t.relayLagP99Ms / 1000} s: downstream services act late (carts not emptied, stock not committed). The table stream's iterator age and the relay's errors tell whether the relay is failing or throttled by SQS.`,
-            metric: shopMetric(SHOP_METRICS.outboxRelayLag, 'p99', 'p99', {}, service).with({
-              period: FIVE_MINUTES,
-            }),
-            threshold: t.relayLagP99Ms,
-            comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-            evaluationPeriods: 3,
-            datapointsToAlarm: 2,
-            treatMissingData: TreatMissingData.NOT_BREACHING,
+      ...props.relayServices.map((service) =>
+        this.alarmAbove(`${pascalOf(service)}RelayLagAlarm`, {
+          alarmName: `${prefix}-${service}-outbox-relay-lag`,
+          alarmDescription: `The p99 time from a ${service} event being written to the outbox to it reaching its subscribers' queues is above ${t.relayLagP99Ms / 1000} s: downstream services act late (carts not emptied, stock not committed). The table stream's iterator age and the relay's errors tell whether the relay is failing or throttled by SQS.`,
+          metric: shopMetric(SHOP_METRICS.outboxRelayLag, 'p99', 'p99', {}, service).with({
+            period: FIVE_MINUTES,
           }),
+          threshold: t.relayLagP99Ms,
+          evaluationPeriods: 3,
+          datapointsToAlarm: 2,
+        }),
       ),
-      ...props.consumerServices.map(
-        (service) =>
-          new Alarm(this, `${pascalOf(service)}PartialBatchFailuresAlarm`, {
-            alarmName: `${prefix}-${service}-consumer-failures`,
-            alarmDescription: `${service}'s consumers reported failed messages in three 5-minute periods in a row: events are being redelivered and, after the queue's maxReceiveCount, land in its DLQ. Look for "event" lines with outcome failed (their errorName) and for poison messages.`,
-            metric: shopMetric(SHOP_METRICS.partialBatchFailures, 'Sum', 'failed records', {}, service).with({
-              period: FIVE_MINUTES,
-            }),
-            threshold: 0,
-            comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-            evaluationPeriods: 3,
-            datapointsToAlarm: 3,
-            treatMissingData: TreatMissingData.NOT_BREACHING,
+      ...props.consumerServices.map((service) =>
+        this.alarmAbove(`${pascalOf(service)}PartialBatchFailuresAlarm`, {
+          alarmName: `${prefix}-${service}-consumer-failures`,
+          alarmDescription: `${service}'s consumers reported failed messages in three 5-minute periods in a row: events are being redelivered and, after the queue's maxReceiveCount, land in its DLQ. Look for "event" lines with outcome failed (their errorName) and for poison messages.`,
+          metric: shopMetric(SHOP_METRICS.partialBatchFailures, 'Sum', 'failed records', {}, service).with({
+            period: FIVE_MINUTES,
           }),
+          threshold: 0,
+          evaluationPeriods: 3,
+          datapointsToAlarm: 3,
+        }),
       ),
     ];
+  }
+  /**
+   * An alarm when the metric is above the threshold in `datapointsToAlarm` of the last
+   * `evaluationPeriods` periods (one by default); a period without data is not breaching.
+   */
+  private alarmAbove(
+    id: string,
+    props: Pick<AlarmProps, 'alarmName' | 'alarmDescription' | 'metric' | 'threshold'> &
+      Partial<Pick<AlarmProps, 'evaluationPeriods' | 'datapointsToAlarm'>>,
+  ): Alarm {
+    return new Alarm(this, id, {
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      evaluationPeriods: 1,
+      ...props,
+    });
   }
 }
 

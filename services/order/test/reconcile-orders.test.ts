@@ -343,6 +343,63 @@ describe('reconcileOrders (the real sagas on the local Step Functions engine, th
     }
   });
 
+  it('flags a CONFIRMED order whose checkout Step Functions refuses to redrive, after one redrive and one status read', async () => {
+    const input = sagaInput({}, [cartLine(stocked(10), 1, 1000)]);
+    world.captureFails.add(input.orderId);
+    world.failures.set('VoidPayment', { name: 'Sandbox.Timedout', remaining: 1_000 });
+    try {
+      await deps.sagas.startCheckout(input);
+      expect((await executionOf(sagas.checkoutArn, input.orderId)).status).toBe('FAILED');
+      const calls: string[] = [];
+      const real = deps.sagas;
+      // Step Functions refuses this execution's redrive (its history is too long, say).
+      const refusing: ReconcileDeps['sagas'] = {
+        startCheckout: (i) => real.startCheckout(i),
+        startCancel: (i, attempt) => real.startCancel(i, attempt),
+        startSettle: (i) => real.startSettle(i),
+        statusOf: (orderId, execution) => {
+          calls.push(`statusOf ${orderId}`);
+          return real.statusOf(orderId, execution);
+        },
+        redrive: async (orderId) => {
+          calls.push(`redrive ${orderId}`);
+          return false;
+        },
+        listUnsuccessfulCheckouts: (window) => real.listUnsuccessfulCheckouts(window),
+      };
+      // The order repository as it is, its reads written down.
+      const orders = new Proxy(deps.orders, {
+        get: (target, key) => {
+          const method = Reflect.get(target, key);
+          if (typeof method !== 'function') return method;
+          return (...args: unknown[]) => {
+            if (key === 'get') calls.push(`get ${args[0]}`);
+            if (key === 'getMany') calls.push(`getMany ${(args[0] as string[]).length}`);
+            return method.apply(target, args);
+          };
+        },
+      });
+      const { result, logs } = await captureOutput(() =>
+        reconcileOrders({ ...deps, orders, sagas: refusing }, { scheduledAt: new Date() }),
+      );
+      // Every listed order (the earlier tests' failed checkouts too) goes to an operator.
+      expect(result).toMatchObject({ 'needs-operator': result.examined, redriven: 0 });
+      expect(logs).toContainEqual(
+        expect.objectContaining({ level: 'ERROR', orderId: input.orderId, saga: 'checkout' }),
+      );
+      // The listed orders are read in one batch, and the refused redrive is not asked for again.
+      const ofThisOrder = calls.filter((call) => !call.startsWith('getMany') && call.endsWith(input.orderId));
+      expect(ofThisOrder).toEqual([`redrive ${input.orderId}`, `statusOf ${input.orderId}`]);
+      expect(calls.filter((call) => call.startsWith('get'))).toEqual([
+        expect.stringMatching(/^getMany \d+$/),
+      ]);
+      expect((await orderOf(input.orderId)).status).toBe('CONFIRMED');
+    } finally {
+      world.captureFails.delete(input.orderId);
+      world.failures.delete('VoidPayment');
+    }
+  });
+
   it('two runs at once start one execution per order and charge once', async () => {
     const { placedAt, reconcileAt } = nextSlot();
     const stranded = await Promise.all([

@@ -27,8 +27,8 @@ export const CHECKOUT_REDRIVE_WINDOW_SECONDS = 900 + 3600;
  */
 const LISTING_HORIZON_SECONDS = CHECKOUT_REDRIVE_WINDOW_SECONDS + UNSUCCESSFUL_CHECKOUT_LOOKBACK_SECONDS;
 
-/** Orders of unsuccessful checkouts read at once. */
-const READ_CONCURRENCY = 16;
+/** Orders of unsuccessful checkouts read in one BatchGetItem (its limit). */
+const READ_BATCH = 100;
 
 export interface ReconcileDeps extends OrderDeps {
   readonly sagas: SagaSupervisor;
@@ -53,6 +53,12 @@ export type ReconcileAction = 'running' | 'settled-meanwhile' | (typeof RECONCIL
 
 export type ReconcileSummary = Record<ReconcileAction, number> & { readonly examined: number };
 
+/** How the reconciler handles one order it found. */
+type Reconcile = (deps: ReconcileDeps, order: Order, correlationId: string) => Promise<ReconcileAction>;
+
+/** An order the reconciler found, with how to handle it. */
+type Found = readonly [Order, Reconcile];
+
 const CLOSED_UNSETTLED: ReadonlySet<ExecutionStatus> = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
 
 const isOpen = (status: ExecutionStatus) => status === 'RUNNING' || status === 'PENDING_REDRIVE';
@@ -63,18 +69,22 @@ const stillIn = async (deps: ReconcileDeps, order: Order, status: OrderStatus) =
   return current?.status === status ? current : undefined;
 };
 
+/** Logs at ERROR why nothing more may be done for the order; the `order-needs-operator` alarm sees it. */
+const needsOperator = (reason: string, order: Order, saga: SagaExecution['saga']): ReconcileAction => {
+  getLogger().error(`${reason}; the order needs an operator`, { orderId: order.id, saga });
+  return 'needs-operator';
+};
+
+const REDRIVE_REFUSED = 'saga execution cannot be redriven';
+
 const redriveOrFlag = async (
   deps: ReconcileDeps,
   order: Order,
   execution: SagaExecution,
-): Promise<ReconcileAction> => {
-  if (await deps.sagas.redrive(order.id, execution)) return 'redriven';
-  getLogger().error('saga execution cannot be redriven; the order needs an operator', {
-    orderId: order.id,
-    saga: execution.saga,
-  });
-  return 'needs-operator';
-};
+): Promise<ReconcileAction> =>
+  (await deps.sagas.redrive(order.id, execution))
+    ? 'redriven'
+    : needsOperator(REDRIVE_REFUSED, order, execution.saga);
 
 /**
  * A `PENDING` order: its checkout execution is started from the stored order when there is none
@@ -82,11 +92,7 @@ const redriveOrFlag = async (
  * the order, the settle saga voids the authorization, gives the stock back and rejects the order as
  * `CHECKOUT_ABANDONED` (its own failures are redriven).
  */
-const reconcilePending = async (
-  deps: ReconcileDeps,
-  order: Order,
-  correlationId: string,
-): Promise<ReconcileAction> => {
+const reconcilePending: Reconcile = async (deps, order, correlationId) => {
   const checkout = await deps.sagas.statusOf(order.id, { saga: 'checkout' });
   if (isOpen(checkout)) return 'running';
   // Read after the execution: an execution that settled the order just now is seen as having done so.
@@ -96,10 +102,8 @@ const reconcilePending = async (
     await deps.sagas.startCheckout(checkoutSagaInputOf(current, correlationId));
     return 'restarted';
   }
-  if (!CLOSED_UNSETTLED.has(checkout)) {
-    getLogger().error('checkout saga succeeded but left the order PENDING', { orderId: order.id });
-    return 'needs-operator';
-  }
+  if (!CLOSED_UNSETTLED.has(checkout))
+    return needsOperator('checkout saga succeeded but left it PENDING', order, 'checkout');
   const settle = await deps.sagas.statusOf(order.id, { saga: 'settle' });
   if (settle === 'MISSING') {
     await deps.sagas.startSettle({
@@ -111,8 +115,7 @@ const reconcilePending = async (
   }
   if (isOpen(settle)) return 'running';
   if (CLOSED_UNSETTLED.has(settle)) return redriveOrFlag(deps, current, { saga: 'settle' });
-  getLogger().error('settle saga succeeded but left the order PENDING', { orderId: order.id });
-  return 'needs-operator';
+  return needsOperator('settle saga succeeded but left it PENDING', order, 'settle');
 };
 
 /**
@@ -120,11 +123,7 @@ const reconcilePending = async (
  * left alone while it runs, and redriven when it failed part-way (the refund, the restock and the
  * cancellation are each idempotent).
  */
-const reconcileCancelling = async (
-  deps: ReconcileDeps,
-  order: Order,
-  correlationId: string,
-): Promise<ReconcileAction> => {
+const reconcileCancelling: Reconcile = async (deps, order, correlationId) => {
   const execution = { saga: 'cancel', attempt: order.cancelAttempts } as const;
   const cancel = await deps.sagas.statusOf(order.id, execution);
   if (isOpen(cancel)) return 'running';
@@ -138,8 +137,7 @@ const reconcileCancelling = async (
     return 'restarted';
   }
   if (CLOSED_UNSETTLED.has(cancel)) return redriveOrFlag(deps, current, execution);
-  getLogger().error('cancel saga succeeded but left the order CANCELLING', { orderId: order.id });
-  return 'needs-operator';
+  return needsOperator('cancel saga succeeded but left it CANCELLING', order, 'cancel');
 };
 
 /**
@@ -152,30 +150,38 @@ const reconcileCancelling = async (
  * capture that went through is found captured (and the checkout succeeds), and a void that went
  * through late is found voided.
  */
-const reconcileConfirmed = async (deps: ReconcileDeps, order: Order): Promise<ReconcileAction> => {
+const reconcileConfirmed: Reconcile = async (deps, order) => {
   const execution = { saga: 'checkout' } as const;
   if (await deps.sagas.redrive(order.id, execution)) return 'redriven';
-  // Refused: another run may have redriven it just now.
+  // Refused: another run may have redriven it just now; if not, Step Functions will not redrive it.
   const checkout = await deps.sagas.statusOf(order.id, execution);
   if (isOpen(checkout)) return 'running';
   if (checkout === 'SUCCEEDED') return 'settled-meanwhile';
-  return redriveOrFlag(deps, order, execution);
+  return needsOperator(REDRIVE_REFUSED, order, 'checkout');
 };
 
 /** A CONFIRMED order whose checkout has been failing for longer than the redrive window. */
-const flagAbandonedCheckout = async (_deps: ReconcileDeps, order: Order): Promise<ReconcileAction> => {
-  getLogger().error('checkout still unsuccessful after an hour of redrives; the order needs an operator', {
-    orderId: order.id,
-    saga: 'checkout',
-  });
-  return 'needs-operator';
-};
+const flagAbandonedCheckout: Reconcile = async (_deps, order) =>
+  needsOperator('checkout still unsuccessful after an hour of redrives', order, 'checkout');
+
+/** The `PENDING` orders placed before `before`. */
+const pendingPlacedBefore = async (deps: ReconcileDeps, before: string): Promise<Found[]> =>
+  (await deps.orders.listPlacedBefore('PENDING', before, RECONCILE_BATCH)).map((order) => [
+    order,
+    reconcilePending,
+  ]);
+
+/** The `CANCELLING` orders whose cancellation was requested before `before` (not when they were placed). */
+const cancellingRequestedBefore = async (deps: ReconcileDeps, before: string): Promise<Found[]> =>
+  (await deps.orders.listPlacedBefore('CANCELLING', before, RECONCILE_BATCH))
+    .filter((order) => order.updatedAt < before)
+    .map((order) => [order, reconcileCancelling]);
 
 /**
  * The `CONFIRMED` orders of the checkouts that closed unsuccessfully in the window (the others are
  * settled, or the reconciler's other paths), with what to do to each.
  */
-const confirmedOfUnsuccessfulCheckouts = async (deps: ReconcileDeps, now: Date) => {
+const confirmedOfUnsuccessfulCheckouts = async (deps: ReconcileDeps, now: Date): Promise<Found[]> => {
   const checkouts = await deps.sagas.listUnsuccessfulCheckouts({
     startedSince: new Date(now.getTime() - LISTING_HORIZON_SECONDS * 1000),
     stoppedSince: new Date(now.getTime() - UNSUCCESSFUL_CHECKOUT_LOOKBACK_SECONDS * 1000),
@@ -184,13 +190,10 @@ const confirmedOfUnsuccessfulCheckouts = async (deps: ReconcileDeps, now: Date) 
   const startedAt = new Map<string, Date>();
   for (const checkout of checkouts) startedAt.set(checkout.orderId, checkout.startedAt);
   const orderIds = [...startedAt.keys()];
-  const confirmed: (readonly [Order, typeof reconcileConfirmed])[] = [];
-  for (let i = 0; i < orderIds.length; i += READ_CONCURRENCY) {
-    const orders = await Promise.all(
-      orderIds.slice(i, i + READ_CONCURRENCY).map((orderId) => deps.orders.get(orderId)),
-    );
-    for (const order of orders) {
-      if (order?.status !== 'CONFIRMED') continue;
+  const confirmed: Found[] = [];
+  for (let i = 0; i < orderIds.length && confirmed.length < RECONCILE_BATCH; i += READ_BATCH) {
+    for (const order of await deps.orders.getMany(orderIds.slice(i, i + READ_BATCH))) {
+      if (order.status !== 'CONFIRMED') continue;
       const started = startedAt.get(order.id)?.getTime() ?? 0;
       confirmed.push([order, started >= redriveSince ? reconcileConfirmed : flagAbandonedCheckout]);
     }
@@ -217,11 +220,8 @@ export const reconcileOrders = async (
   const count = (action: ReconcileAction) => {
     summary[action] = (summary[action] ?? 0) + 1;
   };
-  const pending = await deps.orders.listPlacedBefore('PENDING', before, RECONCILE_BATCH);
-  // A cancellation is old when it was requested long ago, not when the order was placed.
-  const cancelling = (await deps.orders.listPlacedBefore('CANCELLING', before, RECONCILE_BATCH)).filter(
-    (order) => order.updatedAt < before,
-  );
+  const pending = await pendingPlacedBefore(deps, before);
+  const cancelling = await cancellingRequestedBefore(deps, before);
   const confirmed = await confirmedOfUnsuccessfulCheckouts(deps, now).catch((error: unknown) => {
     count('failed');
     recordMetric(SHOP_METRICS.ordersReconciled, 1, { action: 'failed' });
@@ -230,11 +230,7 @@ export const reconcileOrders = async (
     });
     return [];
   });
-  for (const [order, reconcile] of [
-    ...pending.map((order) => [order, reconcilePending] as const),
-    ...cancelling.map((order) => [order, reconcileCancelling] as const),
-    ...confirmed,
-  ]) {
+  for (const [order, reconcile] of [...pending, ...cancelling, ...confirmed]) {
     summary.examined = (summary.examined ?? 0) + 1;
     try {
       const action = await reconcile(deps, order, correlationId);
