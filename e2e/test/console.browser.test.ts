@@ -226,6 +226,10 @@ describe('the local console in a browser', () => {
     await page.waitForSelector('tr[data-function="order-confirm-order"]');
     const invocations = await page.textContent('tr[data-function="order-confirm-order"] td:nth-child(2)');
     expect(Number(invocations)).toBeGreaterThan(0);
+    // The CPU time of its invocations as the Lambda host measured it on the environment's thread.
+    const cpu = await page.textContent('tr[data-function="order-confirm-order"] td[data-figure="cpu-p50"]');
+    expect(cpu).toMatch(/^\d+\.\d ms$/);
+    expect(Number.parseFloat(cpu ?? '')).toBeGreaterThan(0);
     // The metrics the functions printed as EMF, beside them (the table is there even when none printed any).
     await page.waitForSelector('[data-testid="metrics"]');
 

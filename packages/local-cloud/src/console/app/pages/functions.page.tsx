@@ -10,6 +10,9 @@ interface FunctionRow {
   readonly throttles?: number;
   readonly durationP50Ms?: number;
   readonly durationP95Ms?: number;
+  /** CPU time of the function's thread per invocation (user + system), p50 and p95 of the latest ones. */
+  readonly cpuP50Ms?: number;
+  readonly cpuP95Ms?: number;
   readonly environments?: number;
   readonly busyEnvironments?: number;
   readonly concurrencyLimit?: number;
@@ -103,6 +106,10 @@ export const FunctionsPage = () => {
               <th class="num">Throttles</th>
               <th class="num">p50</th>
               <th class="num">p95</th>
+              <th class="num" title="CPU time per invocation on the environment's thread (user + system)">
+                CPU p50
+              </th>
+              <th class="num">CPU p95</th>
               <th class="num">Environments</th>
               <th class="num">Queued</th>
             </tr>
@@ -122,6 +129,12 @@ export const FunctionsPage = () => {
                 <td class="num">{fn.throttles ?? 0}</td>
                 <td class="num">{ms(fn.durationP50Ms)}</td>
                 <td class="num">{ms(fn.durationP95Ms)}</td>
+                <td class="num" data-figure="cpu-p50">
+                  {ms(fn.cpuP50Ms)}
+                </td>
+                <td class="num" data-figure="cpu-p95">
+                  {ms(fn.cpuP95Ms)}
+                </td>
                 <td class="num">
                   {fn.busyEnvironments ?? 0}/{fn.environments ?? 0}{' '}
                   <span class="muted">of {fn.concurrencyLimit}</span>
