@@ -52,6 +52,11 @@ const addFault = async (shop: ShopProcess, fault: Record<string, unknown>) => {
   expect(response.status).toBe(201);
 };
 
+const clearFaults = async (shop: ShopProcess) => {
+  const response = await fetch(`${shop.edgeUrl}/_local/faults`, { method: 'DELETE' });
+  expect(response.ok).toBe(true);
+};
+
 /**
  * `count` buyers each check out one unit of `sku`, with captures slowed down so that their sagas are
  * still running 1.5 s after every checkout was accepted (when the caller crashes the shop).
@@ -116,7 +121,7 @@ describe('a crash in the middle of checkouts', () => {
 const FAST_RECONCILER = { RECONCILE_AFTER_SECONDS: '5', SHOP_LOCAL_SCHEDULE_SECONDS: '2' };
 
 describe('sagas lost or stopped', () => {
-  it('restarts checkouts whose saga state was lost, and settles one whose saga was stopped', async () => {
+  it('restarts checkouts whose saga state was lost, settles one whose saga was stopped, and cancels one whose capture and every void failed', async () => {
     const first = await start(undefined, { dataDir: lostDataDir, env: FAST_RECONCILER });
     const fx = new ShopFixtures(new ShopClient(first.apiUrl));
     const { sku } = await fx.stockedSku(STOCK);
@@ -168,6 +173,42 @@ describe('sagas lost or stopped', () => {
       await sfn.send(new StopExecutionCommand({ executionArn, cause: 'stopped by an operator' }));
       const rejected = await again.settledOrder(late, orderId, 'REJECTED', 60_000);
       expect(rejected.statusReason).toBe('CHECKOUT_ABANDONED');
+
+      // The capture fails for good after the order was confirmed, and every void of the compensation
+      // fails too: the checkout execution fails over a CONFIRMED order. Once the provider is back, the
+      // reconciler redrives it from the void, and the order ends CANCELLED with nothing charged.
+      await clearFaults(second);
+      await addFault(second, {
+        kind: 'function-error',
+        function: 'payment-capture-payment',
+        errorType: 'CaptureRejected',
+      });
+      await addFault(second, {
+        kind: 'function-error',
+        function: 'payment-void-payment',
+        errorType: 'TransientError',
+      });
+      const unlucky = await again.shopper('capture-fails');
+      await again.putInCart(unlucky, sku, 1);
+      const placed = await again.checkoutRetrying(unlucky, 'pm_card_visa', 60_000);
+      const checkoutArn = `arn:aws:states:us-east-1:000000000000:execution:order-checkout:${placed.orderId}`;
+      await expect
+        .poll(
+          async () => (await sfn.send(new DescribeExecutionCommand({ executionArn: checkoutArn }))).status,
+          {
+            timeout: 60_000,
+            interval: 250,
+          },
+        )
+        .toBe('FAILED');
+      expect((await again.order(unlucky, placed.orderId)).status).toBe('CONFIRMED');
+      expect((await again.payments(unlucky, placed.orderId)).map((p) => p.status)).toEqual(['AUTHORIZED']);
+      await clearFaults(second);
+      const cancelled = await again.settledOrder(unlucky, placed.orderId, 'CANCELLED', 60_000);
+      expect(cancelled.statusReason).toBe('PAYMENT_FAILED');
+      await again.paymentOnceItIs(unlucky, placed.orderId, 'VOIDED', 30_000);
+      expect(second.output()).toMatch(new RegExp(`order reconciled.*${placed.orderId}`));
+      accepted.push({ orderId: placed.orderId, shopper: unlucky });
     } finally {
       sfn.destroy();
     }
