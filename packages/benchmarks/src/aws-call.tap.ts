@@ -18,6 +18,8 @@ export interface TappedCall {
   readonly replayed: boolean;
   /** For DynamoDB: the partition key prefixes (`ORDER`, `SKU`...) of the items the call names. */
   readonly keyPrefixes?: readonly string[];
+  /** For DynamoDB: the request's JSON as the caller sent it (a yardstick repeats it). */
+  readonly requestBody?: string;
 }
 
 export interface AwsTapOptions {
@@ -201,6 +203,7 @@ export const startAwsTap = async (options: AwsTapOptions): Promise<AwsTap> => {
       requestBytes: body.length,
       responseBytes: answer?.body.length ?? 0,
       replayed: true,
+      ...(target.startsWith(DYNAMODB) ? { requestBody: body.toString('utf8') } : {}),
     });
     return answer;
   };
@@ -265,6 +268,7 @@ export const startAwsTap = async (options: AwsTapOptions): Promise<AwsTap> => {
     }
 
     const keyPrefixes = operation ? keyPrefixesOf(body) : undefined;
+    const requestBody = operation ? body.toString('utf8') : undefined;
     if (operation && options.consumedCapacity) body = withCapacityRequest(operation, body);
     const answer = await forward(req, path, body);
     calls.push({
@@ -273,7 +277,7 @@ export const startAwsTap = async (options: AwsTapOptions): Promise<AwsTap> => {
       status: answer.status,
       requestBytes,
       responseBytes: answer.body.length,
-      ...(operation ? { ...capacityOf(operation, answer.body), keyPrefixes } : {}),
+      ...(operation ? { ...capacityOf(operation, answer.body), keyPrefixes, requestBody } : {}),
       replayed: false,
     });
     const byTarget = recordings.get(caller) ?? new Map<string, RecordedAnswer[]>();

@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { LOCAL_ACCOUNT_ID, toHttpApiEvent } from '@shop/local-cloud';
 import { type AwsTap, startAwsTap } from './aws-call.tap.ts';
 import { type StubbedRequest, type StubbedResponse, stubHttpRequests } from './in-process-http.stub.ts';
+import type { planCalls, RecordedCall } from './warm-reference.handler.ts';
 
 // The warm benchmark's child process: one HTTP function and the reference handler, imported in this
 // process and invoked with API Gateway v2 events. Their AWS calls first go through the tap to the
@@ -41,11 +42,19 @@ export interface WarmRunnerConfig {
 export interface WarmRunnerResult {
   /**
    * Per request label (the config's, and a yardstick per function route, see `yardstickLabelOf`):
-   * CPU microseconds per request in each round, AWS calls per request, and the route's DynamoDB operations.
+   * in each round, the median CPU microseconds of its requests (`micros`: what a request costs, a
+   * collection's pause aside) and their mean (`meanMicros`: the pauses shared out among the requests
+   * that happened to meet them); AWS calls per request, and the route's DynamoDB operations.
    */
   readonly perRequest: Record<
     string,
-    { micros: number[]; callsPerRequest: number; statuses: number[]; operations: string[] }
+    {
+      micros: number[];
+      meanMicros: number[];
+      callsPerRequest: number;
+      statuses: number[];
+      operations: string[];
+    }
   >;
 }
 
@@ -93,6 +102,12 @@ const eventOf = (request: WarmRequest) =>
       receivedAt: new Date(),
     },
   );
+
+const medianOf = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
 
 const shuffle = <T>(items: readonly T[]): T[] => {
   const out = [...items];
@@ -150,29 +165,31 @@ const run = async (config: WarmRunnerConfig): Promise<WarmRunnerResult> => {
     const fnRequests = config.requests.filter((r) => r.target === 'function');
     const context = lambdaContext(config.functionName);
     // Record: real answers from the stack, and the clients' endpoints settle on the function's caller.
-    // The DynamoDB operations of a route are those of its last recorded request.
-    const operationsOf = new Map<string, string[]>();
+    // The DynamoDB requests of a route are those of its last recorded request.
+    const callsOf = new Map<string, RecordedCall[]>();
     for (const request of fnRequests) {
       for (let i = 0; i < 5; i += 1) {
         const before = tap.calls.length;
         await fnHandler(eventOf(request), context);
-        operationsOf.set(
+        callsOf.set(
           request.label,
           tap.calls
             .slice(before)
             .filter((call) => call.target.startsWith(DYNAMODB_TARGET))
-            .map((call) => call.target.slice(DYNAMODB_TARGET.length)),
+            .map((call) => ({
+              operation: call.target.slice(DYNAMODB_TARGET.length),
+              input: JSON.parse(call.requestBody ?? '{}') as Record<string, unknown>,
+            })),
         );
       }
     }
-    const yardsticks: WarmRequest[] = fnRequests.map((request) => ({
+    const yardsticks: WarmRequest[] = fnRequests.map((request, index) => ({
       label: yardstickLabelOf(request.label),
       target: 'reference',
-      method: 'POST',
-      routeKey: 'POST /calls',
-      path: '/calls',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(operationsOf.get(request.label) ?? []),
+      method: 'GET',
+      routeKey: 'GET /calls/{id}',
+      path: `/calls/${index}`,
+      pathParameters: { id: String(index) },
     }));
 
     tap.setReplay('function', true);
@@ -196,7 +213,13 @@ const run = async (config: WarmRunnerConfig): Promise<WarmRunnerResult> => {
 
     process.env.AWS_ENDPOINT_URL = tap.endpointFor('reference');
     tap.setReplay('reference', true);
-    const refModule = (await import(pathToFileURL(config.referenceBundle).href)) as { handler: Handler };
+    const refModule = (await import(pathToFileURL(config.referenceBundle).href)) as {
+      handler: Handler;
+      planCalls: typeof planCalls;
+    };
+    fnRequests.forEach((request, index) => {
+      refModule.planCalls(String(index), callsOf.get(request.label) ?? []);
+    });
     const handlerOf = (request: WarmRequest) =>
       request.target === 'function'
         ? fnHandler
@@ -208,9 +231,10 @@ const run = async (config: WarmRunnerConfig): Promise<WarmRunnerResult> => {
     for (const request of requests)
       perRequest[request.label] = {
         micros: [],
+        meanMicros: [],
         callsPerRequest: 0,
         statuses: [],
-        operations: operationsOf.get(request.label) ?? [],
+        operations: (callsOf.get(request.label) ?? []).map((call) => call.operation),
       };
 
     // Warm-up on replayed answers (JIT, caches), then the timed rounds.
@@ -222,21 +246,30 @@ const run = async (config: WarmRunnerConfig): Promise<WarmRunnerResult> => {
         if (i === 0) perRequest[request.label]?.statuses.push(response?.statusCode ?? 0);
       }
     }
-    let calls = 0;
     const callsByLabel = new Map<string, number>();
     for (let round = 0; round < config.rounds; round += 1) {
-      for (const request of shuffle(requests)) {
-        const handler = handlerOf(request);
-        const event = events.get(request.label);
-        calls = tap.calls.length;
-        // CPU time of this process (all its threads: the handler, V8's GC helpers, the stdout writes),
-        // not wall time: nothing here waits on I/O, and other work on a shared machine then does not
-        // land in the figure as preemption.
-        const started = process.cpuUsage();
-        for (let i = 0; i < config.batch; i += 1) await handler(event, context);
-        const used = process.cpuUsage(started);
-        perRequest[request.label]?.micros.push((used.user + used.system) / config.batch);
-        callsByLabel.set(request.label, (callsByLabel.get(request.label) ?? 0) + tap.calls.length - calls);
+      const spentBy = new Map<string, number[]>(requests.map((request) => [request.label, []]));
+      // Every handler once per pass, in a fresh random order, `batch` passes a round: a drift of the
+      // machine's speed lands on all of them alike and cancels out of their differences. A request is
+      // timed in CPU time of this process (all its threads: the handler, V8's GC helpers and compiler,
+      // the stdout writes), not wall time: nothing here waits on I/O, and other work on a shared
+      // machine then does not land in the figure as preemption.
+      for (let i = 0; i < config.batch; i += 1) {
+        for (const request of shuffle(requests)) {
+          const handler = handlerOf(request);
+          const event = events.get(request.label);
+          const calls = tap.calls.length;
+          const started = process.cpuUsage();
+          await handler(event, context);
+          const spent = process.cpuUsage(started);
+          spentBy.get(request.label)?.push(spent.user + spent.system);
+          callsByLabel.set(request.label, (callsByLabel.get(request.label) ?? 0) + tap.calls.length - calls);
+        }
+      }
+      for (const request of requests) {
+        const spent = spentBy.get(request.label) ?? [];
+        perRequest[request.label]?.micros.push(medianOf(spent));
+        perRequest[request.label]?.meanMicros.push(spent.reduce((sum, v) => sum + v, 0) / spent.length);
       }
     }
     for (const request of requests) {
