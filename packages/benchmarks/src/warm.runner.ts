@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { LOCAL_ACCOUNT_ID, toHttpApiEvent } from '@shop/local-cloud';
+import { flushMetrics, recordMetric, SHOP_METRICS, setMetricsMetadata } from '@shop/platform/observability';
 import { type AwsTap, startAwsTap } from './aws-call.tap.ts';
 import { type StubbedRequest, type StubbedResponse, stubHttpRequests } from './in-process-http.stub.ts';
 import type { planCalls, RecordedCall } from './warm-reference.handler.ts';
@@ -37,7 +38,25 @@ export interface WarmRunnerConfig {
   readonly requests: readonly WarmRequest[];
   readonly rounds: number;
   readonly batch: number;
+  /** Also time the platform's metrics on a request that records some (`METRICS_PROBES`). */
+  readonly metrics?: boolean;
 }
+
+/**
+ * What the platform's metrics cost an invocation that records some: the values recorded with
+ * `recordMetric` and flushed as CloudWatch EMF (to the discarded stdout), as the handler wrappers do
+ * at the end of an invocation. Timed beside the routes, in the same rounds.
+ */
+export const METRICS_PROBES: Readonly<Record<string, () => void>> = {
+  'metrics of a checkout (CheckoutLatency and OrdersPlaced, one EMF line)': () => {
+    recordMetric(SHOP_METRICS.checkoutLatency, 42.5);
+    recordMetric(SHOP_METRICS.ordersPlaced, 1);
+  },
+  'metrics of ConfirmOrder (OrdersConfirmed, and SagaDuration by outcome on its own EMF line)': () => {
+    recordMetric(SHOP_METRICS.ordersConfirmed, 1);
+    recordMetric(SHOP_METRICS.sagaDuration, 180, { outcome: 'confirmed' });
+  },
+};
 
 export interface WarmRunnerResult {
   /**
@@ -226,58 +245,72 @@ const run = async (config: WarmRunnerConfig): Promise<WarmRunnerResult> => {
         : request.target === 'quiet'
           ? quietHandler
           : refModule.handler;
-    const events = new Map(requests.map((r) => [r.label, eventOf(r)] as const));
+    // What runs in the rounds: every request, and the metrics probes when asked for.
+    const timed: { label: string; run: () => Promise<{ statusCode?: number } | undefined> }[] = [
+      ...requests.map((request) => {
+        const handler = handlerOf(request);
+        const event = eventOf(request);
+        return { label: request.label, run: () => handler(event, context) };
+      }),
+      ...(config.metrics
+        ? Object.entries(METRICS_PROBES).map(([label, record]) => ({
+            label,
+            run: async () => {
+              setMetricsMetadata({ correlationId: 'bench-correlation', orderId: 'ord_bench' });
+              record();
+              flushMetrics();
+              return { statusCode: 200 };
+            },
+          }))
+        : []),
+    ];
     const perRequest: WarmRunnerResult['perRequest'] = {};
-    for (const request of requests)
-      perRequest[request.label] = {
+    for (const { label } of timed)
+      perRequest[label] = {
         micros: [],
         meanMicros: [],
         callsPerRequest: 0,
         statuses: [],
-        operations: (callsOf.get(request.label) ?? []).map((call) => call.operation),
+        operations: (callsOf.get(label) ?? []).map((call) => call.operation),
       };
 
     // Warm-up on replayed answers (JIT, caches), then the timed rounds.
-    for (const request of requests) {
-      const handler = handlerOf(request);
-      const event = events.get(request.label);
+    for (const { label, run } of timed) {
       for (let i = 0; i < config.batch; i += 1) {
-        const response = await handler(event, context);
-        if (i === 0) perRequest[request.label]?.statuses.push(response?.statusCode ?? 0);
+        const response = await run();
+        if (i === 0) perRequest[label]?.statuses.push(response?.statusCode ?? 0);
       }
     }
     const callsByLabel = new Map<string, number>();
     for (let round = 0; round < config.rounds; round += 1) {
-      const spentBy = new Map<string, number[]>(requests.map((request) => [request.label, []]));
+      const spentBy = new Map<string, number[]>(timed.map(({ label }) => [label, []]));
       // Every handler once per pass, in a fresh random order, `batch` passes a round: a drift of the
       // machine's speed lands on all of them alike and cancels out of their differences. A request is
       // timed in CPU time of this process (all its threads: the handler, V8's GC helpers and compiler,
       // the stdout writes), not wall time: nothing here waits on I/O, and other work on a shared
       // machine then does not land in the figure as preemption.
       for (let i = 0; i < config.batch; i += 1) {
-        for (const request of shuffle(requests)) {
-          const handler = handlerOf(request);
-          const event = events.get(request.label);
+        for (const { label, run } of shuffle(timed)) {
           const calls = tap.calls.length;
           const started = process.cpuUsage();
-          await handler(event, context);
+          await run();
           const spent = process.cpuUsage(started);
-          spentBy.get(request.label)?.push(spent.user + spent.system);
-          callsByLabel.set(request.label, (callsByLabel.get(request.label) ?? 0) + tap.calls.length - calls);
+          spentBy.get(label)?.push(spent.user + spent.system);
+          callsByLabel.set(label, (callsByLabel.get(label) ?? 0) + tap.calls.length - calls);
         }
       }
-      for (const request of requests) {
-        const spent = spentBy.get(request.label) ?? [];
-        perRequest[request.label]?.micros.push(medianOf(spent));
-        perRequest[request.label]?.meanMicros.push(spent.reduce((sum, v) => sum + v, 0) / spent.length);
+      for (const { label } of timed) {
+        const spent = spentBy.get(label) ?? [];
+        perRequest[label]?.micros.push(medianOf(spent));
+        perRequest[label]?.meanMicros.push(spent.reduce((sum, v) => sum + v, 0) / spent.length);
       }
     }
-    for (const request of requests) {
-      const entry = perRequest[request.label];
+    for (const { label } of timed) {
+      const entry = perRequest[label];
       if (entry) {
-        perRequest[request.label] = {
+        perRequest[label] = {
           ...entry,
-          callsPerRequest: (callsByLabel.get(request.label) ?? 0) / (config.rounds * config.batch),
+          callsPerRequest: (callsByLabel.get(label) ?? 0) / (config.rounds * config.batch),
         };
       }
     }

@@ -11,6 +11,17 @@ export const getMetrics = (): Metrics => {
   return sharedMetrics;
 };
 
+/**
+ * A second buffer, reused, for the values with dimensions of their own: each is published on an EMF
+ * line of its own (Powertools' `singleMetric()` would build a new `Metrics`, environment reads and
+ * all, for every value).
+ */
+let dimensionedMetrics: Metrics | undefined;
+const getDimensionedMetrics = (): Metrics => {
+  dimensionedMetrics ??= new Metrics({ namespace: METRICS_NAMESPACE, serviceName: serviceName() });
+  return dimensionedMetrics;
+};
+
 interface DimensionedValue {
   readonly definition: MetricDefinition<string>;
   readonly value: number;
@@ -63,11 +74,12 @@ export const flushMetrics = (): void => {
     metrics.publishStoredMetrics();
   }
   if (pending.length === 0) return;
+  const single = getDimensionedMetrics();
   for (const { definition, value, dimensions } of pending) {
-    const single = getMetrics().singleMetric();
     for (const [name, dimension] of Object.entries(dimensions)) single.addDimension(name, dimension);
     for (const [key, data] of Object.entries(extra)) single.addMetadata(key, data);
-    // A single metric publishes as soon as its value is added.
     single.addMetric(definition.name, definition.unit, value);
+    // Publishing clears the value, its dimensions and the metadata: the next value starts clean.
+    single.publishStoredMetrics();
   }
 };
