@@ -75,6 +75,10 @@ export const runWarmSection = async (ctx: BenchContext, bench: BenchStack): Prom
   // Many short rounds: the median of per-round differences resists the machine's bursts of noise.
   const rounds = ctx.quick ? 10 : 30;
   const batch = ctx.quick ? 50 : 100;
+  // The rounds are split over fresh processes: what V8 makes of the code (which functions it
+  // optimises, how its caches settle) differs from one process to the next by more than the rounds
+  // of one process differ, so the spread then shows it and the median does not hang on one process.
+  const processes = ctx.quick ? 1 : 3;
   const { client } = bench;
   const { productId, sku, admin } = await prepareStock(client);
   const customer = await client.tokenFor('bench-warm-customer');
@@ -184,15 +188,21 @@ export const runWarmSection = async (ctx: BenchContext, bench: BenchStack): Prom
       },
       upstream: bench.stack.edgeUrl,
       requests,
-      rounds,
+      rounds: Math.ceil(rounds / processes),
       batch,
       // Checkout is where a shopper's request records metrics; the probes run beside its function's routes.
       metrics: fn.name === 'order-http',
     };
     const configPath = join(ctx.workDir, `warm-${fn.name}.json`);
     await writeFile(configPath, JSON.stringify(config));
-    ctx.progress(`warm: ${fn.name}, ${requests.length} handlers x ${rounds} rounds x ${batch} requests`);
-    const result = await runChild(configPath, ctx.profile ? join(ctx.workDir, 'profiles') : undefined);
+    ctx.progress(
+      `warm: ${fn.name}, ${requests.length} handlers x ${config.rounds} rounds x ${batch} requests, in ${processes} processes`,
+    );
+    const results: WarmRunnerResult[] = [];
+    for (let i = 0; i < processes; i += 1) {
+      results.push(await runChild(configPath, ctx.profile ? join(ctx.workDir, 'profiles') : undefined));
+    }
+    const result = mergeResults(results);
     rows.push(...warmRows(fn, result, routes.map(labelOf), findings));
     for (const label of routes.map(labelOf)) {
       const micros = result.perRequest[label]?.micros ?? [];
@@ -224,8 +234,26 @@ export const runWarmSection = async (ctx: BenchContext, bench: BenchStack): Prom
   return {
     rows,
     findings,
-    explanation: `**2. Warm overhead.** For each HTTP function, a child process imports the function's bundle (with its real environment from the running stack) and the reference bundle, and invokes each handler directly with an API Gateway v2 event built by the gateway's own mapper (with the JWT authorizer's claims where the route has gateway auth, and the bearer token the function verifies itself; the auth package caches verified tokens, so repeated requests with one token are cache hits, as a warm container sees a returning shopper). DynamoDB is stubbed in process: the function's \`AWS_ENDPOINT_URL\` points at the tap (\`aws-call.tap.ts\`), which first forwards a few requests to the stack and records the answers; then \`node:http\`'s \`request\` is answered in memory from those recordings (\`in-process-http.stub.ts\`: same request, same answer; no socket, no loopback, no server), so the handlers do all of the SDK's own work (serialisation, signing, middleware, parsing) on realistic items with nothing behind it. Each route has its yardstick in the same process and rounds: a bare Hono app (\`warm-reference.handler.ts\`, bundled the same way) sending the route's own DynamoDB requests, as the tap recorded them, through a DocumentClient (converted to DocumentClient input once, before the timing), answered with the route's own recorded responses, so the SDK's work on the same requests and items is on both sides. A round is ${batch} passes, and each pass runs every handler once in a fresh random order, so a drift of the machine's speed lands on all of them alike. Each request is timed in CPU time of the child process (\`process.cpuUsage()\`: user and system, all its threads, GC included), not wall time: nothing in it waits on I/O, so that is all the work a request costs, and other load on a shared machine does not enter the figure as preemption. A handler's figure per round is the median over its ${batch} requests: a garbage collection's pause (a few milliseconds, about one request in a hundred) lands on whichever request meets it and would otherwise decide the round; the notes also give the overhead from the means, where the pauses are shared out. A route's overhead, per round, is its figure minus its yardstick's; the table gives the median and quartiles over ${rounds} rounds. Bare Hono alone (\`GET /ping\`) is listed for scale. The cost of logging is measured the same way: the child imports the function's bundle a second time (its own module graph, so its own logger) with \`LOG_LEVEL=SILENT\`, runs each route on it in the same rounds, and a route's time less that copy's is what its log lines cost. The function's logs go to a discarded stdout, as Lambda's go to its log pipe. The p25–p75 band is the resolution of this method on the machine of the run; \`npm run bench -- --profile\` writes a V8 CPU profile of each function's run to \`.shop/bench/profiles\` to see where the time goes.`,
+    explanation: `**2. Warm overhead.** For each HTTP function, ${processes} child processes in turn (each runs a third of the rounds: what V8 makes of the code, which functions it optimises and how its caches settle, differs more from one process to the next than between the rounds of one, so the spread shows it) import the function's bundle (with its real environment from the running stack) and the reference bundle, and invokes each handler directly with an API Gateway v2 event built by the gateway's own mapper (with the JWT authorizer's claims where the route has gateway auth, and the bearer token the function verifies itself; the auth package caches verified tokens, so repeated requests with one token are cache hits, as a warm container sees a returning shopper). DynamoDB is stubbed in process: the function's \`AWS_ENDPOINT_URL\` points at the tap (\`aws-call.tap.ts\`), which first forwards a few requests to the stack and records the answers; then \`node:http\`'s \`request\` is answered in memory from those recordings (\`in-process-http.stub.ts\`: same request, same answer; no socket, no loopback, no server), so the handlers do all of the SDK's own work (serialisation, signing, middleware, parsing) on realistic items with nothing behind it. Each route has its yardstick in the same process and rounds: a bare Hono app (\`warm-reference.handler.ts\`, bundled the same way) sending the route's own DynamoDB requests, as the tap recorded them, through a DocumentClient (converted to DocumentClient input once, before the timing), answered with the route's own recorded responses, so the SDK's work on the same requests and items is on both sides. A round is ${batch} passes, and each pass runs every handler once in a fresh random order, so a drift of the machine's speed lands on all of them alike. Each request is timed in CPU time of the child process (\`process.cpuUsage()\`: user and system, all its threads, GC included), not wall time: nothing in it waits on I/O, so that is all the work a request costs, and other load on a shared machine does not enter the figure as preemption. A handler's figure per round is the median over its ${batch} requests: a garbage collection's pause (a few milliseconds, about one request in a hundred) lands on whichever request meets it and would otherwise decide the round; the notes also give the overhead from the means, where the pauses are shared out. A route's overhead, per round, is its figure minus its yardstick's; the table gives the median and quartiles over the ${rounds} rounds of all the processes. Bare Hono alone (\`GET /ping\`) is listed for scale. The cost of logging is measured the same way: the child imports the function's bundle a second time (its own module graph, so its own logger) with \`LOG_LEVEL=SILENT\`, runs each route on it in the same rounds, and a route's time less that copy's is what its log lines cost. The function's logs go to a discarded stdout, as Lambda's go to its log pipe. The p25–p75 band is the resolution of this method on the machine of the run (about 10 µs within one process, about 20 µs across processes); \`npm run bench -- --profile\` writes a V8 CPU profile of each function's run to \`.shop/bench/profiles\` to see where the time goes.`,
   };
+};
+
+/** The rounds of several processes as one run: per label, their rounds one after the other. */
+const mergeResults = (results: readonly WarmRunnerResult[]): WarmRunnerResult => {
+  const perRequest: WarmRunnerResult['perRequest'] = {};
+  for (const label of Object.keys(results[0]?.perRequest ?? {})) {
+    const entries = results.map((result) => result.perRequest[label]).filter((entry) => entry !== undefined);
+    const first = entries[0];
+    if (!first) continue;
+    perRequest[label] = {
+      micros: entries.flatMap((entry) => entry.micros),
+      meanMicros: entries.flatMap((entry) => entry.meanMicros),
+      callsPerRequest: entries.reduce((sum, entry) => sum + entry.callsPerRequest, 0) / entries.length,
+      statuses: [...new Set(entries.flatMap((entry) => entry.statuses))],
+      operations: first.operations,
+    };
+  }
+  return { perRequest };
 };
 
 const warmRows = (
