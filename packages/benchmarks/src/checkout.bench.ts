@@ -301,8 +301,12 @@ const curveResult = (
     );
   }
   if (gainOver) {
+    // What one shopper already keeps busy: orders/s times the CPU each costs, in cores.
+    const cores = availableParallelism();
+    const busyCores =
+      (ordersPerSecond(first) * (perOrder(first, first.nodeCpuMs) + perOrder(first, first.jvmCpuMs))) / 1000;
     findings.push(
-      `Throughput at ${last.shoppers} shoppers is ${fixed(gain, 2)}× that of one shopper (${fixed(ordersPerSecond(last), 1)} vs ${fixed(ordersPerSecond(first), 1)} orders/s; budget ≥ ${THROUGHPUT_GAIN_BUDGET}×): the whole stack (gateway, Lambda workers, saga engine, DynamoDB Local's JVM) shares this machine's ${availableParallelism()} cores; CPU per order shows whether the extra load is extra work or only queueing.`,
+      `Throughput at ${last.shoppers} shoppers is ${fixed(gain, 2)}× that of one shopper (${fixed(ordersPerSecond(last), 1)} vs ${fixed(ordersPerSecond(first), 1)} orders/s; budget ≥ ${THROUGHPUT_GAIN_BUDGET}×): the whole stack (gateway, Lambda workers, saga engine, DynamoDB Local's JVM) shares this machine's ${cores} cores; CPU per order shows whether the extra load is extra work or only queueing. One shopper already keeps ${fixed(busyCores, 2)} of the ${cores} cores busy (${fixed(ordersPerSecond(first), 1)} orders/s at ${fixed(perOrder(first, first.nodeCpuMs) + perOrder(first, first.jvmCpuMs), 0)} ms of CPU each, Node and JVM), so at that CPU per order no number of shoppers can do more than ${fixed(cores / busyCores, 2)}× its rate: the gain comes only from less CPU per order, and a faster single shopper lowers the ratio. Of that CPU, a profile of the function environments (\`node --cpu-prof packages/benchmarks/src/main.ts --sections=checkout\`, one profile per thread) puts the AWS SDK's own work first (middleware, serialisation, signing: about a third), then garbage collection, module compilation at cold starts, zod and the logger.`,
     );
   }
   if (nodeOver || jvmOver) {

@@ -11,7 +11,7 @@ import { lambdaReservedEnvironment } from './bench-environment.ts';
 import { bundleServices } from './cold-start.bench.ts';
 import { fixed, quartilesOf, type ResultRow, type SectionResult } from './report.ts';
 import { checkout, fillCart, prepareStock } from './shopper.journey.ts';
-import { summarize } from './stats.ts';
+import { type Summary, summarize } from './stats.ts';
 import {
   METRICS_PROBES,
   quietLabelOf,
@@ -238,6 +238,17 @@ export const runWarmSection = async (ctx: BenchContext, bench: BenchStack): Prom
   };
 };
 
+/** A row for a part of a request's cost (its log line, its metrics), held to the whole request's budget. */
+const costRow = (figure: string, cost: Summary, notes: string): ResultRow => ({
+  section: '2',
+  figure,
+  median: `${fixed(cost.median)} µs`,
+  spread: quartilesOf(cost),
+  budget: `< ${WARM_BUDGET_MICROS} µs`,
+  verdict: cost.median >= WARM_BUDGET_MICROS ? 'OVER' : 'ok',
+  notes,
+});
+
 /** The rounds of several processes as one run: per label, their rounds one after the other. */
 const mergeResults = (results: readonly WarmRunnerResult[]): WarmRunnerResult => {
   const perRequest: WarmRunnerResult['perRequest'] = {};
@@ -305,17 +316,13 @@ const warmRows = (
     }
     const quiet = result.perRequest[quietLabelOf(label)];
     if (quiet) {
-      const logging = summarize(entry.micros.map((value, i) => value - (quiet.micros[i] ?? Number.NaN)));
-      rows.push({
-        section: '2',
-        figure: `warm ${fn.name} ${label}: its log line`,
-        median: `${fixed(logging.median)} µs`,
-        spread: quartilesOf(logging),
-        budget: `< ${WARM_BUDGET_MICROS} µs`,
-        verdict: logging.median >= WARM_BUDGET_MICROS ? 'OVER' : 'ok',
-        notes:
+      rows.push(
+        costRow(
+          `warm ${fn.name} ${label}: its log line`,
+          summarize(entry.micros.map((value, i) => value - (quiet.micros[i] ?? Number.NaN))),
           'part of the overhead above: the route less the same route in a copy of the function with LOG_LEVEL=SILENT (one Powertools INFO line per request, with the Lambda context, correlation and order ids)',
-      });
+        ),
+      );
     }
     if (entry.statuses.some((s) => s >= 400)) {
       findings.push(
@@ -325,17 +332,13 @@ const warmRows = (
   }
   for (const [label, entry] of Object.entries(result.perRequest)) {
     if (!(label in METRICS_PROBES)) continue;
-    const cost = summarize(entry.micros);
-    rows.push({
-      section: '2',
-      figure: `warm ${fn.name}: ${label}`,
-      median: `${fixed(cost.median)} µs`,
-      spread: quartilesOf(cost),
-      budget: `< ${WARM_BUDGET_MICROS} µs`,
-      verdict: cost.median >= WARM_BUDGET_MICROS ? 'OVER' : 'ok',
-      notes:
+    rows.push(
+      costRow(
+        `warm ${fn.name}: ${label}`,
+        summarize(entry.micros),
         "the platform's recordMetric and flushMetrics with Powertools Metrics, as a handler wrapper runs them at the end of an invocation; the EMF lines go to the discarded stdout",
-    });
+      ),
+    );
   }
   return rows;
 };

@@ -1,4 +1,5 @@
 import { SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import type { CheckoutSagaInput } from '@shop/contracts/order';
 import {
   createStepFunctionsEdgeHandler,
   type StartedServer,
@@ -307,27 +308,45 @@ describe('reconcileOrders (the real sagas on the local Step Functions engine, th
     expect(await reconcileOrders(deps, { scheduledAt: reconcileAt })).toMatchObject({ examined: 0 });
   });
 
-  it('leaves a CONFIRMED order to an operator once its checkout has been failing past the redrive window', async () => {
+  /** A checkout whose capture and every void fail: its execution ends FAILED over a CONFIRMED order. */
+  const withFailedCheckout = async (run: (input: CheckoutSagaInput) => Promise<void>) => {
     const input = sagaInput({}, [cartLine(stocked(10), 1, 1000)]);
     world.captureFails.add(input.orderId);
     world.failures.set('VoidPayment', { name: 'Sandbox.Timedout', remaining: 1_000 });
     try {
       await deps.sagas.startCheckout(input);
       expect((await executionOf(sagas.checkoutArn, input.orderId)).status).toBe('FAILED');
+      await run(input);
+    } finally {
+      world.captureFails.delete(input.orderId);
+      world.failures.delete('VoidPayment');
+    }
+  };
+
+  /** The saga starter as it is, with some of its methods replaced. */
+  const sagasLike = (overrides: Partial<ReconcileDeps['sagas']>): ReconcileDeps['sagas'] => {
+    const real = deps.sagas;
+    return {
+      startCheckout: (i) => real.startCheckout(i),
+      startCancel: (i, attempt) => real.startCancel(i, attempt),
+      startSettle: (i) => real.startSettle(i),
+      statusOf: (orderId, execution) => real.statusOf(orderId, execution),
+      redrive: (orderId, execution) => real.redrive(orderId, execution),
+      listUnsuccessfulCheckouts: (window) => real.listUnsuccessfulCheckouts(window),
+      ...overrides,
+    };
+  };
+
+  it('leaves a CONFIRMED order to an operator once its checkout has been failing past the redrive window', async () => {
+    await withFailedCheckout(async (input) => {
       // The same execution as Step Functions lists it, but started 80 minutes ago.
-      const real = deps.sagas;
-      const aged: ReconcileDeps['sagas'] = {
-        startCheckout: (i) => real.startCheckout(i),
-        startCancel: (i, attempt) => real.startCancel(i, attempt),
-        startSettle: (i) => real.startSettle(i),
-        statusOf: (orderId, execution) => real.statusOf(orderId, execution),
-        redrive: (orderId, execution) => real.redrive(orderId, execution),
+      const aged = sagasLike({
         listUnsuccessfulCheckouts: async (window) =>
-          (await real.listUnsuccessfulCheckouts(window)).map((checkout) => ({
+          (await deps.sagas.listUnsuccessfulCheckouts(window)).map((checkout) => ({
             ...checkout,
             startedAt: new Date(checkout.startedAt.getTime() - 80 * 60_000),
           })),
-      };
+      });
       const { result, logs } = await captureOutput(() =>
         reconcileOrders({ ...deps, sagas: aged }, { scheduledAt: new Date() }),
       );
@@ -337,36 +356,23 @@ describe('reconcileOrders (the real sagas on the local Step Functions engine, th
       );
       expect(await deps.sagas.statusOf(input.orderId, { saga: 'checkout' })).toBe('FAILED');
       expect((await orderOf(input.orderId)).status).toBe('CONFIRMED');
-    } finally {
-      world.captureFails.delete(input.orderId);
-      world.failures.delete('VoidPayment');
-    }
+    });
   });
 
   it('flags a CONFIRMED order whose checkout Step Functions refuses to redrive, after one redrive and one status read', async () => {
-    const input = sagaInput({}, [cartLine(stocked(10), 1, 1000)]);
-    world.captureFails.add(input.orderId);
-    world.failures.set('VoidPayment', { name: 'Sandbox.Timedout', remaining: 1_000 });
-    try {
-      await deps.sagas.startCheckout(input);
-      expect((await executionOf(sagas.checkoutArn, input.orderId)).status).toBe('FAILED');
+    await withFailedCheckout(async (input) => {
       const calls: string[] = [];
-      const real = deps.sagas;
       // Step Functions refuses this execution's redrive (its history is too long, say).
-      const refusing: ReconcileDeps['sagas'] = {
-        startCheckout: (i) => real.startCheckout(i),
-        startCancel: (i, attempt) => real.startCancel(i, attempt),
-        startSettle: (i) => real.startSettle(i),
+      const refusing = sagasLike({
         statusOf: (orderId, execution) => {
           calls.push(`statusOf ${orderId}`);
-          return real.statusOf(orderId, execution);
+          return deps.sagas.statusOf(orderId, execution);
         },
         redrive: async (orderId) => {
           calls.push(`redrive ${orderId}`);
           return false;
         },
-        listUnsuccessfulCheckouts: (window) => real.listUnsuccessfulCheckouts(window),
-      };
+      });
       // The order repository as it is, its reads written down.
       const orders = new Proxy(deps.orders, {
         get: (target, key) => {
@@ -394,10 +400,7 @@ describe('reconcileOrders (the real sagas on the local Step Functions engine, th
         expect.stringMatching(/^getMany \d+$/),
       ]);
       expect((await orderOf(input.orderId)).status).toBe('CONFIRMED');
-    } finally {
-      world.captureFails.delete(input.orderId);
-      world.failures.delete('VoidPayment');
-    }
+    });
   });
 
   it('two runs at once start one execution per order and charge once', async () => {
