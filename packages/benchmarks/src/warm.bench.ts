@@ -316,11 +316,14 @@ const warmRows = (
     }
     const quiet = result.perRequest[quietLabelOf(label)];
     if (quiet) {
+      const loggingWithPauses = summarize(
+        entry.meanMicros.map((value, i) => value - (quiet.meanMicros[i] ?? Number.NaN)),
+      );
       rows.push(
         costRow(
           `warm ${fn.name} ${label}: its log line`,
           summarize(entry.micros.map((value, i) => value - (quiet.micros[i] ?? Number.NaN))),
-          'part of the overhead above: the route less the same route in a copy of the function with LOG_LEVEL=SILENT (one Powertools INFO line per request, with the Lambda context, correlation and order ids)',
+          `part of the overhead above: the route less the same route in a copy of the function with LOG_LEVEL=SILENT (one Powertools INFO line per request, with the Lambda context, correlation and order ids); with the collections' pauses shared out (means) ${fixed(loggingWithPauses.median)} µs`,
         ),
       );
     }
@@ -336,7 +339,7 @@ const warmRows = (
       costRow(
         `warm ${fn.name}: ${label}`,
         summarize(entry.micros),
-        "the platform's recordMetric and flushMetrics with Powertools Metrics, as a handler wrapper runs them at the end of an invocation; the EMF lines go to the discarded stdout",
+        `the platform's recordMetric and flushMetrics with Powertools Metrics, as a handler wrapper runs them at the end of an invocation; the EMF lines go to the discarded stdout; with the collections' pauses shared out (means) ${fixed(summarize(entry.meanMicros).median)} µs`,
       ),
     );
   }
