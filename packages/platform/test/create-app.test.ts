@@ -126,6 +126,21 @@ describe('createApp', () => {
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it.each([
+    ['a route answer', '/widgets/w-1', 200],
+    ['a problem the route threw', '/widgets/w-2', 404],
+    ['an unknown error', '/boom', 500],
+    ['an unknown route', '/nowhere', 404],
+    ['a Response the route returned as is', '/raw', 204],
+  ])('puts both ids on %s', async (_case, path, status) => {
+    const app = buildApp();
+    app.get('/raw', () => new Response(null, { status: 204 }));
+    const res = await app.request(path, { headers: { 'x-correlation-id': 'checkout-44' } });
+    expect(res.status).toBe(status);
+    expect(res.headers.get('x-correlation-id')).toBe('checkout-44');
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it('does not trust a correlation id that could inject into logs', async () => {
     const res = await buildApp().request('/widgets/w-1', { headers: { 'x-correlation-id': 'a b"c' } });
     expect(res.headers.get('x-correlation-id')).toBe(res.headers.get('x-request-id'));

@@ -60,11 +60,18 @@ const requestContext = (): MiddlewareHandler<AppEnv> =>
       invocation?.correlationId === correlationId
         ? next
         : () => runInInvocation({ ...invocation, correlationId }, next);
+    // Set before the route runs, they go into the response it builds with `c.json`/`c.body`; set
+    // after, each would copy the finished response into a new one.
+    c.header(REQUEST_ID_HEADER, requestId);
+    c.header(CORRELATION_HEADER, correlationId);
     try {
       await (getTracer() ? traced('request', { correlationId }, run) : run());
     } finally {
-      c.header(REQUEST_ID_HEADER, requestId);
-      c.header(CORRELATION_HEADER, correlationId);
+      // A response built without them (the error boundary's, the 404's, a `Response` returned as is).
+      if (!c.res.headers.has(REQUEST_ID_HEADER)) {
+        c.header(REQUEST_ID_HEADER, requestId);
+        c.header(CORRELATION_HEADER, correlationId);
+      }
       const status = c.res.status;
       logger.info('request', {
         method: c.req.method,
