@@ -4,6 +4,7 @@ import { LOCAL_ACCOUNT_ID, toHttpApiEvent } from '@shop/local-cloud';
 import { flushMetrics, recordMetric, SHOP_METRICS, setMetricsMetadata } from '@shop/platform/observability';
 import { type AwsTap, startAwsTap } from './aws-call.tap.ts';
 import { type StubbedRequest, type StubbedResponse, stubHttpRequests } from './in-process-http.stub.ts';
+import { median } from './stats.ts';
 import type { planCalls, RecordedCall } from './warm-reference.handler.ts';
 
 // The warm benchmark's child process: one HTTP function and the reference handler, imported in this
@@ -121,12 +122,6 @@ const eventOf = (request: WarmRequest) =>
       receivedAt: new Date(),
     },
   );
-
-const medianOf = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
 
 const shuffle = <T>(items: readonly T[]): T[] => {
   const out = [...items];
@@ -301,7 +296,7 @@ const run = async (config: WarmRunnerConfig): Promise<WarmRunnerResult> => {
       }
       for (const { label } of timed) {
         const spent = spentBy.get(label) ?? [];
-        perRequest[label]?.micros.push(medianOf(spent));
+        perRequest[label]?.micros.push(median(spent));
         perRequest[label]?.meanMicros.push(spent.reduce((sum, v) => sum + v, 0) / spent.length);
       }
     }
