@@ -90,11 +90,12 @@ describe('synthesis', () => {
     expect(shop.assembly.getStackByName('Shop-Dev').stackName).toBe('Shop-Dev');
   });
 
-  it('bundles every function once into a minified ESM .mjs file with the platform banner and a source map', () => {
+  it('bundles every function once into a minified ESM .mjs file with the platform banner, node:http alias and a source map', () => {
     const functions = serviceFunctionsOf(shop.json);
     const definitions = shop.services.flatMap((s) => s.functions);
     expect(functions).toHaveLength(definitions.length);
     const assets = new Set<string>();
+    let aliased = 0;
     for (const { resource } of functions) {
       const key = (resource.Properties.Code as { S3Key: string }).S3Key;
       const folder = join(shop.outdir, `asset.${key.replace(/\.zip$/, '')}`);
@@ -105,10 +106,18 @@ describe('synthesis', () => {
       );
       expect(existsSync(join(folder, 'index.mjs.map'))).toBe(true);
       expect(bundle).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
+      // node:http through LAMBDA_BUNDLING.alias, never an ES module import (it loads undici at import).
+      expect(bundle).not.toMatch(/\bfrom\s*["'](?:node:)?http["']|\bimport\(\s*["'](?:node:)?http["']\s*\)/);
+      // The AWS SDK's request handler (it imports node:https) takes node:http through the alias.
+      if (/\bfrom\s*["']node:https["']/.test(bundle)) {
+        expect(bundle).toContain('process.getBuiltinModule("node:http")');
+        aliased += 1;
+      }
       // Minified: long lines (line breaks survive only inside template literals).
       if (bundle.length > 10_000) expect(bundle.length / bundle.split('\n').length).toBeGreaterThan(1000);
     }
     expect(assets.size).toBe(functions.length);
+    expect(aliased).toBeGreaterThan(0);
   });
 });
 

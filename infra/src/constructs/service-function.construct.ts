@@ -115,6 +115,10 @@ export class ServiceFunction extends Construct {
         sourceMap: LAMBDA_BUNDLING.sourcemap,
         mainFields: [...LAMBDA_BUNDLING.mainFields],
         banner: LAMBDA_BUNDLING.banner,
+        // NodejsFunction has no `alias` option; esbuild takes it as `--alias:<from>=<to>`.
+        esbuildArgs: Object.fromEntries(
+          Object.entries(LAMBDA_BUNDLING.alias).map(([from, to]) => [`--alias:${from}`, to]),
+        ),
         // Bundled like the local runtime does: the SDK version the code was tested with ships with it.
         externalModules: [],
       },

@@ -242,7 +242,10 @@ const bundleWithEnvCredentials = async (
   await build({
     ...lambdaBuildOptions(),
     bundle: true,
-    alias: { [CREDENTIAL_CHAIN_PACKAGE]: here('./env-credentials.provider.ts') },
+    alias: {
+      ...lambdaBuildOptions().alias,
+      [CREDENTIAL_CHAIN_PACKAGE]: here('./env-credentials.provider.ts'),
+    },
     entryPoints: { ...entries },
     outdir: outDir,
     logLevel: 'silent',

@@ -1,15 +1,25 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { bundleFunctions } from '@shop/local-cloud';
-import { loadServiceDefinitions, type ResolvedFunction } from '@shop/platform/service';
+import {
+  loadServiceDefinitions,
+  type ResolvedFunction,
+  type ServiceDefinition,
+} from '@shop/platform/service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { coldStartEnvironment } from './bench-environment.ts';
 import {
   type BundleComposition,
   type BundleMetafile,
   summarizeBundle,
   unneededModulesOf,
 } from './metafile.summary.ts';
+
+const run = promisify(execFile);
 
 const REPO_ROOT = join(import.meta.dirname, '..', '..', '..');
 
@@ -18,11 +28,13 @@ const servesHttp = (fn: ResolvedFunction) => fn.triggers.some((t) => t.type === 
 // Every function of every service, bundled as deployed (one esbuild run), then read from the metafile.
 describe('the function bundles', () => {
   let outDir = '';
-  const bundles: { fn: ResolvedFunction; composition: BundleComposition }[] = [];
+  let services: ServiceDefinition[] = [];
+  const bundles: { fn: ResolvedFunction; composition: BundleComposition; path: string }[] = [];
 
   beforeAll(async () => {
     outDir = await mkdtemp(join(tmpdir(), 'shop-bundles-'));
-    const functions = (await loadServiceDefinitions(REPO_ROOT)).flatMap((service) => service.functions);
+    services = await loadServiceDefinitions(REPO_ROOT);
+    const functions = services.flatMap((service) => service.functions);
     const result = await bundleFunctions(
       functions.map((fn) => ({
         name: fn.name,
@@ -37,7 +49,8 @@ describe('the function bundles', () => {
     const metafile = JSON.parse(await readFile(result.metafilePath, 'utf8')) as BundleMetafile;
     for (const fn of functions) {
       const bundlePath = result.bundles[fn.name];
-      if (bundlePath) bundles.push({ fn, composition: summarizeBundle(metafile, bundlePath) });
+      if (bundlePath)
+        bundles.push({ fn, composition: summarizeBundle(metafile, bundlePath), path: bundlePath });
     }
   }, 240_000);
 
@@ -58,4 +71,34 @@ describe('the function bundles', () => {
     );
     expect(findings).toEqual({});
   });
+
+  it('take node:http from Node without an ES module import, static or dynamic', async () => {
+    const importsHttpAsModule = /\bfrom\s*["'](?:node:)?http["']|\bimport\(\s*["'](?:node:)?http["']\s*\)/;
+    const importing = [];
+    for (const b of bundles) {
+      if (importsHttpAsModule.test(await readFile(b.path, 'utf8'))) importing.push(b.fn.name);
+    }
+    expect(importing).toEqual([]);
+  });
+
+  it('load no fetch implementation (undici) when a function without an HTTP trigger is imported', async () => {
+    const loadedUndici: string[] = [];
+    for (const b of bundles.filter((x) => !servesHttp(x.fn))) {
+      const service = services.find((s) => s.name === b.fn.service);
+      if (!service) throw new Error(`no service ${b.fn.service}`);
+      // As Lambda's runtime does: import the handler module, nothing else.
+      const { stdout } = await run(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          "await import(process.argv[1]); process.stdout.write(JSON.stringify(process.moduleLoadList.filter((m) => m.includes('undici'))));",
+          pathToFileURL(b.path).href,
+        ],
+        { env: coldStartEnvironment(services, service, b.fn) },
+      );
+      if ((JSON.parse(stdout) as string[]).length > 0) loadedUndici.push(b.fn.name);
+    }
+    expect(loadedUndici).toEqual([]);
+  }, 120_000);
 });

@@ -30,6 +30,7 @@ export const lambdaBuildOptions = (): BuildOptions => ({
   mainFields: [...LAMBDA_BUNDLING.mainFields],
   banner: { js: LAMBDA_BUNDLING.banner },
   outExtension: { '.js': LAMBDA_BUNDLING.outExtension },
+  alias: { ...LAMBDA_BUNDLING.alias },
 });
 
 export interface BundleOptions {
