@@ -105,6 +105,13 @@ describe('synthesis', () => {
         true,
       );
       expect(existsSync(join(folder, 'index.mjs.map'))).toBe(true);
+      // Credentials from the environment only (LAMBDA_BUNDLING.alias): not the SDK's default chain.
+      const { sources } = JSON.parse(readFileSync(join(folder, 'index.mjs.map'), 'utf8')) as {
+        sources: string[];
+      };
+      expect(
+        sources.filter((source) => /@aws-sdk\/(?:credential-provider-node|nested-clients)\//.test(source)),
+      ).toEqual([]);
       expect(bundle).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
       // node:http through LAMBDA_BUNDLING.alias, never an ES module import (it loads undici at import).
       expect(bundle).not.toMatch(/\bfrom\s*["'](?:node:)?http["']|\bimport\(\s*["'](?:node:)?http["']\s*\)/);

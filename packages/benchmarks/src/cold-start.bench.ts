@@ -131,7 +131,7 @@ const ZOD_PROBE_NAME = 'zod alone, `import * as z` (one schema)';
 const ZOD_OBJECT_PROBE_NAME = 'zod alone, `import { z }` (one schema)';
 const WITH_SOURCE_MAPS = `with ${SOURCE_MAPS_NODE_OPTIONS}`;
 const NAMESPACE_ZOD = 'with `import * as z` in its own files';
-const ENV_CREDENTIALS = 'env-only credentials';
+const WITHOUT_ALIASES = 'without the bundling aliases';
 const WITHOUT_TRACER = 'without the tracer bundled';
 const WITH_CODE_CACHE = 'with a V8 code cache (`NODE_COMPILE_CACHE`)';
 /** What the platform's tracer loads when a function traces (`tracing/tracer.ts`), and what comes with it. */
@@ -146,8 +146,6 @@ const TRACER_PACKAGES: ReadonlySet<string> = new Set([
   'shimmer',
 ]);
 const COLD_START_BUDGET = 1.15;
-/** The SDK's default credential chain, which the env-only diagnostic swaps out. */
-const CREDENTIAL_CHAIN_PACKAGE = '@aws-sdk/credential-provider-node';
 
 const specOf = (name: string, entry: string, memoryMb = 512): FunctionSpec => ({
   name,
@@ -232,20 +230,17 @@ export const bundleServices = async (
 };
 
 /**
- * Diagnostic bundles (not what is deployed): the same esbuild settings, with the SDK's default
- * credential chain replaced by a provider that reads the environment only, as Lambda sets it.
+ * Diagnostic bundles (not what is deployed): the same esbuild settings without `LAMBDA_BUNDLING.alias`,
+ * so with the SDK's default credential chain and `node:http` imported as an ES module, as before.
  */
-const bundleWithEnvCredentials = async (
+const bundleWithoutAliases = async (
   entries: Readonly<Record<string, string>>,
   outDir: string,
 ): Promise<Record<string, string>> => {
   await build({
     ...lambdaBuildOptions(),
     bundle: true,
-    alias: {
-      ...lambdaBuildOptions().alias,
-      [CREDENTIAL_CHAIN_PACKAGE]: here('./env-credentials.provider.ts'),
-    },
+    alias: {},
     entryPoints: { ...entries },
     outdir: outDir,
     logLevel: 'silent',
@@ -344,12 +339,12 @@ export const runColdStartSection = async (ctx: BenchContext): Promise<SectionRes
     ...environment,
     NODE_OPTIONS: SOURCE_MAPS_NODE_OPTIONS,
   });
-  const envCredentialBundles = await bundleWithEnvCredentials(
+  const unaliasedBundles = await bundleWithoutAliases(
     {
       reference: here('./reference.handler.ts'),
       ...Object.fromEntries([largest, smallest].flatMap((b) => (b ? [[b.fn.name, b.fn.entry]] : []))),
     },
-    join(ctx.workDir, 'bundles', 'env-credentials'),
+    join(ctx.workDir, 'bundles', 'without-aliases'),
   );
   const envOf = (b: BundledFunction) => coldStartEnvironment(ctx.services, b.service, b.fn);
   const tracerBytesOf = (composition: BundleComposition) =>
@@ -413,18 +408,18 @@ export const runColdStartSection = async (ctx: BenchContext): Promise<SectionRes
         ]
       : []),
     {
-      name: `${REFERENCE_NAME}, ${ENV_CREDENTIALS}`,
+      name: `${REFERENCE_NAME} ${WITHOUT_ALIASES}`,
       kind: 'diagnostic',
-      bundlePath: envCredentialBundles.reference ?? reference,
+      bundlePath: unaliasedBundles.reference ?? reference,
       environment: referenceEnvironment('reference'),
     },
     ...[largest, smallest].flatMap((b) =>
-      b && envCredentialBundles[b.fn.name]
+      b && unaliasedBundles[b.fn.name]
         ? [
             {
-              name: `${b.fn.name}, ${ENV_CREDENTIALS}`,
+              name: `${b.fn.name} ${WITHOUT_ALIASES}`,
               kind: 'diagnostic' as const,
-              bundlePath: envCredentialBundles[b.fn.name] ?? b.bundlePath,
+              bundlePath: unaliasedBundles[b.fn.name] ?? b.bundlePath,
               environment: envOf(b),
             },
           ]
@@ -668,15 +663,11 @@ export const runColdStartSection = async (ctx: BenchContext): Promise<SectionRes
   findings.push(
     `Remains above the reference, per package (bytes a bundle carries beyond the reference's own copy of that package, the largest over the functions of the kind, and in how many of them): HTTP functions (median ${fixed(medianRatio(httpNames), 2)}×): ${remainsOf(httpNames)}. Tasks, consumers and relays (median ${fixed(medianRatio(otherNames), 2)}×): ${remainsOf(otherNames)}. At start every byte is parsed (about as many milliseconds per 100 KB as the tracer rows show), and zod also builds every schema the function imports.`,
   );
-  const envReference = `${REFERENCE_NAME}, ${ENV_CREDENTIALS}`;
-  const envSaved = (name: string, original: string) => pairedDifference(original, name);
-  const envRows = [largest, smallest].flatMap((b) =>
-    b && envCredentialBundles[b.fn.name]
-      ? [`${fixed(envSaved(`${b.fn.name}, ${ENV_CREDENTIALS}`, b.fn.name))} ms on ${b.fn.name}`]
-      : [],
-  );
+  const aliasRows = [REFERENCE_NAME, ...[largest, smallest].flatMap((b) => (b ? [b.fn.name] : []))]
+    .filter((name) => msOf(`${name} ${WITHOUT_ALIASES}`).length > 0)
+    .map((name) => `${fixed(pairedDifference(`${name} ${WITHOUT_ALIASES}`, name))} ms on ${name}`);
   findings.push(
-    `Remains, the SDK's default credential chain: every client's runtime config imports \`${CREDENTIAL_CHAIN_PACKAGE}\` statically, so passing \`credentials: fromEnv()\` to a client does not drop it (bundle unchanged), and it brings the SSO/STS clients (\`@aws-sdk/nested-clients\`) and, through the IMDS provider, an ESM import of \`node:http\` that makes Node load its fetch implementation at import. In Lambda the role's credentials are always in the environment. Bundled with that package aliased to an env-only provider (\`env-credentials.provider.ts\`, diagnostic rows), cold start drops by ${fixed(envSaved(envReference, REFERENCE_NAME))} ms on the reference, ${envRows.join(' and ')}. Adopting it means the same \`alias\` in both bundlers (\`lambdaBuildOptions\` in local-cloud and \`esbuildArgs\` in the CDK construct), and the reference would get it too, since it is bundled the same way.`,
+    `Done, two bundling aliases (\`LAMBDA_BUNDLING.alias\`, in both bundlers: \`lambdaBuildOptions\` and the CDK construct's \`esbuildArgs\`). \`node:http\` is taken with \`process.getBuiltinModule\` instead of an ES module import, whose facade reads every export of \`node:http\` and so loads Node's fetch implementation (undici) at import; and every SDK client's \`@aws-sdk/credential-provider-node\` (the default chain: ini files, SSO, web identity, ECS, IMDS, and the STS/SSO clients \`@aws-sdk/nested-clients\`) is the SDK's own env provider (\`fromEnv\`, \`env-credentials.provider.ts\`), the chain's first link and the one Lambda serves. Bundled without them, as before (diagnostic rows), cold start is longer by ${aliasRows.join(', ')}. The reference is bundled with them too, so its time drops as much as a task's and the ratios do not show the saving. An HTTP function also creates jose's remote key set at its first verification rather than at import: creating it builds a \`Headers\`, which loads undici, and an HTTP function loads undici at its first request anyway (the Lambda adapter's \`Request\`), as the reference does, so no function and not the reference loads it while imported, and these figures compare like with like (neither includes that first request). \`function-bundles.test.ts\` imports every bundle and fails if undici is loaded.`,
   );
   const bestOther = otherNames
     .map((name) => ({ name, ratio: ratioOf(name), composition: compositionOf(name) }))
@@ -697,7 +688,7 @@ export const runColdStartSection = async (ctx: BenchContext): Promise<SectionRes
   }
   for (const failure of failures) findings.push(`Not bundled, so not measured: ${failure}`);
   const explanation = [
-    `**1. Cold start.** Every function of every discovered service is bundled with \`bundleFunctions\` (the esbuild options of \`LAMBDA_BUNDLING\`, which the CDK app uses too: minified ESM with a source map file beside it). A child \`node\` process with the function's full environment as deployed (the platform's \`LAMBDA_RUNTIME_ENVIRONMENT\`, so no \`NODE_OPTIONS\`; placeholder values) imports the bundle and exits; the figure is the wall time from spawn to exit. The reference is \`reference.handler.ts\` (a bare Hono app doing one DocumentClient \`GetCommand\`), bundled and started the same way; the empty process imports an empty module. The diagnostics (no budget) run in the same rounds: zod alone imported both ways, the reference and the largest function with \`NODE_OPTIONS=${SOURCE_MAPS_NODE_OPTIONS}\`, the reference, the largest and the smallest function bundled with the SDK's default credential chain replaced by an env-only provider, the smallest function and the smallest HTTP function bundled with the Powertools tracer replaced by one that never traces, and the smallest task, consumer or relay whose own files still import zod's \`z\` object, bundled with those imports read as namespace imports, and the reference and the largest function with Node's compile cache on (\`NODE_COMPILE_CACHE\`, a folder per subject that the warm-up round fills). Each of the ${rounds} rounds runs every subject once in a fresh random order, after one untimed warm-up round; a function's ratio is computed within each round against that round's reference, and the table gives the median and quartiles of those ratios; differences between two subjects are medians of their per-round differences.`,
+    `**1. Cold start.** Every function of every discovered service is bundled with \`bundleFunctions\` (the esbuild options of \`LAMBDA_BUNDLING\`, which the CDK app uses too: minified ESM with a source map file beside it). A child \`node\` process with the function's full environment as deployed (the platform's \`LAMBDA_RUNTIME_ENVIRONMENT\`, so no \`NODE_OPTIONS\`; placeholder values) imports the bundle and exits; the figure is the wall time from spawn to exit. The reference is \`reference.handler.ts\` (a bare Hono app doing one DocumentClient \`GetCommand\`), bundled and started the same way; the empty process imports an empty module. The diagnostics (no budget) run in the same rounds: zod alone imported both ways, the reference and the largest function with \`NODE_OPTIONS=${SOURCE_MAPS_NODE_OPTIONS}\`, the reference, the largest and the smallest function bundled without the platform's aliases (so with the SDK's default credential chain and \`node:http\` imported as an ES module), the smallest function and the smallest HTTP function bundled with the Powertools tracer replaced by one that never traces, and the smallest task, consumer or relay whose own files still import zod's \`z\` object, bundled with those imports read as namespace imports, and the reference and the largest function with Node's compile cache on (\`NODE_COMPILE_CACHE\`, a folder per subject that the warm-up round fills). Each of the ${rounds} rounds runs every subject once in a fresh random order, after one untimed warm-up round; a function's ratio is computed within each round against that round's reference, and the table gives the median and quartiles of those ratios; differences between two subjects are medians of their per-round differences.`,
     '',
     detail.join('\n'),
   ].join('\n');

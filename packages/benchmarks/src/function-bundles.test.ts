@@ -81,9 +81,34 @@ describe('the function bundles', () => {
     expect(importing).toEqual([]);
   });
 
-  it('load no fetch implementation (undici) when a function without an HTTP trigger is imported', async () => {
+  it("read credentials from the environment only, without the SDK's default chain and its STS/SSO clients", () => {
+    const chain = new Set([
+      '@aws-sdk/credential-provider-node',
+      '@aws-sdk/credential-provider-ini',
+      '@aws-sdk/credential-provider-sso',
+      '@aws-sdk/credential-provider-web-identity',
+      '@aws-sdk/nested-clients',
+      '@smithy/credential-provider-imds',
+    ]);
+    const carrying = bundles.flatMap((b) =>
+      b.composition.packages.filter((p) => chain.has(p.name)).map((p) => `${b.fn.name}: ${p.name}`),
+    );
+    expect(carrying).toEqual([]);
+    const awsSdkClients = bundles.filter((b) => b.composition.awsSdkBytes > 0);
+    expect(awsSdkClients.length).toBeGreaterThan(0);
+    for (const b of awsSdkClients) {
+      expect(
+        b.composition.packages.map((p) => p.name),
+        b.fn.name,
+      ).toContain('@aws-sdk/credential-provider-env');
+    }
+  });
+
+  it('load no fetch implementation (undici) when a function is imported', async () => {
+    // An HTTP function loads it at its first request (the Lambda adapter's `Request`), as the
+    // cold-start reference does, not while its module is imported.
     const loadedUndici: string[] = [];
-    for (const b of bundles.filter((x) => !servesHttp(x.fn))) {
+    for (const b of bundles) {
       const service = services.find((s) => s.name === b.fn.service);
       if (!service) throw new Error(`no service ${b.fn.service}`);
       // As Lambda's runtime does: import the handler module, nothing else.

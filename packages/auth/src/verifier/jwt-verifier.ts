@@ -85,9 +85,14 @@ const remoteKeySet = (url: URL): JWTVerifyGetKey => {
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))) {
     fail('jwks', 'must be an https URL (plain http only on localhost)');
   }
-  const remote = createRemoteJWKSet(url);
+  // Created at the first verification, not with the verifier: jose's key set builds a `Headers`,
+  // which makes Node load its fetch implementation (undici). An HTTP function loads it at its first
+  // request anyway (the Lambda adapter's `Request`), as the cold-start reference does; built with the
+  // verifier, it would be loaded while the function's module is imported, before any request.
+  let remote: JWTVerifyGetKey | undefined;
   return async (header, token) => {
     try {
+      remote ??= createRemoteJWKSet(url);
       return await remote(header, token);
     } catch (error) {
       // Key selection errors are about the token; everything else (network, timeout, non-200,

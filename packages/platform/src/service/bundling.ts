@@ -9,6 +9,8 @@ export const LAMBDA_ARCHITECTURE = 'arm64';
 
 /** The stand-in for `node:http` in every bundle (see {@link LAMBDA_BUNDLING}'s `alias`). */
 export const NODE_HTTP_BUILTIN = join(import.meta.dirname, 'node-http.builtin.cjs');
+/** The stand-in for the SDK's default credential chain in every bundle (see `env-credentials.provider.ts`). */
+export const ENV_CREDENTIALS_PROVIDER = join(import.meta.dirname, 'env-credentials.provider.ts');
 
 export const LAMBDA_BUNDLING = {
   format: 'esm',
@@ -37,7 +39,12 @@ export const LAMBDA_BUNDLING = {
    * runtime takes `node:http` with `require`, so nothing else builds that facade. `http` without the
    * prefix goes the same way, for the packages that import it so.
    */
-  alias: { 'node:http': NODE_HTTP_BUILTIN, http: NODE_HTTP_BUILTIN },
+  alias: {
+    'node:http': NODE_HTTP_BUILTIN,
+    http: NODE_HTTP_BUILTIN,
+    // The credential chain of every SDK client is the environment only: see the provider's comment.
+    '@aws-sdk/credential-provider-node': ENV_CREDENTIALS_PROVIDER,
+  },
 } as const;
 
 /** Turns on Node's source-map support: stack traces in TypeScript positions, at a cold-start cost. */
