@@ -227,7 +227,7 @@ export const runWarmSection = async (ctx: BenchContext, bench: BenchStack): Prom
     if (guest && bearer && guest.length === bearer.length) {
       const extra = summarize(guest.map((value, i) => value - (bearer[i] ?? Number.NaN))).median;
       findings.push(
-        `Guest cart token: GET /cart with a cart token costs ${fixed(extra)} µs more than with a bearer token (same DynamoDB call). Both tokens are served from a cache of verified tokens bounded by their expiry (the cart's \`jose-cart.tokens.ts\`, the auth package's verifier), so only the first request of a token pays for the signature check.`,
+        `Guest cart token: GET /cart with a cart token costs ${fixed(Math.abs(extra))} µs ${extra < 0 ? 'less' : 'more'} than with a bearer token (same DynamoDB call). Both tokens are served from a cache of verified tokens bounded by their expiry (the cart's \`jose-cart.tokens.ts\`, the auth package's verifier), so only the first request of a token pays for the signature check.`,
       );
     }
   }
