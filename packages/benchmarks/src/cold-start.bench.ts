@@ -9,7 +9,7 @@ import {
   type ServiceDefinition,
   SOURCE_MAPS_NODE_OPTIONS,
 } from '@shop/platform/service';
-import { build, type Plugin } from 'esbuild';
+import { type BuildOptions, build, type Plugin } from 'esbuild';
 import type { BenchContext } from './bench.context.ts';
 import { coldStartEnvironment, referenceEnvironment } from './bench-environment.ts';
 import {
@@ -230,34 +230,18 @@ export const bundleServices = async (
 };
 
 /**
- * Diagnostic bundles (not what is deployed): the same esbuild settings without `LAMBDA_BUNDLING.alias`,
- * so with the SDK's default credential chain and `node:http` imported as an ES module, as before.
+ * Diagnostic bundles (not what is deployed): the deployed esbuild settings with `changes` over them
+ * (a plugin added, or the aliases taken out).
  */
-const bundleWithoutAliases = async (
-  entries: Readonly<Record<string, string>>,
-  outDir: string,
-): Promise<Record<string, string>> => {
-  await build({
-    ...lambdaBuildOptions(),
-    bundle: true,
-    alias: {},
-    entryPoints: { ...entries },
-    outdir: outDir,
-    logLevel: 'silent',
-  });
-  return Object.fromEntries(Object.keys(entries).map((name) => [name, join(outDir, `${name}.mjs`)]));
-};
-
-/** Diagnostic bundles (not what is deployed): the deployed esbuild settings with one plugin added. */
 const bundleDiagnostic = async (
   entries: Readonly<Record<string, string>>,
   outDir: string,
-  plugin: Plugin,
+  changes: BuildOptions,
 ): Promise<Record<string, string>> => {
   await build({
     ...lambdaBuildOptions(),
     bundle: true,
-    plugins: [plugin],
+    ...changes,
     entryPoints: { ...entries },
     outdir: outDir,
     logLevel: 'silent',
@@ -339,12 +323,14 @@ export const runColdStartSection = async (ctx: BenchContext): Promise<SectionRes
     ...environment,
     NODE_OPTIONS: SOURCE_MAPS_NODE_OPTIONS,
   });
-  const unaliasedBundles = await bundleWithoutAliases(
+  // Without LAMBDA_BUNDLING.alias: the SDK's default credential chain, `node:http` as an ES module.
+  const unaliasedBundles = await bundleDiagnostic(
     {
       reference: here('./reference.handler.ts'),
       ...Object.fromEntries([largest, smallest].flatMap((b) => (b ? [[b.fn.name, b.fn.entry]] : []))),
     },
     join(ctx.workDir, 'bundles', 'without-aliases'),
+    { alias: {} },
   );
   const envOf = (b: BundledFunction) => coldStartEnvironment(ctx.services, b.service, b.fn);
   const tracerBytesOf = (composition: BundleComposition) =>
@@ -358,7 +344,7 @@ export const runColdStartSection = async (ctx: BenchContext): Promise<SectionRes
   const noTracerBundles = await bundleDiagnostic(
     Object.fromEntries(tracerSubjects.map((b) => [b.fn.name, b.fn.entry])),
     join(ctx.workDir, 'bundles', 'no-tracer'),
-    NO_TRACER_PLUGIN,
+    { plugins: [NO_TRACER_PLUGIN] },
   );
   // The smallest task, consumer or relay that still reaches zod's `z` object through its own files.
   const zodObjectTask = [...bySize]
@@ -373,7 +359,7 @@ export const runColdStartSection = async (ctx: BenchContext): Promise<SectionRes
     ? await bundleDiagnostic(
         { [zodObjectTask.fn.name]: zodObjectTask.fn.entry },
         join(ctx.workDir, 'bundles', 'namespace-zod'),
-        NAMESPACE_ZOD_PLUGIN,
+        { plugins: [NAMESPACE_ZOD_PLUGIN] },
       )
     : {};
   // Diagnostics, measured in the same rounds: what zod costs, what source maps would cost, and what

@@ -8,9 +8,9 @@ export const LAMBDA_RUNTIME = 'nodejs24.x';
 export const LAMBDA_ARCHITECTURE = 'arm64';
 
 /** The stand-in for `node:http` in every bundle (see {@link LAMBDA_BUNDLING}'s `alias`). */
-export const NODE_HTTP_BUILTIN = join(import.meta.dirname, 'node-http.builtin.cjs');
+const NODE_HTTP_BUILTIN = join(import.meta.dirname, 'node-http.builtin.cjs');
 /** The stand-in for the SDK's default credential chain in every bundle (see `env-credentials.provider.ts`). */
-export const ENV_CREDENTIALS_PROVIDER = join(import.meta.dirname, 'env-credentials.provider.ts');
+const ENV_CREDENTIALS_PROVIDER = join(import.meta.dirname, 'env-credentials.provider.ts');
 
 export const LAMBDA_BUNDLING = {
   format: 'esm',
