@@ -128,6 +128,8 @@ export interface BundledFunction {
 const REFERENCE_NAME = 'reference (Hono + GetCommand)';
 const EMPTY_NAME = 'empty node process';
 const ZOD_PROBE_NAME = 'zod alone, `import * as z` (one schema)';
+const TASK_FLOOR_NAME = "the platform's least saga task (the reference's GetCommand)";
+const HTTP_FLOOR_NAME = "the platform's least HTTP function (the reference's GetCommand, a bearer token)";
 const ZOD_OBJECT_PROBE_NAME = 'zod alone, `import { z }` (one schema)';
 const WITH_SOURCE_MAPS = `with ${SOURCE_MAPS_NODE_OPTIONS}`;
 const NAMESPACE_ZOD = 'with `import * as z` in its own files';
@@ -171,6 +173,8 @@ export const bundleServices = async (
   referenceComposition: BundleComposition;
   zodProbe: string;
   zodObjectProbe: string;
+  /** The platform's floors: `task-floor.handler.ts` and `http-floor.handler.ts`. */
+  floors: Record<'task' | 'http', { bundlePath: string; composition: BundleComposition }>;
   /** The warm benchmark's yardstick (`warm-reference.handler.ts`). */
   warmReference: string;
 }> => {
@@ -205,6 +209,8 @@ export const bundleServices = async (
       specOf('reference', here('./reference.handler.ts')),
       specOf('zod-probe', here('./zod-probe.handler.ts')),
       specOf('zod-object-probe', here('./zod-named-probe.handler.ts')),
+      specOf('task-floor', here('./task-floor.handler.ts')),
+      specOf('http-floor', here('./http-floor.handler.ts')),
       specOf('warm-reference', here('./warm-reference.handler.ts')),
     ],
     join(ctx.workDir, 'bundles', 'reference'),
@@ -213,9 +219,11 @@ export const bundleServices = async (
     reference,
     'zod-probe': zodProbe,
     'zod-object-probe': zodObjectProbe,
+    'task-floor': taskFloor,
+    'http-floor': httpFloor,
     'warm-reference': warmReference,
   } = result.bundles;
-  if (!reference || !zodProbe || !zodObjectProbe || !warmReference)
+  if (!reference || !zodProbe || !zodObjectProbe || !taskFloor || !httpFloor || !warmReference)
     throw new Error('the reference handlers did not bundle');
   const metafile = JSON.parse(await readFile(result.metafilePath, 'utf8')) as BundleMetafile;
   return {
@@ -225,6 +233,10 @@ export const bundleServices = async (
     referenceComposition: summarizeBundle(metafile, reference),
     zodProbe,
     zodObjectProbe,
+    floors: {
+      task: { bundlePath: taskFloor, composition: summarizeBundle(metafile, taskFloor) },
+      http: { bundlePath: httpFloor, composition: summarizeBundle(metafile, httpFloor) },
+    },
     warmReference,
   };
 };
@@ -314,6 +326,7 @@ export const runColdStartSection = async (ctx: BenchContext): Promise<SectionRes
     referenceComposition,
     zodProbe,
     zodObjectProbe,
+    floors,
   } = await bundleServices(ctx);
   const empty = await writeEmptyModule(join(ctx.workDir, 'bundles'));
   const bySize = [...bundledFunctions].sort((a, b) => b.composition.bytes - a.composition.bytes);
@@ -376,6 +389,18 @@ export const runColdStartSection = async (ctx: BenchContext): Promise<SectionRes
       kind: 'diagnostic',
       bundlePath: zodObjectProbe,
       environment: referenceEnvironment('zod-object'),
+    },
+    {
+      name: TASK_FLOOR_NAME,
+      kind: 'diagnostic',
+      bundlePath: floors.task.bundlePath,
+      environment: referenceEnvironment('task-floor'),
+    },
+    {
+      name: HTTP_FLOOR_NAME,
+      kind: 'diagnostic',
+      bundlePath: floors.http.bundlePath,
+      environment: referenceEnvironment('http-floor'),
     },
     {
       name: `${REFERENCE_NAME} ${WITH_SOURCE_MAPS}`,
@@ -543,6 +568,18 @@ export const runColdStartSection = async (ctx: BenchContext): Promise<SectionRes
     `Cold start: ${over.length} of ${functionSamples.length} functions over ${COLD_START_BUDGET}× the reference (${fixed(referenceMs)} ms in this run); median ratio ${fixed(medianRatio(httpNames), 2)}× for the ${httpNames.length} HTTP functions, ${fixed(medianRatio(otherNames), 2)}× for the ${otherNames.length} tasks, consumers and relays.${over.length > 0 ? ` Over: ${over.join(', ')}.` : ''}${within.length > 0 ? ` Within: ${within.join(', ')}.` : ''}`,
   );
 
+  // The floor: what the platform alone costs, before any service code.
+  const floorOf = (name: string, composition: BundleComposition) =>
+    `${fixed(summarize(msOf(name)).median)} ms, ${fixed(ratioOf(name), 2)}× the reference (${formatKb(composition.bytes)}, ${formatKb(composition.bytes - referenceComposition.bytes)} more)`;
+  const floorRatio = Math.min(ratioOf(TASK_FLOOR_NAME), ratioOf(HTTP_FLOOR_NAME));
+  findings.push(
+    `The platform's floor (diagnostic rows): the least saga task it makes, the reference's GetCommand through the platform's document client with a zod input, the Powertools log line and metrics, and the tracer bundled as in every function (\`task-floor.handler.ts\`), starts in ${floorOf(TASK_FLOOR_NAME, floors.task.composition)}; the least HTTP function, the same call behind the platform's app (ids, log line, error boundary), a bearer token through the auth package and a zod-validated path parameter (\`http-floor.handler.ts\`), in ${floorOf(HTTP_FLOOR_NAME, floors.http.composition)}. Neither has any service code. ${
+      floorRatio > COLD_START_BUDGET
+        ? `Both are over ${COLD_START_BUDGET}× already, so no function built on these libraries can be within it, however lean its own code: zod's classic API alone costs ${fixed(pairedDifference(ZOD_PROBE_NAME, EMPTY_NAME))} ms (${fixed(pairedDifference(ZOD_PROBE_NAME, EMPTY_NAME) / referenceMs, 2)}× the reference) over an empty process. Meeting the budget takes replacing what the floor carries (zod's classic schemas by \`zod/mini\` or validators generated ahead of time, and the tracer's bytes out of the bundle): a change of library choices across every schema and both bundlers, not of a function.`
+        : `They are within ${COLD_START_BUDGET}×, so what a function costs above its floor is its own code.`
+    }`,
+  );
+
   // What was done, priced in this run.
   const withLocales = bundledFunctions.filter((b) => hasZodLocales(b.composition));
   const lean = bundledFunctions.filter((b) => !hasZodLocales(b.composition) && zodBytesOf(b.composition) > 0);
@@ -674,7 +711,7 @@ export const runColdStartSection = async (ctx: BenchContext): Promise<SectionRes
   }
   for (const failure of failures) findings.push(`Not bundled, so not measured: ${failure}`);
   const explanation = [
-    `**1. Cold start.** Every function of every discovered service is bundled with \`bundleFunctions\` (the esbuild options of \`LAMBDA_BUNDLING\`, which the CDK app uses too: minified ESM with a source map file beside it). A child \`node\` process with the function's full environment as deployed (the platform's \`LAMBDA_RUNTIME_ENVIRONMENT\`, so no \`NODE_OPTIONS\`; placeholder values) imports the bundle and exits; the figure is the wall time from spawn to exit. The reference is \`reference.handler.ts\` (a bare Hono app doing one DocumentClient \`GetCommand\`), bundled and started the same way; the empty process imports an empty module. The diagnostics (no budget) run in the same rounds: zod alone imported both ways, the reference and the largest function with \`NODE_OPTIONS=${SOURCE_MAPS_NODE_OPTIONS}\`, the reference, the largest and the smallest function bundled without the platform's aliases (so with the SDK's default credential chain and \`node:http\` imported as an ES module), the smallest function and the smallest HTTP function bundled with the Powertools tracer replaced by one that never traces, and the smallest task, consumer or relay whose own files still import zod's \`z\` object, bundled with those imports read as namespace imports, and the reference and the largest function with Node's compile cache on (\`NODE_COMPILE_CACHE\`, a folder per subject that the warm-up round fills). Each of the ${rounds} rounds runs every subject once in a fresh random order, after one untimed warm-up round; a function's ratio is computed within each round against that round's reference, and the table gives the median and quartiles of those ratios; differences between two subjects are medians of their per-round differences.`,
+    `**1. Cold start.** Every function of every discovered service is bundled with \`bundleFunctions\` (the esbuild options of \`LAMBDA_BUNDLING\`, which the CDK app uses too: minified ESM with a source map file beside it). A child \`node\` process with the function's full environment as deployed (the platform's \`LAMBDA_RUNTIME_ENVIRONMENT\`, so no \`NODE_OPTIONS\`; placeholder values) imports the bundle and exits; the figure is the wall time from spawn to exit. The reference is \`reference.handler.ts\` (a bare Hono app doing one DocumentClient \`GetCommand\`), bundled and started the same way; the empty process imports an empty module. The diagnostics (no budget) run in the same rounds: zod alone imported both ways, the platform's floors (the reference's one \`GetCommand\` as the least saga task and the least HTTP function the platform makes, \`task-floor.handler.ts\` and \`http-floor.handler.ts\`), the reference and the largest function with \`NODE_OPTIONS=${SOURCE_MAPS_NODE_OPTIONS}\`, the reference, the largest and the smallest function bundled without the platform's aliases (so with the SDK's default credential chain and \`node:http\` imported as an ES module), the smallest function and the smallest HTTP function bundled with the Powertools tracer replaced by one that never traces, and the smallest task, consumer or relay whose own files still import zod's \`z\` object, bundled with those imports read as namespace imports, and the reference and the largest function with Node's compile cache on (\`NODE_COMPILE_CACHE\`, a folder per subject that the warm-up round fills). Each of the ${rounds} rounds runs every subject once in a fresh random order, after one untimed warm-up round; a function's ratio is computed within each round against that round's reference, and the table gives the median and quartiles of those ratios; differences between two subjects are medians of their per-round differences.`,
     '',
     detail.join('\n'),
   ].join('\n');
