@@ -11,10 +11,11 @@ import * as z from 'zod';
 // the reference is the floor of every HTTP function.
 const table = process.env.TABLE_NAME ?? 'reference';
 const documents = createDocumentClient();
+// The identity provider of the stack when the warm section runs it, placeholders for a cold start.
 const auth = createAuth({
-  issuer: 'https://issuer.example',
-  audience: 'shop',
-  jwks: 'https://issuer.example/.well-known/jwks.json',
+  issuer: process.env.AUTH_ISSUER ?? 'https://issuer.example',
+  audience: process.env.AUTH_AUDIENCE ?? 'shop',
+  jwks: process.env.AUTH_JWKS_URL ?? 'https://issuer.example/.well-known/jwks.json',
 });
 
 const getItemRoute = createRoute({
