@@ -572,12 +572,23 @@ export const runColdStartSection = async (ctx: BenchContext): Promise<SectionRes
   const floorOf = (name: string, composition: BundleComposition) =>
     `${fixed(summarize(msOf(name)).median)} ms, ${fixed(ratioOf(name), 2)}× the reference (${formatKb(composition.bytes)}, ${formatKb(composition.bytes - referenceComposition.bytes)} more)`;
   const floorRatio = Math.min(ratioOf(TASK_FLOOR_NAME), ratioOf(HTTP_FLOOR_NAME));
+  /** What the functions of a kind cost above their floor: median, least and most, in ms. */
+  const aboveFloor = (names: readonly string[], floor: string) => {
+    const above = names
+      .map((name) => ({ name, ms: pairedDifference(name, floor) }))
+      .sort((a, b) => a.ms - b.ms);
+    const least = above[0];
+    const most = above[above.length - 1];
+    return least && most
+      ? `a median ${fixed(summarize(above.map((a) => a.ms)).median)} ms (from ${fixed(least.ms)} ms, ${least.name}, to ${fixed(most.ms)} ms, ${most.name})`
+      : 'nothing measured';
+  };
   findings.push(
     `The platform's floor (diagnostic rows): the least saga task it makes, the reference's GetCommand through the platform's document client with a zod input, the Powertools log line and metrics, and the tracer bundled as in every function (\`task-floor.handler.ts\`), starts in ${floorOf(TASK_FLOOR_NAME, floors.task.composition)}; the least HTTP function, the same call behind the platform's app (ids, log line, error boundary), a bearer token through the auth package and a zod-validated path parameter (\`http-floor.handler.ts\`), in ${floorOf(HTTP_FLOOR_NAME, floors.http.composition)}. Neither has any service code. ${
       floorRatio > COLD_START_BUDGET
         ? `Both are over ${COLD_START_BUDGET}× already, so no function built on these libraries can be within it, however lean its own code: zod's classic API alone costs ${fixed(pairedDifference(ZOD_PROBE_NAME, EMPTY_NAME))} ms (${fixed(pairedDifference(ZOD_PROBE_NAME, EMPTY_NAME) / referenceMs, 2)}× the reference) over an empty process. Meeting the budget takes replacing what the floor carries (zod's classic schemas by \`zod/mini\` or validators generated ahead of time, and the tracer's bytes out of the bundle): a change of library choices across every schema and both bundlers, not of a function.`
         : `They are within ${COLD_START_BUDGET}×, so what a function costs above its floor is its own code.`
-    }`,
+    } Above its floor, a function's own code (its service, contracts and clients) adds ${aboveFloor(otherNames, TASK_FLOOR_NAME)} to the tasks, consumers and relays, and ${aboveFloor(httpNames, HTTP_FLOOR_NAME)} to the HTTP functions.`,
   );
 
   // What was done, priced in this run.
