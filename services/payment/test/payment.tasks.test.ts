@@ -92,6 +92,23 @@ const capturedOrder = async (amount = 2599) => {
   return order;
 };
 
+/**
+ * An authorization the provider has captured while the payment here stays AUTHORIZED: what a capture
+ * leaves when its function dies after the provider's reply (the provider is called as CapturePayment
+ * calls it, and nothing is recorded).
+ */
+const capturedAtProviderOnly = async (amount = 2599) => {
+  const order = await authorizedOrder({ amount: usd(amount) });
+  const authorized = await stored(order.orderId);
+  await deps.provider.capture({
+    idempotencyKey: `capture:${order.orderId}`,
+    reference: authorized.providerReference ?? '',
+    amount: authorized.amount,
+  });
+  expect((await stored(order.orderId)).status).toBe('AUTHORIZED');
+  return order;
+};
+
 describe('payment task metrics and correlation', () => {
   it('counts the revenue of a capture once, in minor units, and puts the correlation id on payment.captured', async () => {
     const order = await authorizedOrder({ amount: usd(4919) });
@@ -375,9 +392,36 @@ describe('VoidPayment', () => {
     expect((await failure(tasks.voidPayment({ orderId }))).name).toBe(PAYMENT_INVALID_TRANSITION);
     expect((await stored(orderId)).status).toBe('CAPTURED');
   });
+
+  it('records a capture whose answer was lost when the provider refuses the void, then refuses it', async () => {
+    const { orderId, paymentId } = await capturedAtProviderOnly();
+    for (const _ of [1, 2]) {
+      expect((await failure(tasks.voidPayment({ orderId }))).name).toBe(PAYMENT_INVALID_TRANSITION);
+    }
+    const payment = await stored(orderId);
+    expect(payment).toMatchObject({ status: 'CAPTURED', capturedAmount: usd(2599) });
+    expect(payment.history.map((entry) => entry.status)).toEqual(['PENDING', 'AUTHORIZED', 'CAPTURED']);
+    expect((await outboxEvents(db, orderId)).map((event) => [event.type, event.data])).toEqual([
+      ['payment.captured', { orderId, paymentId, amount: usd(2599) }],
+    ]);
+    // The capture task that comes late finds it done.
+    expect(await tasks.capturePayment({ orderId })).toEqual({ orderId, paymentId, status: 'CAPTURED' });
+    expect(await outboxEvents(db, orderId)).toHaveLength(1);
+  });
 });
 
 describe('RefundPayment', () => {
+  it('refunds a capture whose answer was lost, which the void it tries first finds at the provider', async () => {
+    const { orderId, paymentId } = await capturedAtProviderOnly(5000);
+    const expected = { orderId, paymentId, status: 'REFUNDED', refundedAmount: usd(5000) };
+    expect(await tasks.refundPayment({ orderId, reason: 'customer cancelled' })).toEqual(expected);
+    expect(await tasks.refundPayment({ orderId, reason: 'customer cancelled' })).toEqual(expected);
+    expect((await outboxEvents(db, orderId)).map((event) => event.type).sort()).toEqual([
+      'payment.captured',
+      'payment.refunded',
+    ]);
+  });
+
   it('refunds everything captured, publishes payment.refunded, and does it once when repeated', async () => {
     const { orderId, paymentId } = await capturedOrder(5000);
     const input = { orderId, reason: 'customer cancelled' };

@@ -23,6 +23,7 @@ import type { Payment } from '../domain/payment.entity.ts';
 import {
   InvalidPaymentTransitionError,
   InvalidRefundAmountError,
+  PaymentCapturedError,
   PaymentDeclinedError,
   PaymentInProgressError,
   PaymentNotFoundError,
@@ -100,8 +101,13 @@ export const createPaymentTasks = (deps: PaymentDeps) => ({
   voidPayment: task(
     PAYMENT_TASKS.voidPayment,
     VoidPaymentInput,
-    async ({ orderId }): Promise<VoidPaymentOutput> => {
-      const payment = await voidPayment(deps, orderId, 'voided by the checkout saga');
+    async ({ orderId }, invocation): Promise<VoidPaymentOutput> => {
+      const payment = await voidPayment(
+        deps,
+        orderId,
+        { correlationId: invocation.correlationId },
+        'voided by the checkout saga',
+      );
       return payment ? output(payment) : { orderId };
     },
   ),
@@ -129,16 +135,26 @@ const refundForSaga = async (
   correlationId: string,
 ): Promise<Payment> => {
   if (payment.refunds[SAGA_REFUND_ID]) return payment;
+  let current = payment;
   if (!input.amount) {
-    if (payment.status === 'AUTHORIZED' || payment.status === 'VOIDED') {
-      return (await voidPayment(deps, input.orderId, input.reason ?? 'order cancelled')) ?? payment;
+    if (current.status === 'AUTHORIZED' || current.status === 'VOIDED') {
+      try {
+        return (
+          (await voidPayment(deps, input.orderId, { correlationId }, input.reason ?? 'order cancelled')) ??
+          current
+        );
+      } catch (error) {
+        // The provider had captured it (the capture's answer was lost): refund the capture instead.
+        if (!(error instanceof PaymentCapturedError)) throw error;
+        current = error.payment;
+      }
     }
     // Already refunded in full (by an admin): nothing is left, which is what the saga wants.
-    if (payment.status === 'REFUNDED') return payment;
+    if (current.status === 'REFUNDED') return current;
   }
   return refundPayment(
     deps,
-    payment,
+    current,
     {
       refundId: SAGA_REFUND_ID,
       ...(input.amount ? { amount: input.amount } : {}),

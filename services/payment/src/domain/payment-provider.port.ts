@@ -63,6 +63,9 @@ export class ProviderUnavailableError extends Error {
   }
 }
 
+/** The code of a refusal because the charge is already captured (a void or a second capture). */
+export const CHARGE_CAPTURED = 'charge_captured';
+
 /** The provider refused the operation for the charge's state (capture of a voided charge, over-refund...). */
 export class ProviderRejectedError extends Error {
   readonly code: string;

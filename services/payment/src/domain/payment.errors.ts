@@ -4,6 +4,7 @@ import {
   ServiceUnavailableError,
   UnprocessableError,
 } from '@shop/platform/errors';
+import type { Payment } from './payment.entity.ts';
 
 export class PaymentNotFoundError extends NotFoundError {
   override readonly code = 'PAYMENT.NOT_FOUND';
@@ -19,6 +20,16 @@ export class InvalidPaymentTransitionError extends ConflictError {
 
   constructor(operation: string, status: string, detail?: string) {
     super(detail ?? `cannot ${operation} a payment that is ${status}`, { extensions: { operation, status } });
+  }
+}
+
+/** A void the provider refused because it has captured the charge; `payment` is the capture as recorded. */
+export class PaymentCapturedError extends InvalidPaymentTransitionError {
+  readonly payment: Payment;
+
+  constructor(payment: Payment) {
+    super('void', payment.status, 'the provider has captured the charge: refund it instead');
+    this.payment = payment;
   }
 }
 
